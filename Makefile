@@ -1,0 +1,48 @@
+# ARML Governance — the two commands: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/arml_test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run serve install test test-pg test-e2e bench check messages lint clean
+
+$(VENV)/.installed: pyproject.toml
+	@PYTHON=$$(scripts/find-python) || exit 1; \
+	 if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$PYTHON"; $$PYTHON -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --upgrade pip "setuptools<81" wheel
+	@# xstatic-bootstrap ships only an sdist whose setup.py imports pkg_resources (gone in setuptools 81).
+	$(PY) -m pip install --quiet --no-build-isolation xstatic-bootstrap
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	$(PY) manage.py compilemessages --ignore '.venv' -v 0
+
+run: install messages
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+check: install messages
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: check
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-pg: install messages
+	DATABASE_URL=$(PG_URL) $(PY) manage.py check
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install messages
+	$(PY) -m benchmarks
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var/

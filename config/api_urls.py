@@ -1,0 +1,10 @@
+"""/api/v1/: one router; each app registers its viewsets here."""
+
+from rest_framework.routers import DefaultRouter
+
+from governance.api import register as register_governance
+
+router = DefaultRouter()
+register_governance(router)
+
+urlpatterns = router.urls

@@ -1,0 +1,87 @@
+"""Back office for reference data. Mandates go through the services so that scope follows."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+
+from governance import services
+from governance.models import Arml, Body, BodyRules, Funder, Mandate, MissionLocale, Person, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "overseas"]
+
+
+@admin.register(Arml)
+class ArmlAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "name", "region"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(MissionLocale)
+class MissionLocaleAdmin(admin.ModelAdmin):
+    list_display = ["name", "city", "arml"]
+    list_filter = ["arml"]
+    search_fields = ["name", "city"]
+
+
+@admin.register(Funder)
+class FunderAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region"]
+    list_filter = ["kind", "region"]
+
+
+class BodyRulesInline(admin.StackedInline):
+    model = BodyRules
+    can_delete = False
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "arml"]
+    list_filter = ["kind", "arml"]
+    inlines = [BodyRulesInline]
+
+
+class MandateInline(admin.TabularInline):
+    model = Mandate
+    fk_name = "person"
+    extra = 0
+    can_delete = False
+    readonly_fields = ["role", "arml", "mission_locale", "funder", "body", "title", "start", "end"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(UserAdmin):
+    inlines = [MandateInline]
+
+
+@admin.register(Mandate)
+class MandateAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "arml", "body", "mission_locale", "funder", "start", "end"]
+    list_filter = ["role", "arml"]
+    search_fields = ["person__last_name", "person__first_name"]
+    autocomplete_fields = ["person"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Mandate | None = None) -> list[str]:
+        # Once created, only the end date may change: history of who held what stays true.
+        if obj is None:
+            return []
+        return ["person", "role", "arml", "mission_locale", "funder", "body", "title", "start"]
+
+    def save_model(self, request: HttpRequest, obj: Mandate, form: Any, change: bool) -> None:
+        if change:
+            services.mandate_set_end(mandate=obj, end=obj.end)
+            return
+        fields = {f: getattr(obj, f) for f in ("arml", "mission_locale", "funder", "body", "title", "end")}
+        created = services.mandate_create(person=obj.person, role=obj.role, start=obj.start, **fields)
+        obj.pk = created.pk
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
