@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+from fixtures import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (all regions and ARMLs, one populated ARML). Idempotent."
+
+    def handle(self, *args: object, **options: object) -> None:
+        translation.activate("fr")
+        logins = demo.load()
+        self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
+        self.stdout.write(f"Connexion : http://127.0.0.1:8000/  — mot de passe commun : {demo.DEMO_PASSWORD}")
+        width = max(len(login.username) for login in logins)
+        for login in logins:
+            self.stdout.write(f"  {login.username.ljust(width)}  {login.role} — {login.name}")
