@@ -63,6 +63,7 @@ class BodyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Body
         django_get_or_create = ("arml", "kind")
+        skip_postgeneration_save = True
 
     arml = factory.SubFactory(ArmlFactory)
     kind = BodyKind.CA

@@ -1,0 +1,26 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from governance.models import Arml, MissionLocale, Region, Role
+from governance.models.people import Mandate
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    return {m._meta.label: m.objects.count() for m in apps.get_models()}
+
+
+def test_demo_twice_gives_the_same_row_counts(capsys):
+    call_command("demo")
+    first = row_counts()
+    call_command("demo")
+    assert row_counts() == first
+    assert Region.objects.count() == 18 and Arml.objects.count() == 18
+    assert Region.objects.filter(overseas=True).count() == 5
+    assert MissionLocale.objects.filter(arml__region__code="53").count() == 12
+    held = set(Mandate.objects.values_list("role", flat=True))
+    assert held == set(Role.values)
+    out = capsys.readouterr().out
+    assert "presidente" in out and "demo-arml-2026" in out
