@@ -1,0 +1,35 @@
+"""Domain errors of the documents app. Messages are user-facing, hence translated."""
+
+from __future__ import annotations
+
+
+class DocumentError(Exception):
+    """Base class: a document operation was refused."""
+
+
+class CertificateError(DocumentError):
+    """A certificate cannot be used to sign."""
+
+
+class CertificateRevoked(CertificateError):
+    pass
+
+
+class CertificateExpired(CertificateError):
+    pass
+
+
+class SigningFailed(DocumentError):
+    """The signature could not be produced (key, timestamp authority, PDF)."""
+
+
+class CountersignRefused(DocumentError):
+    """A countersignature does not fit the document (field, role, version, bytes)."""
+
+
+class StorageMismatch(DocumentError):
+    """The stored bytes do not match what the database recorded."""
+
+
+class AppendOnlyError(DocumentError):
+    """Issued documents, versions and signatures are never edited or deleted."""
