@@ -1,0 +1,54 @@
+"""Renderers: one per document kind, all sharing the layout in `base`.
+
+    filename, content = get_renderer("convention").render(facts)
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from documents.exceptions import DocumentError
+from documents.renderers.base import (
+    Renderer,
+    RenderResult,
+    SignatureBox,
+    canonical_facts,
+    facts_sha256,
+    format_amount,
+    register_fonts,
+)
+from documents.renderers.kinds import (
+    ActionPlanRenderer,
+    ActRenderer,
+    AmendmentRenderer,
+    ConvocationRenderer,
+    ExtractRenderer,
+    MinutesRenderer,
+    ConventionRenderer,
+)
+
+RENDERERS: dict[str, type[Renderer]] = {
+    cls.kind: cls
+    for cls in (ActRenderer, ActionPlanRenderer, ConvocationRenderer, MinutesRenderer,
+                ExtractRenderer, ConventionRenderer, AmendmentRenderer)
+}
+
+
+def get_renderer(kind: str) -> Renderer:
+    try:
+        return RENDERERS[kind]()
+    except KeyError:
+        raise DocumentError(_("Unknown document kind: %(kind)s") % {"kind": kind}) from None
+
+
+__all__ = [
+    "RENDERERS",
+    "Renderer",
+    "RenderResult",
+    "SignatureBox",
+    "canonical_facts",
+    "facts_sha256",
+    "format_amount",
+    "get_renderer",
+    "register_fonts",
+]
