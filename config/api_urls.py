@@ -2,9 +2,11 @@
 
 from rest_framework.routers import DefaultRouter
 
+from documents.api import register as register_documents
 from governance.api import register as register_governance
 
 router = DefaultRouter()
 register_governance(router)
+register_documents(router)
 
 urlpatterns = router.urls

@@ -1,0 +1,51 @@
+"""Read-only back office. Private keys are never shown (the field is excluded)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from documents.models import Certificate, Document, DocumentVersion, Signature, Supersession
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "arml", "created_at"]
+    list_filter = ["kind", "arml"]
+    search_fields = ["title", "object_id"]
+
+
+@admin.register(DocumentVersion)
+class DocumentVersionAdmin(ReadOnlyAdmin):
+    list_display = ["document", "n", "size", "sha256", "created_at"]
+    search_fields = ["sha256", "document__title"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin):
+    list_display = ["version", "field", "signer", "on_behalf_of", "role", "signed_at"]
+
+
+@admin.register(Supersession)
+class SupersessionAdmin(ReadOnlyAdmin):
+    list_display = ["document", "replaced_by", "created_at"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "kind", "not_after", "revoked_at"]
+    list_filter = ["kind"]
+    exclude = ["encrypted_key"]
