@@ -33,8 +33,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields as pdf_fields
-from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
-from pyhanko.sign.signers import pdf_cms
+from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, pdf_cms
 from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper, TimeStamper
 from pyhanko.stamp.noop import NoOpStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore

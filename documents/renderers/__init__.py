@@ -21,10 +21,10 @@ from documents.renderers.kinds import (
     ActionPlanRenderer,
     ActRenderer,
     AmendmentRenderer,
+    ConventionRenderer,
     ConvocationRenderer,
     ExtractRenderer,
     MinutesRenderer,
-    ConventionRenderer,
 )
 
 RENDERERS: dict[str, type[Renderer]] = {

@@ -24,7 +24,7 @@ def test_three_signatures_in_either_order_are_valid_and_trusted(convention, orde
     for field in order:
         versions.append(convention.countersign(versions[-1], field))
 
-    for parent, child in zip(versions, versions[1:]):
+    for parent, child in zip(versions, versions[1:], strict=False):
         assert storage.read(child.storage_key).startswith(storage.read(parent.storage_key))
     report = verify(versions[-1])
     assert report.ok, report.reasons
