@@ -17,7 +17,7 @@ TABLES = [
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION documents_refuse_change() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+    RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only';
 END;
 $$ LANGUAGE plpgsql;
 """
