@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 MENU: list[tuple[str, Any]] = [
     ("home", _("Home")),
+    ("governance:action_plan_list", _("Action plans")),
     ("governance:arml_list", _("ARMLs")),
     ("governance:ml_list", _("Missions Locales")),
     ("governance:body_list", _("Bodies")),
     ("governance:person_list", _("People")),
     ("governance:region_list", _("Regions")),
+    ("permissions:delegation_list", _("Delegations")),
 ]
 
 

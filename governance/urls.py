@@ -1,5 +1,6 @@
 from django.urls import path
 
+from governance import action_plan_views as plans
 from governance import views
 
 app_name = "governance"
@@ -15,4 +16,12 @@ urlpatterns = [
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
     path("instances/", views.body_list, name="body_list"),
     path("instances/<int:pk>/", views.body_detail, name="body_detail"),
+    path("plans-action/", plans.action_plan_list, name="action_plan_list"),
+    path("plans-action/nouveau/", plans.action_plan_create_view, name="action_plan_create"),
+    path("plans-action/<int:pk>/", plans.action_plan_detail, name="action_plan_detail"),
+    path(
+        "plans-action/<int:pk>/transitions/<str:name>/",
+        plans.action_plan_transition,
+        name="action_plan_transition",
+    ),
 ]

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,12 @@ class Arml(models.Model):
     short_name = models.CharField(_("short name"), max_length=40, unique=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    action_plan_board_threshold = models.DecimalField(
+        _("action plan budget above which a board deliberation is required (€)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("30000.00"),
+    )
 
     class Meta:
         ordering = ["short_name"]

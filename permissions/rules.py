@@ -1,0 +1,68 @@
+"""Rules that hold whatever the role: plain functions, each returning a refusal reason or None.
+
+A rule receives the object, the principal (on whose behalf the action is taken: a
+permissions.authorization.Principal, with `.person` and `.roles` in the object's ARML) and the
+actor (who clicks). Both are checked where the rule is about a person: a delegate cannot approve their
+own proposal on someone else's behalf either (DOMAIN.md: separation of duties).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from governance.models.people import Mandate, Person, Role
+
+Rule = Callable[[Any, Any, Person], str | None]
+
+
+def not_the_submitter(obj: Any, principal: Any, actor: Person) -> str | None:
+    """Separation of duties: who submitted an item never approves it."""
+    submitter_id = getattr(obj, "submitted_by_id", None)
+    if submitter_id is not None and submitter_id in {principal.person.pk, actor.pk}:
+        return _("Separation of duties: the person who submitted this item cannot approve it.")
+    return None
+
+
+def is_the_submitter(obj: Any, principal: Any, actor: Person) -> str | None:
+    """Only the submitter acts on their own draft (a director proposes their own plan)."""
+    if getattr(obj, "submitted_by_id", None) != principal.person.pk:
+        return _("Only the person who drafted this item can do this.")
+    return None
+
+
+def ml_directors_on_their_own_items(obj: Any, principal: Any, actor: Person) -> str | None:
+    """A Mission Locale director acts only on the items they submitted (ARML staff on all)."""
+    from governance.models.people import Role as R
+
+    arml_wide = {R.ARML_DIRECTOR, R.ARML_STAFF, R.PRESIDENT, R.COMMITTEE_CHAIR}
+    if principal.roles & arml_wide:
+        return None
+    return is_the_submitter(obj, principal, actor)
+
+
+def not_president_of_a_beneficiary(obj: Any, principal: Any, actor: Person) -> str | None:
+    """Conflict of interest: the president of a beneficiary Mission Locale never approves."""
+    ml_ids = set(obj.beneficiary_ids())
+    if not ml_ids:
+        return None
+    if ml_ids & (presided_mls(principal.person) | presided_mls(actor)):
+        return _(
+            "Conflict of interest: the president of a beneficiary Mission Locale cannot approve."
+        )
+    return None
+
+
+def presided_mls(person: Person) -> set[int]:
+    """Missions Locales `person` presides today; cached on the instance for one request."""
+    cached = getattr(person, "_presided_mls", None)
+    if cached is None:
+        cached = set(
+            Mandate.objects.active()
+            .filter(person=person, role=Role.ML_PRESIDENT)
+            .values_list("mission_locale_id", flat=True)
+        )
+        person._presided_mls = cached  # type: ignore[attr-defined]
+    return cached

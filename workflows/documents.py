@@ -1,0 +1,98 @@
+"""Step 4 of perform(): the transition's signed document, from the lifecycle's facts.
+
+Common facts (ARML, reference, version, who acted for whom, from → to, comment, time) are set
+here once; each lifecycle adds its own through `document_facts()`. The actor signs the first
+field; the other expected signers (spec.signers) countersign later through their own steps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from documents.exceptions import DocumentError
+from documents.services import issue
+from governance.models import Role
+from permissions.authorization import Principal
+from workflows import errors
+from workflows.lifecycle import Lifecycle, TransitionContext
+from workflows.specs import TransitionSpec
+
+
+def acting_role(principal: Principal, spec: TransitionSpec) -> str:
+    """The role the principal acts in for this step (deterministic when they hold several)."""
+    return sorted(principal.roles & spec.roles)[0]
+
+
+def transition_facts(
+    obj: Lifecycle, spec: TransitionSpec, ctx: TransitionContext, principal: Principal, from_state: str
+) -> dict[str, Any]:
+    with override(settings.LANGUAGE_CODE):
+        actor = ctx.actor
+        on_behalf = str(principal.person) if principal.delegation is not None else ""
+        when = formats.date_format(ctx.now, "DATETIME_FORMAT") if ctx.now else ""
+        transition = {
+            "object": obj.ledger_label(),
+            "action": str(spec.label),
+            "from_state": obj.state_label(from_state),
+            "to_state": obj.state_label(),
+            "actor": str(actor),
+            "on_behalf_of": (
+                _("%(principal)s — by delegation of %(date)s")
+                % {"principal": on_behalf, "date": principal.delegation.start.strftime("%d/%m/%Y")}
+                if principal.delegation is not None
+                else ""
+            ),
+            "at": when,
+            "comment": ctx.comment,
+        }
+        facts: dict[str, Any] = {
+            "arml": {"name": obj.arml.name, "address": obj.arml.address},
+            "title": f"{spec.label} — {obj.ledger_label()}",
+            "reference": obj.reference(),
+            "version": obj.version,
+            "date": ctx.now.isoformat() if ctx.now else "",
+            "transition": transition,
+        }
+        facts.update(obj.document_facts(spec.name, ctx))
+    return facts
+
+
+def issue_for_transition(
+    obj: Lifecycle, spec: TransitionSpec, ctx: TransitionContext, principal: Principal, from_state: str
+) -> Any:
+    role = acting_role(principal, spec)
+    facts = transition_facts(obj, spec, ctx, principal, from_state)
+    with override(settings.LANGUAGE_CODE):
+        slots = [
+            {"field": s.field, "role": s.role, "label": str(s.label), "name": ""} for s in spec.signers
+        ] or [{"field": "signature_1", "role": role, "label": str(Role(role).label),
+               "name": _signer_name(ctx, principal)}]
+    try:
+        return issue(
+            obj=obj,
+            kind=spec.document,
+            facts=facts,
+            actor=ctx.actor,
+            role=role,
+            signer_slots=slots,
+            on_behalf_of=principal.person if principal.delegation is not None else None,
+            sign_field=slots[0]["field"],
+            title=facts["title"],
+            arml=obj.arml,
+        )
+    except DocumentError as exc:
+        raise errors.DocumentFailed(
+            _("The signed document could not be produced; nothing was changed. (%(reason)s)")
+            % {"reason": exc}
+        ) from exc
+
+
+def _signer_name(ctx: TransitionContext, principal: Principal) -> str:
+    if principal.delegation is None:
+        return str(ctx.actor)
+    return _("%(delegate)s, for %(principal)s") % {"delegate": ctx.actor, "principal": principal.person}

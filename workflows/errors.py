@@ -1,0 +1,83 @@
+"""Why a transition did not happen. Each error carries an HTTP status, a code and a French
+message, so that pages, API and ledger all say the same thing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+class TransitionError(Exception):
+    status = 400
+    code = "transition_error"
+    #: refusals (permission, rule, condition, state, conflict) are ledgered; faults are not
+    ledgered = True
+
+    def __init__(self, message: str, *, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "detail": self.message}
+        if self.details:
+            body["errors"] = self.details
+        return body
+
+
+class Forbidden(TransitionError):
+    status = 403
+    code = "forbidden"
+
+
+class UnknownTransition(TransitionError):
+    status = 404
+    code = "unknown_transition"
+    ledgered = False
+
+
+class CommentRequired(TransitionError):
+    status = 400
+    code = "comment_required"
+
+    def __init__(self) -> None:
+        super().__init__(_("A comment is required for this action: give the reason."))
+
+
+class InvalidData(TransitionError):
+    status = 400
+    code = "invalid_data"
+
+
+class InvalidState(TransitionError):
+    status = 409
+    code = "invalid_state"
+
+
+class ConditionsUnmet(TransitionError):
+    status = 409
+    code = "conditions_unmet"
+
+
+class Conflict(TransitionError):
+    status = 409
+    code = "conflict"
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Someone changed this item at the same time: reload the page and try again.")
+        )
+
+
+class CircuitTaskRequired(TransitionError):
+    status = 409
+    code = "circuit_task_required"
+
+
+class DocumentFailed(TransitionError):
+    """The signed document could not be produced: nothing changed. A fault, not a refusal."""
+
+    status = 503
+    code = "document_failed"
+    ledgered = False

@@ -1,0 +1,63 @@
+"""The base of every lifecycle model: a protected state, a transition counter, the ARML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin
+
+from governance.models.people import Person
+
+
+@dataclass(frozen=True)
+class TransitionContext:
+    """What a @transition method receives: who acts, for whom, with which comment and data."""
+
+    actor: Person
+    principal: Person
+    comment: str
+    data: dict[str, Any] = field(default_factory=dict)
+    now: dt.datetime | None = None
+
+
+class Lifecycle(ConcurrentTransitionMixin, models.Model):
+    """Concrete lifecycles add `arml` (FK), a protected FSMField named `state`, their
+    transitions (each with custom=step(...)) and `document_facts()`."""
+
+    ledger_prefix: ClassVar[str]
+    state_field_name: ClassVar[str] = "state"
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    # -- what documents and the ledger say about the object -------------------------------
+    def reference(self) -> str:
+        return f"{self.ledger_prefix}-{self.pk}"
+
+    def ledger_label(self) -> str:
+        return str(self)
+
+    def state_label(self, state: str | None = None) -> str:
+        field_ = self._meta.get_field(self.state_field_name)
+        value = state if state is not None else getattr(self, self.state_field_name)
+        return str(dict(field_.flatchoices).get(value, value))
+
+    def document_facts(self, name: str, ctx: TransitionContext) -> dict[str, Any]:
+        """Facts the transition's document prints, beyond the common ones."""
+        return {}
+
+    def clean_transition_data(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Validate the data a transition receives; raise ValidationError with field messages."""
+        return {}
+
+    def beneficiary_ids(self) -> list[int]:
+        """Missions Locales that benefit from the object (conflict-of-interest rule)."""
+        return []

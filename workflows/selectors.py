@@ -1,0 +1,145 @@
+"""Reads about transitions: what I may do on an object, and what awaits me everywhere."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils.functional import Promise
+
+from governance.models import Mandate, Person
+from permissions.authorization import candidates, check
+from permissions.models import Delegation
+from workflows.lifecycle import Lifecycle
+from workflows.specs import TransitionSpec, specs_of, unmet_messages
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    name: str
+    label: str | Promise
+    style: str
+    allowed: bool
+    reasons: list[str]
+    comment_required: bool
+    data_fields: tuple[str, ...]
+    on_behalf_of: str = ""
+    circuit: bool = False
+
+
+def lifecycle_models() -> list[type[Lifecycle]]:
+    return [m for m in apps.get_models() if issubclass(m, Lifecycle)]
+
+
+def transition_options(obj: Lifecycle, user: Person) -> list[TransitionOption]:
+    """Every transition leaving the current state: open to `user`, or why not."""
+    specs = [s for s in specs_of(type(obj)).values() if obj.state in s.sources]
+    if not specs or not user.is_authenticated:
+        return []
+    options = []
+    principals_by_action: dict[str, list[Any]] = {}
+    for spec in specs:
+        principals = principals_by_action.setdefault(
+            spec.action_name, candidates(user, obj.arml_id, spec.action_name)
+        )
+        reasons: list[str] = []
+        chosen = None
+        for principal in principals:
+            reason = check(principal, user, obj, spec)
+            if reason is None:
+                chosen = principal
+                break
+            reasons.append(reason)
+        if chosen is not None:
+            reasons = unmet_messages(obj, spec)
+        options.append(
+            TransitionOption(
+                name=spec.name,
+                label=spec.label,
+                style=spec.style,
+                allowed=chosen is not None and not reasons,
+                reasons=reasons[:1] if chosen is None else reasons,
+                comment_required=spec.comment_required,
+                data_fields=spec.data_fields,
+                on_behalf_of=str(chosen.person) if chosen and chosen.delegation else "",
+                circuit=spec.circuit,
+            )
+        )
+    return options
+
+
+@dataclass
+class AwaitingItem:
+    url: str
+    label: str
+    action: str
+    since: Any = None
+    obj: Any = field(default=None, repr=False)
+
+
+def awaiting_for(user: Person) -> list[AwaitingItem]:
+    """Objects where `user` (or someone who delegated to them) has an open transition.
+
+    Constant number of queries: mandates, delegations, then one query per lifecycle model
+    (plus one prefetch per model whose rules read related rows).
+    """
+    if not user.is_authenticated:
+        return []
+    roles_by_arml = _roles_by_arml(user)
+    if not roles_by_arml:
+        return []
+    items: list[AwaitingItem] = []
+    for model in lifecycle_models():
+        specs = list(specs_of(model).values())
+        wanted = Q()
+        for arml_id, roles in roles_by_arml.items():
+            states = {s for spec in specs if spec.roles & roles and not spec.circuit for s in spec.sources}
+            if states:
+                wanted |= Q(arml_id=arml_id, state__in=states)
+        if not wanted:
+            continue
+        qs = model.objects.filter(wanted).select_related("arml")
+        qs = qs.prefetch_related(*getattr(model, "inbox_prefetch", ()))
+        for obj in qs.order_by("updated_at"):
+            label = _first_allowed(obj, specs, user, roles_by_arml[obj.arml_id])
+            if label:
+                items.append(AwaitingItem(obj.get_absolute_url(), str(obj), label, obj.updated_at, obj))
+    return items
+
+
+def _roles_by_arml(user: Person) -> dict[int, set[str]]:
+    roles: dict[int, set[str]] = defaultdict(set)
+    for arml_id, role in Mandate.objects.active().filter(person=user).values_list("arml_id", "role"):
+        roles[arml_id].add(role)
+    # Delegated roles count too (the inbox is a hint; perform() re-checks each delegation's scope).
+    delegations = Delegation.objects.active().filter(delegate=user)
+    principals = {(d.principal_id, d.arml_id) for d in delegations}
+    if principals:
+        rows = Mandate.objects.active().filter(
+            Q(*[Q(person_id=p, arml_id=a) for p, a in principals], _connector=Q.OR)
+        ).values_list("arml_id", "role")
+        for arml_id, role in rows:
+            roles[arml_id].add(role)
+    return roles
+
+
+def _first_allowed(obj: Lifecycle, specs: list[TransitionSpec], user: Person, roles: set[str]) -> str:
+    from permissions.authorization import Principal
+
+    me = Principal(user, frozenset(roles))  # delegated roles included: a hint, see above
+    for spec in specs:
+        if obj.state in spec.sources and not spec.circuit and check(me, user, obj, spec) is None:
+            return str(spec.label)
+    return ""
+
+
+def history_of(obj: Lifecycle) -> Any:
+    from audit.selectors import events_for_object
+
+    return events_for_object(obj)
+
+
+__all__ = ["TransitionOption", "awaiting_for", "history_of", "transition_options"]
