@@ -1,0 +1,106 @@
+"""`manage.py audit verify | checkpoint | export`."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from audit.models import ChainHead
+
+
+class Command(BaseCommand):
+    help = "Audit ledger: verify the chain, make a signed checkpoint, export a bundle."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        verify = sub.add_parser("verify", help="Re-check the chain, checkpoints and documents.")
+        verify.add_argument("--progress", action="store_true", help="Always show progress.")
+        verify.add_argument(
+            "--no-documents", action="store_true", help="Skip the document versions."
+        )
+        sub.add_parser("checkpoint", help="Sign a checkpoint over all events now.")
+        export = sub.add_parser("export", help="Write one ARML's verifiable bundle.")
+        export.add_argument("--arml", required=True, help="ARML id or short name.")
+        export.add_argument("--out", required=True, help="The .zip file to write.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, f"handle_{options['action']}")(**options)
+
+    def handle_verify(self, **options: Any) -> None:
+        from audit.verification import verify_ledger
+
+        total = ChainHead.objects.values_list("seq", flat=True).first() or 0
+        show = options["progress"] or sys.stderr.isatty()
+        bar = _ProgressBar(total, self.stderr) if show and total else None
+        report = verify_ledger(
+            progress=bar.update if bar else None, documents=not options["no_documents"]
+        )
+        if bar:
+            bar.finish()
+        for failure in report.failures:
+            self.stdout.write(self.style.ERROR(f"MISMATCH {failure}"))
+        line = report.summary()
+        if report.ok:
+            self.stdout.write(self.style.SUCCESS(line))
+            return
+        self.stdout.write(self.style.ERROR(line))
+        sys.exit(1)
+
+    def handle_checkpoint(self, **options: Any) -> None:
+        from audit.services import LedgerError, checkpoint_create
+
+        try:
+            checkpoint = checkpoint_create()
+        except LedgerError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Checkpoint at {checkpoint.tree_size} events, root {checkpoint.root_hash}"
+            )
+        )
+
+    def handle_export(self, **options: Any) -> None:
+        from django.db.models import Q
+
+        from audit.export import export_bundle
+        from audit.services import LedgerError
+        from governance.models import Arml
+
+        ref = options["arml"]
+        query = Q(short_name=ref) | (Q(pk=int(ref)) if ref.isdigit() else Q())
+        arml = Arml.objects.filter(query).first()
+        if arml is None:
+            raise CommandError(f"No ARML {ref!r}.")
+        try:
+            manifest = export_bundle(arml=arml, out=options["out"])
+        except LedgerError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Wrote {options['out']}: {manifest['events_in_full']} events of {arml} "
+                f"in a tree of {manifest['tree_size']}, {manifest['documents']} documents"
+            )
+        )
+
+
+class _ProgressBar:
+    def __init__(self, total: int, stream: Any, width: int = 40) -> None:
+        self.total, self.stream, self.width = total, stream, width
+        self.started = time.monotonic()
+
+    def update(self, done: int) -> None:
+        filled = int(self.width * done / self.total)
+        rate = done / max(time.monotonic() - self.started, 1e-6)
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} "
+            f"({rate:,.0f}/s)",
+            ending="",
+        )
+        self.stream.flush()
+
+    def finish(self) -> None:
+        self.update(self.total)
+        self.stream.write("")

@@ -1,0 +1,124 @@
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, transaction
+
+from audit.canonical import GENESIS_HASH, record_hash
+from audit.models import AuditEvent, ChainHead, Checkpoint, LedgerImmutableError
+from audit.services import append, append_refusal
+from audit.verification import verify_ledger
+from tests.factories import person_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_chains_many_appends(arml):
+    actor = person_with_role("president", arml)
+    for i in range(120):
+        append(action="action_plan.approved", actor=actor, obj=arml, comment=f"n°{i} — été",
+               data={"amount": "12000.50", "i": i}, from_state="a", to_state="b")
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert [e.seq for e in events] == list(range(1, 121))
+    assert events[0].prev_hash == GENESIS_HASH
+    assert all(e.prev_hash == p.hash for p, e in zip(events, events[1:]))
+    assert all(record_hash(e.record()) == e.hash for e in events)
+    assert ChainHead.objects.get().seq == 120
+    report = verify_ledger()
+    assert report.ok, report.failures
+    assert report.events == 120
+
+
+def test_it_freezes_names_roles_and_request(arml, rf):
+    actor = person_with_role("president", arml)
+    request = rf.get("/", HTTP_USER_AGENT="Firefox", REMOTE_ADDR="10.0.0.1")
+    event = append(action="arml.viewed", actor=actor, obj=arml, request_info=request,
+                   documents=[{"version_id": 3, "sha256": "a" * 64}])
+    assert event.arml_id == arml.pk
+    assert event.actor_name == actor.get_full_name()
+    assert event.actor_roles == "president"
+    assert event.principal_id == actor.pk and event.principal_roles == "president"
+    assert event.object_type == "governance.arml" and event.object_id == str(arml.pk)
+    assert (event.request_ip, event.request_user_agent) == ("10.0.0.1", "Firefox")
+    assert event.documents == [{"sha256": "a" * 64, "version_id": 3}]
+
+
+@pytest.mark.parametrize("action", ["Approved", "approved", "a..b", "a.b c"])
+def test_it_refuses_malformed_action_codes(action):
+    with pytest.raises(ValueError):
+        append(action=action)
+
+
+def test_it_refuses_inexact_floats():
+    with pytest.raises(ValueError):
+        append(action="x.y", data={"f": 1e300})
+
+
+def test_model_refuses_update_and_delete(arml):
+    event = append(action="x.created", arml=arml)
+    event.comment = "changed"
+    with pytest.raises(LedgerImmutableError):
+        event.save()
+    with pytest.raises(LedgerImmutableError):
+        event.delete()
+    with pytest.raises(LedgerImmutableError):
+        AuditEvent.objects.filter(pk=event.pk).update(comment="x")
+    with pytest.raises(LedgerImmutableError):
+        AuditEvent.objects.all().delete()
+
+
+def test_refusal_persists_when_the_attempt_rolls_back(arml):
+    actor = person_with_role("arml_staff", arml)
+    try:
+        with transaction.atomic():
+            append(action="action_plan.approved", actor=actor, obj=arml)
+            raise PermissionError("no")
+    except PermissionError as exc:
+        append_refusal(action="action_plan.refused_attempt", actor=actor, obj=arml,
+                       reason=str(exc), code="permission_denied", transition="approve")
+    events = list(AuditEvent.objects.all())
+    assert [e.action for e in events] == ["action_plan.refused_attempt"]
+    assert events[0].seq == 1
+    assert events[0].data["refusal"] == {
+        "reason": "no", "code": "permission_denied", "transition": "approve"}
+    assert verify_ledger().ok
+
+
+def test_refusal_refuses_a_broken_transaction(arml):
+    with transaction.atomic():
+        with pytest.raises(DatabaseError), transaction.atomic(savepoint=False):
+            with connection_cursor() as cursor:
+                cursor.execute("SELECT * FROM no_such_table")
+        with pytest.raises(transaction.TransactionManagementError):
+            append_refusal(action="x.refused_attempt", reason="r", arml=arml)
+        transaction.set_rollback(True)
+
+
+def test_refusal_needs_the_refusal_suffix():
+    with pytest.raises(ValueError):
+        append_refusal(action="x.approved", reason="r")
+
+
+def test_it_checkpoints_automatically_after_commit(settings, arml,
+                                                   django_capture_on_commit_callbacks):
+    settings.ARML_CHECKPOINT_EVERY = 5
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for _ in range(11):
+            append(action="x.done", arml=arml)
+    assert len(callbacks) == 2
+    # Run after the commit, each covers every event committed by then.
+    assert list(Checkpoint.objects.values_list("tree_size", flat=True)) == [11]
+    assert verify_ledger().ok
+
+
+def test_checkpoint_command_signs_the_head(arml, capsys):
+    for _ in range(3):
+        append(action="x.done", arml=arml)
+    call_command("audit", "checkpoint")
+    checkpoint = Checkpoint.objects.get()
+    assert checkpoint.tree_size == 3
+    assert verify_ledger().ok
+
+
+def connection_cursor():
+    from django.db import connection
+
+    return connection.cursor()
