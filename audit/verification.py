@@ -121,3 +121,44 @@ def _check_documents(report: VerifyReport) -> None:
         if not result.ok:
             reasons = "; ".join(str(r) for r in result.reasons)
             report.failures.append(Failure(None, f"document version {version.pk}: {reasons}"))
+
+
+@dataclass
+class EventCheck:
+    """One event verified on its own: content vs hash, inclusion in the signed tree head."""
+
+    content_ok: bool
+    proof: object | None = None  # audit.services.InclusionProof
+    proof_ok: bool = False
+    signature_problem: str | None = None
+    not_covered: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.content_ok and self.proof_ok and self.signature_problem is None
+
+
+def check_event(event: AuditEvent) -> EventCheck:
+    from audit.canonical import record_hash
+    from audit.services import LedgerError, inclusion_proof, latest_checkpoint
+
+    result = EventCheck(content_ok=record_hash(event.record()) == event.hash)
+    checkpoint = latest_checkpoint()
+    if checkpoint is None or checkpoint.tree_size < event.seq:
+        result.not_covered = True
+        return result
+    try:
+        proof = inclusion_proof(event.seq, checkpoint.tree_size)
+    except LedgerError as exc:
+        result.signature_problem = str(exc)
+        return result
+    result.proof = proof
+    result.proof_ok = proof.event_hash == event.hash and proof.verify()
+    result.signature_problem = signature_problem(
+        checkpoint.statement(),
+        bytes(checkpoint.signature),
+        checkpoint.certificate,
+        load_pem_certificates(signing.trust_roots_pem()),
+        at=checkpoint.time,
+    )
+    return result

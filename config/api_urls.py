@@ -2,11 +2,13 @@
 
 from rest_framework.routers import DefaultRouter
 
+from audit.api import register as register_audit
 from documents.api import register as register_documents
 from governance.api import register as register_governance
 
 router = DefaultRouter()
 register_governance(router)
 register_documents(router)
+register_audit(router)
 
 urlpatterns = router.urls

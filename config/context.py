@@ -15,6 +15,7 @@ MENU: list[tuple[str, Any]] = [
     ("governance:person_list", _("People")),
     ("governance:region_list", _("Regions")),
     ("permissions:delegation_list", _("Delegations")),
+    ("audit:event_list", _("Audit ledger")),
 ]
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("langue/", login_not_required(set_language), name="set_language"),
     path("documents/", include("documents.urls")),
     path("delegations/", include("permissions.urls")),
+    path("journal/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
