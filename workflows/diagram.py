@@ -103,10 +103,11 @@ def lifecycle_svg(model: type, current: str | None = None) -> str:
             f'font-family="sans-serif" font-size="12" font-weight="{weight}" fill="{text}">{label}</text>'
         )
         if is_current:
+            marker = escape(_("(current state)"))
             parts.append(
                 f'<text x="{x + BOX_W / 2:.0f}" y="{y + 35}" text-anchor="middle" '
                 f'font-family="sans-serif" font-size="10" fill="{text}">'
-                f'{escape(_("(current state)"))}</text>'
+                f"{marker}</text>"
             )
         parts.append("</g>")
     parts.append("</svg>")

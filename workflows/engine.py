@@ -119,7 +119,32 @@ def _perform(
         raise errors.Conflict() from None
 
     document = issue_for_transition(locked, spec, ctx, principal, from_state)
-    event = append(
+    try:
+        event = _append_event(
+            append, spec, actor, principal, locked, from_state, comment, clean, document, request_info
+        )
+    except BaseException:
+        # The rows roll back with the transaction; the file would only wait for `documents gc`.
+        from documents.storage import discard
+
+        discard(document.storage_key)
+        raise
+    return Outcome(locked, spec, principal, from_state, event, document)
+
+
+def _append_event(
+    append: Callable[..., Any],
+    spec: TransitionSpec,
+    actor: Person,
+    principal: Principal,
+    locked: Lifecycle,
+    from_state: str,
+    comment: str,
+    clean: dict[str, Any],
+    document: Any,
+    request_info: dict[str, str] | None,
+) -> Any:
+    return append(
         action=spec.event_action,
         actor=actor,
         principal=principal.person,
@@ -129,10 +154,9 @@ def _perform(
         to_state=locked.state,
         comment=comment,
         data={"transition": spec.name, **clean, **_delegation_data(principal)},
-        documents=[document] if document is not None else [],
+        documents=[document],
         request_info=request_info,
     )
-    return Outcome(locked, spec, principal, from_state, event, document)
 
 
 def _lock(obj: Lifecycle) -> Lifecycle:

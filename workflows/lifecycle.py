@@ -38,6 +38,10 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
     class Meta:
         abstract = True
 
+    def full_clean(self, exclude: Any = None, **kwargs: Any) -> None:
+        # clean_fields() re-assigns every field; the protected state may only move by transition.
+        super().full_clean(exclude={*(exclude or ()), self.state_field_name}, **kwargs)
+
     # -- what documents and the ledger say about the object -------------------------------
     def reference(self) -> str:
         return f"{self.ledger_prefix}-{self.pk}"

@@ -93,10 +93,11 @@ def awaiting_for(user: Person) -> list[AwaitingItem]:
         return []
     items: list[AwaitingItem] = []
     for model in lifecycle_models():
-        specs = list(specs_of(model).values())
+        # Exits (reject, abandon…) are open almost everywhere: only forward steps await someone.
+        specs = [s for s in specs_of(model).values() if s.style == "primary" and not s.circuit]
         wanted = Q()
         for arml_id, roles in roles_by_arml.items():
-            states = {s for spec in specs if spec.roles & roles and not spec.circuit for s in spec.sources}
+            states = {s for spec in specs if spec.roles & roles for s in spec.sources}
             if states:
                 wanted |= Q(arml_id=arml_id, state__in=states)
         if not wanted:
@@ -131,7 +132,7 @@ def _first_allowed(obj: Lifecycle, specs: list[TransitionSpec], user: Person, ro
 
     me = Principal(user, frozenset(roles))  # delegated roles included: a hint, see above
     for spec in specs:
-        if obj.state in spec.sources and not spec.circuit and check(me, user, obj, spec) is None:
+        if obj.state in spec.sources and check(me, user, obj, spec) is None:
             return str(spec.label)
     return ""
 

@@ -77,7 +77,7 @@ def test_a_revoked_certificate_cannot_sign(convention):
     version = convention.issue()
     pki.signer_credential(convention.state, role=Role.STATE_OFFICER)
     pki.revoke(convention.state, reason="lost")
-    with pytest.raises(CertificateRevoked, match="revoked"):
+    with pytest.raises(CertificateRevoked, match="révoqué"):
         convention.countersign(version, "state")
     assert version.document.versions.count() == 1
 
@@ -88,7 +88,7 @@ def test_an_expired_certificate_cannot_sign(convention):
         convention.region, role=Role.REGION_OFFICER, years=1,
         not_before=timezone.now() - dt.timedelta(days=800),
     )
-    with pytest.raises(CertificateExpired, match="expired"):
+    with pytest.raises(CertificateExpired, match="expiré"):
         convention.countersign(version, "region")
 
 

@@ -1,0 +1,63 @@
+"""Real concurrency needs PostgreSQL row locks: these tests skip on SQLite."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+
+from audit.verification import verify_ledger
+from audit.models import AuditEvent
+from governance.models import ActionPlan, Role
+from workflows import errors
+from workflows.engine import perform
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL row locks"),
+]
+
+
+def run_together(*calls):
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def worker(i, call):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # collected and asserted on below
+            results[i] = exc
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def test_two_conflicting_transitions_exactly_one_wins(world):
+    plan = world.plan("opinion_given")
+    president = world.people[Role.PRESIDENT]
+    results = run_together(
+        lambda: perform(ActionPlan.objects.get(pk=plan.pk), "approve", actor=president),
+        lambda: perform(ActionPlan.objects.get(pk=plan.pk), "postpone", actor=president, comment="x"),
+    )
+    wins = [r for r in results if not isinstance(r, Exception)]
+    losses = [r for r in results if isinstance(r, Exception)]
+    assert len(wins) == 1 and len(losses) == 1, results
+    assert isinstance(losses[0], errors.Conflict)
+    plan.refresh_from_db()
+    assert plan.state == wins[0].obj.state and plan.version == 1
+    transitions = AuditEvent.objects.filter(object_id=str(plan.pk)).exclude(
+        action__endswith="refused_attempt"
+    )
+    assert transitions.count() == 1
+    report = verify_ledger()
+    assert report.ok, report.failures
+
+
+def test_connection_is_postgres():
+    assert connection.vendor == "postgresql"
