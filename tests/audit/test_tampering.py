@@ -33,7 +33,7 @@ def test_the_database_refuses_changes(ledger, sql):
         raw(sql)
 
 
-@pytest.mark.skipif("not on_postgres()")
+@pytest.mark.skipif(not on_postgres(), reason="TRUNCATE exists on PostgreSQL only")
 @pytest.mark.parametrize("table", ["audit_auditevent", "audit_checkpoint"])
 def test_postgres_refuses_truncate(ledger, table):
     raw("SET CONSTRAINTS ALL IMMEDIATE")  # fire the pending FK checks of this test's inserts
