@@ -79,5 +79,6 @@ def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any
             "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(
-        f"{name} has an unsupported scheme {scheme!r}: use sqlite:///… or postgres://… (got {url!r})"
+        f"{name} has an unsupported scheme {scheme!r}: "
+        f"use sqlite:///… or postgres://… (got {url!r})"
     )

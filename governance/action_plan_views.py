@@ -21,8 +21,12 @@ def action_plan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/action_plan_list.html",
-        {"plans": plans, "can_draft": directed_mls(request.user).exists(), "state": state,
-         "states": ActionPlan._meta.get_field("state").choices},
+        {
+            "plans": plans,
+            "can_draft": directed_mls(request.user).exists(),
+            "state": state,
+            "states": ActionPlan._meta.get_field("state").choices,
+        },
     )
 
 
@@ -35,7 +39,9 @@ def action_plan_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         beneficiaries = data.pop("beneficiaries")
-        plan = action_plan_create(actor=request.user, mission_locale=ml, beneficiaries=beneficiaries, **data)
+        plan = action_plan_create(
+            actor=request.user, mission_locale=ml, beneficiaries=beneficiaries, **data
+        )
         messages.success(request, _("Draft saved. Submit it when it is ready."))
         return HttpResponseRedirect(plan.get_absolute_url())
     return render(request, "governance/action_plan_form.html", {"form": form, "ml": ml})

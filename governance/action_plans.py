@@ -23,7 +23,11 @@ def plans_for(user: Person) -> QuerySet[ActionPlan]:
 
 def directed_mls(user: Person) -> QuerySet[MissionLocale]:
     """Missions Locales the user directs today: where they may draft action plans."""
-    ids = Mandate.objects.active().filter(person=user, role=Role.ML_DIRECTOR).values("mission_locale_id")
+    ids = (
+        Mandate.objects.active()
+        .filter(person=user, role=Role.ML_DIRECTOR)
+        .values("mission_locale_id")
+    )
     return MissionLocale.objects.filter(pk__in=ids).select_related("arml")
 
 
@@ -36,12 +40,19 @@ def action_plan_create(
 
     if not directed_mls(actor).filter(pk=mission_locale.pk).exists():
         raise PermissionDenied(_("Only the director of this Mission Locale can draft its plans."))
-    plan = ActionPlan(arml=mission_locale.arml, mission_locale=mission_locale, submitted_by=actor, **fields)
+    plan = ActionPlan(
+        arml=mission_locale.arml, mission_locale=mission_locale, submitted_by=actor, **fields
+    )
     plan.full_clean()
     plan.save()
     plan.beneficiaries.set(beneficiaries)
     append(
-        action="action_plan.created", actor=actor, principal=actor, obj=plan, arml=plan.arml,
-        to_state=plan.state, data={"budget": str(plan.budget), "title": plan.title},
+        action="action_plan.created",
+        actor=actor,
+        principal=actor,
+        obj=plan,
+        arml=plan.arml,
+        to_state=plan.state,
+        data={"budget": str(plan.budget), "title": plan.title},
     )
     return plan

@@ -79,8 +79,12 @@ class MandateAdmin(admin.ModelAdmin):
         if change:
             services.mandate_set_end(mandate=obj, end=obj.end)
             return
-        fields = {f: getattr(obj, f) for f in ("arml", "mission_locale", "funder", "body", "title", "end")}
-        created = services.mandate_create(person=obj.person, role=obj.role, start=obj.start, **fields)
+        fields = {
+            f: getattr(obj, f) for f in ("arml", "mission_locale", "funder", "body", "title", "end")
+        }
+        created = services.mandate_create(
+            person=obj.person, role=obj.role, start=obj.start, **fields
+        )
         obj.pk = created.pk
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

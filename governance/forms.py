@@ -9,7 +9,15 @@ class ActionPlanForm(forms.ModelForm):
 
     class Meta:
         model = ActionPlan
-        fields = ["title", "summary", "objectives", "budget", "starts_on", "ends_on", "beneficiaries"]
+        fields = [
+            "title",
+            "summary",
+            "objectives",
+            "budget",
+            "starts_on",
+            "ends_on",
+            "beneficiaries",
+        ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -22,4 +30,6 @@ class ActionPlanForm(forms.ModelForm):
     def __init__(self, *args, mission_locale: MissionLocale, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.mission_locale = mission_locale
-        self.fields["beneficiaries"].queryset = MissionLocale.objects.filter(arml=mission_locale.arml_id)
+        self.fields["beneficiaries"].queryset = MissionLocale.objects.filter(
+            arml=mission_locale.arml_id
+        )

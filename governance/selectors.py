@@ -49,9 +49,9 @@ def people_list(user: Person, *, arml: Arml | None = None) -> QuerySet[Person]:
         .prefetch_related(
             Prefetch(
                 "mandates",
-                queryset=Mandate.objects.active().filter(arml__in=scope).select_related(
-                    "arml", "body", "mission_locale", "funder"
-                ),
+                queryset=Mandate.objects.active()
+                .filter(arml__in=scope)
+                .select_related("arml", "body", "mission_locale", "funder"),
                 to_attr="active_mandates",
             )
         )
@@ -73,8 +73,11 @@ def bodies_list(user: Person, *, arml: Arml | None = None) -> QuerySet[Body]:
 
 
 def body_members(body: Body) -> QuerySet[Mandate]:
-    return Mandate.objects.active().filter(body=body).select_related("person").order_by(
-        "role", "person__last_name"
+    return (
+        Mandate.objects.active()
+        .filter(body=body)
+        .select_related("person")
+        .order_by("role", "person__last_name")
     )
 
 

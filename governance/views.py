@@ -34,7 +34,9 @@ def _home_extras(request: HttpRequest) -> dict[str, object]:
 
 def region_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "governance/region_list.html", {"regions": selectors.regions_with_scope(request.user)}
+        request,
+        "governance/region_list.html",
+        {"regions": selectors.regions_with_scope(request.user)},
     )
 
 
@@ -44,7 +46,9 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def arml_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "governance/arml_list.html", {"armls": selectors.armls_list(request.user)})
+    return render(
+        request, "governance/arml_list.html", {"armls": selectors.armls_list(request.user)}
+    )
 
 
 def arml_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -63,7 +67,9 @@ def arml_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def ml_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "governance/ml_list.html", {"missions_locales": selectors.missions_locales_list(request.user)}
+        request,
+        "governance/ml_list.html",
+        {"missions_locales": selectors.missions_locales_list(request.user)},
     )
 
 
@@ -78,18 +84,24 @@ def ml_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "governance/person_list.html", {"people": selectors.people_list(request.user)})
+    return render(
+        request, "governance/person_list.html", {"people": selectors.people_list(request.user)}
+    )
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = armls_for(request.user)
     person = get_object_or_404(selectors.people_list(request.user), pk=pk)
     mandates = selectors.mandates_of(person, scope=scope)
-    return render(request, "governance/person_detail.html", {"person": person, "mandates": mandates})
+    return render(
+        request, "governance/person_detail.html", {"person": person, "mandates": mandates}
+    )
 
 
 def body_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "governance/body_list.html", {"bodies": selectors.bodies_list(request.user)})
+    return render(
+        request, "governance/body_list.html", {"bodies": selectors.bodies_list(request.user)}
+    )
 
 
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -101,5 +113,3 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "governance/body_detail.html",
         {"body": body, "access": access, "members": selectors.body_members(body)},
     )
-
-

@@ -95,5 +95,3 @@ def check(principal: Principal, actor: Person, obj: Any, spec: Any) -> str | Non
         if reason:
             return reason
     return None
-
-

@@ -53,16 +53,31 @@ def delegation_create(
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the delegation.")})
     delegation = Delegation(
-        principal=principal, delegate=delegate, arml=arml, transitions=actions, start=start,
-        end=end, reason=reason.strip(), created_by=actor,
+        principal=principal,
+        delegate=delegate,
+        arml=arml,
+        transitions=actions,
+        start=start,
+        end=end,
+        reason=reason.strip(),
+        created_by=actor,
     )
     delegation.full_clean()
     delegation.save()
     append(
-        action="delegation.created", actor=actor, principal=principal, obj=delegation, arml=arml,
+        action="delegation.created",
+        actor=actor,
+        principal=principal,
+        obj=delegation,
+        arml=arml,
         comment=delegation.reason,
-        data={"delegate": delegate.pk, "delegate_name": str(delegate), "transitions": actions,
-              "start": start.isoformat(), "end": end.isoformat()},
+        data={
+            "delegate": delegate.pk,
+            "delegate_name": str(delegate),
+            "transitions": actions,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        },
     )
     return delegation
 
@@ -80,8 +95,13 @@ def delegation_revoke(*, actor: Person, delegation: Delegation, reason: str = ""
     delegation.revoked_by = actor
     delegation.save(update_fields=["revoked_at", "revoked_by"])
     append(
-        action="delegation.revoked", actor=actor, principal=delegation.principal, obj=delegation,
-        arml=delegation.arml, comment=reason, data={"delegate": delegation.delegate_id},
+        action="delegation.revoked",
+        actor=actor,
+        principal=delegation.principal,
+        obj=delegation,
+        arml=delegation.arml,
+        comment=reason,
+        data={"delegate": delegation.delegate_id},
     )
     return delegation
 
@@ -89,5 +109,7 @@ def delegation_revoke(*, actor: Person, delegation: Delegation, reason: str = ""
 def delegations_of(user: Person) -> QuerySet[Delegation]:
     """Given or received by `user`, newest first."""
     return (
-        Delegation.objects.filter(principal=user) | Delegation.objects.filter(delegate=user)
-    ).select_related("principal", "delegate", "arml").order_by("-start", "-pk")
+        (Delegation.objects.filter(principal=user) | Delegation.objects.filter(delegate=user))
+        .select_related("principal", "delegate", "arml")
+        .order_by("-start", "-pk")
+    )

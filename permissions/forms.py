@@ -12,7 +12,9 @@ class DelegationForm(forms.Form):
         choices=(), label=_("Actions delegated"), widget=forms.CheckboxSelectMultiple
     )
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=_("Until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def __init__(self, *args, armls, people, **kwargs):  # type: ignore[no-untyped-def]

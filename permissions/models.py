@@ -71,8 +71,12 @@ class Delegation(models.Model):
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=F("start")), name="delegation_end_after_start"),
-            models.CheckConstraint(condition=~Q(principal=F("delegate")), name="delegation_not_to_self"),
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="delegation_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(principal=F("delegate")), name="delegation_not_to_self"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,8 +2,8 @@
 
 A rule receives the object, the principal (on whose behalf the action is taken: a
 permissions.authorization.Principal, with `.person` and `.roles` in the object's ARML) and the
-actor (who clicks). Both are checked where the rule is about a person: a delegate cannot approve their
-own proposal on someone else's behalf either (DOMAIN.md: separation of duties).
+actor (who clicks). Both are checked where the rule is about a person: a delegate cannot approve
+their own proposal on someone else's behalf either (DOMAIN.md: separation of duties).
 """
 
 from __future__ import annotations

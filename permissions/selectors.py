@@ -27,7 +27,9 @@ def roles_in(user: Person, arml: Arml) -> set[str]:
     """Roles the user holds today in this ARML (from active mandates, not cached groups)."""
     if not user.is_authenticated:
         return set()
-    return set(Mandate.objects.active().filter(person=user, arml=arml).values_list("role", flat=True))
+    return set(
+        Mandate.objects.active().filter(person=user, arml=arml).values_list("role", flat=True)
+    )
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,9 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Delegation recorded in the ledger."))
             return HttpResponseRedirect(reverse("permissions:delegation_list"))
     return render(
-        request, "permissions/delegation_list.html", {"delegations": delegations_of(user), "form": form}
+        request,
+        "permissions/delegation_list.html",
+        {"delegations": delegations_of(user), "form": form},
     )
 
 
@@ -35,11 +37,11 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
 def delegation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     delegation = get_object_or_404(delegations_of(request.user), pk=pk)
     try:
-        delegation_revoke(actor=request.user, delegation=delegation, reason=request.POST.get("reason", ""))
+        delegation_revoke(
+            actor=request.user, delegation=delegation, reason=request.POST.get("reason", "")
+        )
     except (PermissionDenied, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
         messages.success(request, _("Delegation revoked."))
     return HttpResponseRedirect(reverse("permissions:delegation_list"))
-
-

@@ -23,12 +23,21 @@ from governance.models import (
 from governance.services import mandate_create
 
 
+def _base36(n: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    for _ in range(3):
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+    return out
+
+
 class RegionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Region
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"R{n:02d}")
+    code = factory.Sequence(lambda n: _base36(n + 36 * 36 * 10))  # "A00"…: never an INSEE code
     name = factory.Sequence(lambda n: f"Région {n}")
 
 
@@ -37,7 +46,9 @@ class ArmlFactory(factory.django.DjangoModelFactory):
         model = Arml
 
     region = factory.SubFactory(RegionFactory)
-    name = factory.LazyAttribute(lambda o: f"Association régionale des Missions Locales {o.region.name}")
+    name = factory.LazyAttribute(
+        lambda o: f"Association régionale des Missions Locales {o.region.name}"
+    )
     short_name = factory.LazyAttribute(lambda o: f"ARML {o.region.name}")
 
 

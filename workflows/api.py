@@ -1,8 +1,8 @@
 """The uniform API of every lifecycle (DESIGN.md § Interfaces):
 
-    GET  …/{id}/transitions/          open to me, and why the others are closed
-    POST …/{id}/transitions/{name}/   {comment, data}
-    GET  …/{id}/history/              the object's ledger events
+GET  …/{id}/transitions/          open to me, and why the others are closed
+POST …/{id}/transitions/{name}/   {comment, data}
+GET  …/{id}/history/              the object's ledger events
 """
 
 from __future__ import annotations
@@ -51,8 +51,12 @@ class LifecycleViewSetMixin:
         responses={
             200: inline_serializer(
                 "TransitionResult",
-                {"state": serializers.CharField(), "version": serializers.IntegerField(),
-                 "event_seq": serializers.IntegerField(), "document_version": serializers.IntegerField()},
+                {
+                    "state": serializers.CharField(),
+                    "version": serializers.IntegerField(),
+                    "event_seq": serializers.IntegerField(),
+                    "document_version": serializers.IntegerField(),
+                },
             )
         },
     )
@@ -63,8 +67,12 @@ class LifecycleViewSetMixin:
         payload.is_valid(raise_exception=True)
         try:
             outcome = perform(
-                obj, name, actor=request.user, comment=payload.validated_data["comment"],
-                data=payload.validated_data["data"], request_info=request_info(request),
+                obj,
+                name,
+                actor=request.user,
+                comment=payload.validated_data["comment"],
+                data=payload.validated_data["data"],
+                request_info=request_info(request),
             )
         except errors.TransitionError as exc:
             return Response(exc.as_dict(), status=exc.status)

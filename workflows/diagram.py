@@ -22,7 +22,9 @@ BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 132, 44, 36, 40, 12
 def _layout(model: type) -> tuple[dict[str, tuple[int, int]], list[tuple[str, str]]]:
     field = model._meta.get_field(model.state_field_name)
     initial = field.get_default()
-    edges = sorted({(src, spec.target) for spec in specs_of(model).values() for src in spec.sources})
+    edges = sorted(
+        {(src, spec.target) for spec in specs_of(model).values() for src in spec.sources}
+    )
     outgoing: dict[str, set[str]] = defaultdict(set)
     for src, dst in edges:
         outgoing[src].add(dst)
@@ -93,14 +95,17 @@ def lifecycle_svg(model: type, current: str | None = None) -> str:
     for state in positions:
         x, y = box(state)
         is_current = state == current
-        fill, stroke, text = ("#0b3d91", "#0b3d91", "#ffffff") if is_current else ("#f8f9fa", "#495057", "#212529")
+        fill, stroke, text = (
+            ("#0b3d91", "#0b3d91", "#ffffff") if is_current else ("#f8f9fa", "#495057", "#212529")
+        )
         weight = "bold" if is_current else "normal"
         label = escape(str(labels.get(state, state)))
         parts.append(
             f'<g><rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" '
             f'stroke="{stroke}" stroke-width="{3 if is_current else 1}"/>'
-            f'<text x="{x + BOX_W / 2:.0f}" y="{y + (18 if is_current else 27)}" text-anchor="middle" '
-            f'font-family="sans-serif" font-size="12" font-weight="{weight}" fill="{text}">{label}</text>'
+            f'<text x="{x + BOX_W / 2:.0f}" y="{y + (18 if is_current else 27)}" '
+            f'text-anchor="middle" font-family="sans-serif" font-size="12" '
+            f'font-weight="{weight}" fill="{text}">{label}</text>'
         )
         if is_current:
             marker = escape(_("(current state)"))

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from documents.exceptions import DocumentError
-from documents.services import issue
+from documents.models import Document
+from documents.services import countersign, issue
 from governance.models import Role
 from permissions.authorization import Principal
 from workflows import errors
@@ -29,7 +30,11 @@ def acting_role(principal: Principal, spec: TransitionSpec) -> str:
 
 
 def transition_facts(
-    obj: Lifecycle, spec: TransitionSpec, ctx: TransitionContext, principal: Principal, from_state: str
+    obj: Lifecycle,
+    spec: TransitionSpec,
+    ctx: TransitionContext,
+    principal: Principal,
+    from_state: str,
 ) -> dict[str, Any]:
     with override(settings.LANGUAGE_CODE):
         actor = ctx.actor
@@ -63,25 +68,39 @@ def transition_facts(
 
 
 def issue_for_transition(
-    obj: Lifecycle, spec: TransitionSpec, ctx: TransitionContext, principal: Principal, from_state: str
+    obj: Lifecycle,
+    spec: TransitionSpec,
+    ctx: TransitionContext,
+    principal: Principal,
+    from_state: str,
 ) -> Any:
+    if spec.countersign:
+        return countersign_for_transition(obj, spec, ctx, principal)
     role = acting_role(principal, spec)
     facts = transition_facts(obj, spec, ctx, principal, from_state)
     with override(settings.LANGUAGE_CODE):
         slots = [
-            {"field": s.field, "role": s.role, "label": str(s.label), "name": ""} for s in spec.signers
-        ] or [{"field": "signature_1", "role": role, "label": str(Role(role).label),
-               "name": _signer_name(ctx, principal)}]
+            {"field": s.field, "role": s.role, "label": str(s.label), "name": ""}
+            for s in spec.signers
+        ] or [
+            {
+                "field": "signature_1",
+                "role": role,
+                "label": str(Role(role).label),
+                "name": _signer_name(ctx, principal),
+            }
+        ]
+    mine = next((slot for slot in slots if slot["role"] in principal.roles & spec.roles), slots[0])
     try:
         return issue(
             obj=obj,
             kind=spec.document,
             facts=facts,
             actor=ctx.actor,
-            role=role,
+            role=mine["role"],
             signer_slots=slots,
             on_behalf_of=principal.person if principal.delegation is not None else None,
-            sign_field=slots[0]["field"],
+            sign_field=mine["field"],
             title=facts["title"],
             arml=obj.arml,
         )
@@ -95,4 +114,57 @@ def issue_for_transition(
 def _signer_name(ctx: TransitionContext, principal: Principal) -> str:
     if principal.delegation is None:
         return str(ctx.actor)
-    return _("%(delegate)s, for %(principal)s") % {"delegate": ctx.actor, "principal": principal.person}
+    return _("%(delegate)s, for %(principal)s") % {
+        "delegate": ctx.actor,
+        "principal": principal.person,
+    }
+
+
+def current_document(obj: Lifecycle, kind: str) -> Document | None:
+    """The object's latest document of `kind` that is not superseded."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        Document.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            kind=kind,
+            supersession__isnull=True,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def open_slot(document: Document, roles: frozenset[str]) -> dict[str, str] | None:
+    """The first unsigned signature field meant for one of `roles`."""
+    signed = set(
+        document.versions.filter(signature__isnull=False).values_list("signature__field", flat=True)
+    )
+    return next(
+        (s for s in document.signer_slots if s["role"] in roles and s["field"] not in signed), None
+    )
+
+
+def countersign_for_transition(
+    obj: Lifecycle, spec: TransitionSpec, ctx: TransitionContext, principal: Principal
+) -> Any:
+    """Fill the principal's field on the current version of the `spec.countersign` document."""
+    document = current_document(obj, spec.countersign)
+    slot = open_slot(document, principal.roles & spec.roles) if document else None
+    if document is None or slot is None:
+        raise errors.InvalidState(_("There is no signature field awaiting you on this document."))
+    latest = document.versions.order_by("-n").first()
+    try:
+        return countersign(
+            version=latest,
+            field=slot["field"],
+            actor=ctx.actor,
+            role=slot["role"],
+            on_behalf_of=principal.person if principal.delegation is not None else None,
+        )
+    except DocumentError as exc:
+        raise errors.DocumentFailed(
+            _("The signature could not be added; nothing was changed. (%(reason)s)")
+            % {"reason": exc}
+        ) from exc

@@ -1,8 +1,8 @@
 """perform(): the only way any state changes (DESIGN.md § The path of a transition).
 
-    lock → authorise → move → document → record, in one transaction; then, after commit, the
-    workflow advance and notifications. A refused attempt is ledgered outside the rolled-back
-    transaction, so auditors see who tried what.
+lock → authorise → move → document → record, in one transaction; then, after commit, the
+workflow advance and notifications. A refused attempt is ledgered outside the rolled-back
+transaction, so auditors see who tried what.
 """
 
 from __future__ import annotations
@@ -121,7 +121,16 @@ def _perform(
     document = issue_for_transition(locked, spec, ctx, principal, from_state)
     try:
         event = _append_event(
-            append, spec, actor, principal, locked, from_state, comment, clean, document, request_info
+            append,
+            spec,
+            actor,
+            principal,
+            locked,
+            from_state,
+            comment,
+            clean,
+            document,
+            request_info,
         )
     except BaseException:
         # The rows roll back with the transaction; the file would only wait for `documents gc`.
@@ -162,7 +171,8 @@ def _append_event(
 def _lock(obj: Lifecycle) -> Lifecycle:
     """Re-read under a row lock; a stale in-memory copy means someone else acted first."""
     model = type(obj)
-    locked = model.objects.select_for_update().get(pk=obj.pk)
+    # of=("self",): lock the object's row only, not the joined ARML (PostgreSQL).
+    locked = model.objects.select_related("arml").select_for_update(of=("self",)).get(pk=obj.pk)
     if locked.state != obj.state or locked.version != obj.version:
         raise errors.Conflict()
     return locked

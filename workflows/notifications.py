@@ -28,11 +28,16 @@ def notify_next_actors(outcome: Outcome) -> int:
         return 0
     people = {
         m.person
-        for m in Mandate.objects.active().filter(arml_id=obj.arml_id, role__in=roles).select_related("person")
+        for m in Mandate.objects.active()
+        .filter(arml_id=obj.arml_id, role__in=roles)
+        .select_related("person")
         if m.person.email and m.person.is_active and m.person_id != outcome.event.actor_id
     }
     with override(settings.LANGUAGE_CODE):
-        subject = _("[ARML] %(object)s: %(state)s") % {"object": obj.ledger_label(), "state": obj.state_label()}
+        subject = _("[ARML] %(object)s: %(state)s") % {
+            "object": obj.ledger_label(),
+            "state": obj.state_label(),
+        }
         body = _(
             "%(actor)s performed “%(action)s” on %(object)s.\n"
             "It is now “%(state)s”: an action may await you on the item's page."

@@ -107,27 +107,35 @@ def awaiting_for(user: Person) -> list[AwaitingItem]:
         for obj in qs.order_by("updated_at"):
             label = _first_allowed(obj, specs, user, roles_by_arml[obj.arml_id])
             if label:
-                items.append(AwaitingItem(obj.get_absolute_url(), str(obj), label, obj.updated_at, obj))
+                items.append(
+                    AwaitingItem(obj.get_absolute_url(), str(obj), label, obj.updated_at, obj)
+                )
     return items
 
 
 def _roles_by_arml(user: Person) -> dict[int, set[str]]:
     roles: dict[int, set[str]] = defaultdict(set)
-    for arml_id, role in Mandate.objects.active().filter(person=user).values_list("arml_id", "role"):
+    for arml_id, role in (
+        Mandate.objects.active().filter(person=user).values_list("arml_id", "role")
+    ):
         roles[arml_id].add(role)
     # Delegated roles count too (the inbox is a hint; perform() re-checks each delegation's scope).
     delegations = Delegation.objects.active().filter(delegate=user)
     principals = {(d.principal_id, d.arml_id) for d in delegations}
     if principals:
-        rows = Mandate.objects.active().filter(
-            Q(*[Q(person_id=p, arml_id=a) for p, a in principals], _connector=Q.OR)
-        ).values_list("arml_id", "role")
+        rows = (
+            Mandate.objects.active()
+            .filter(Q(*[Q(person_id=p, arml_id=a) for p, a in principals], _connector=Q.OR))
+            .values_list("arml_id", "role")
+        )
         for arml_id, role in rows:
             roles[arml_id].add(role)
     return roles
 
 
-def _first_allowed(obj: Lifecycle, specs: list[TransitionSpec], user: Person, roles: set[str]) -> str:
+def _first_allowed(
+    obj: Lifecycle, specs: list[TransitionSpec], user: Person, roles: set[str]
+) -> str:
     from permissions.authorization import Principal
 
     me = Principal(user, frozenset(roles))  # delegated roles included: a hint, see above

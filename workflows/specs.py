@@ -39,6 +39,7 @@ class TransitionSpec:
     style: str = "primary"  # the button's Bootstrap style: primary, danger, secondary
     signers: tuple[Slot, ...] = ()  # empty: only the actor signs
     circuit: bool = False  # True: performed only through a workflow task
+    countersign: str = ""  # a document kind: sign its current version instead of issuing one
     sources: frozenset[str] = field(default_factory=frozenset)
     target: str = ""
     conditions: tuple[Callable[[Any], bool], ...] = ()
@@ -66,6 +67,7 @@ def step(
     style: str = "primary",
     signers: Sequence[Slot] = (),
     circuit: bool = False,
+    countersign: str = "",
 ) -> dict[str, Any]:
     """The `custom=` dict of a transition (kept a dict: that is what django-fsm stores)."""
     return {
@@ -79,6 +81,7 @@ def step(
         "style": style,
         "signers": tuple(signers),
         "circuit": circuit,
+        "countersign": countersign,
     }
 
 

@@ -13,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from governance.models.bodies import BodyKind
 from governance.models.organisations import Arml, MissionLocale
 from governance.models.people import Person, Role
 from permissions.rules import (
@@ -45,11 +46,20 @@ class Opinion(models.TextChoices):
     UNFAVOURABLE = "unfavourable", _("Unfavourable")
 
 
-ACTIVE = [PlanState.DRAFT, PlanState.PROPOSED, PlanState.UNDER_REVIEW, PlanState.OPINION_GIVEN,
-          PlanState.APPROVED, PlanState.IN_PROGRESS, PlanState.POSTPONED]
+ACTIVE = [
+    PlanState.DRAFT,
+    PlanState.PROPOSED,
+    PlanState.UNDER_REVIEW,
+    PlanState.OPINION_GIVEN,
+    PlanState.APPROVED,
+    PlanState.IN_PROGRESS,
+    PlanState.POSTPONED,
+]
 
 
-@condition(_("Above the board threshold, approval needs an adopted board deliberation on this plan."))
+@condition(
+    _("Above the board threshold, approval needs an adopted board deliberation on this plan.")
+)
 def within_threshold_or_deliberated(plan: ActionPlan) -> bool:
     return plan.budget <= plan.arml.action_plan_board_threshold or plan.has_board_deliberation()
 
@@ -68,17 +78,23 @@ class ActionPlan(Lifecycle):
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("end"), null=True, blank=True)
     mission_locale = models.ForeignKey(
-        MissionLocale, on_delete=models.PROTECT, related_name="proposed_plans",
+        MissionLocale,
+        on_delete=models.PROTECT,
+        related_name="proposed_plans",
         verbose_name=_("proposing Mission Locale"),
     )
     beneficiaries = models.ManyToManyField(
-        MissionLocale, related_name="beneficiary_plans", blank=True,
+        MissionLocale,
+        related_name="beneficiary_plans",
+        blank=True,
         verbose_name=_("beneficiary Missions Locales"),
     )
     submitted_by = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="submitted_plans", verbose_name=_("proposer")
     )
-    opinion = models.CharField(_("committee opinion"), max_length=15, choices=Opinion.choices, blank=True)
+    opinion = models.CharField(
+        _("committee opinion"), max_length=15, choices=Opinion.choices, blank=True
+    )
     state = FSMField(_("state"), default=PlanState.DRAFT, choices=PlanState.choices, protected=True)
 
     class Meta:
@@ -105,15 +121,18 @@ class ActionPlan(Lifecycle):
         return [ml.pk for ml in self.beneficiaries.all()]
 
     def has_board_deliberation(self) -> bool:
-        """An adopted board deliberation deciding on this plan (association bodies, issue 5)."""
-        finder = getattr(self, "_deliberation_finder", None)
-        return bool(finder and finder(self))
+        """A final, adopted board (CA) deliberation deciding on this plan."""
+        from governance.deliberations import adopted_deliberation_for  # the register reads models
+
+        return adopted_deliberation_for(self, body_kinds={BodyKind.CA}) is not None
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
         if self.mission_locale_id and self.arml_id and self.mission_locale.arml_id != self.arml_id:
-            raise ValidationError({"mission_locale": _("This Mission Locale belongs to another ARML.")})
+            raise ValidationError(
+                {"mission_locale": _("This Mission Locale belongs to another ARML.")}
+            )
 
     def clean_transition_data(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
         if name != "give_opinion":
@@ -142,107 +161,183 @@ class ActionPlan(Lifecycle):
             "stage": "proposal" if name == "propose" else "decision",
             "parties": [
                 {"name": str(self.arml), "description": str(_("Regional association"))},
-                {"name": str(self.mission_locale), "description": str(_("Proposing Mission Locale"))},
+                {
+                    "name": str(self.mission_locale),
+                    "description": str(_("Proposing Mission Locale")),
+                },
             ],
         }
         if name in {"approve", "reject", "postpone"}:
-            facts["decision"] = f"{ctx.principal} — {self.get_state_display()}. {ctx.comment}".strip()
+            facts["decision"] = (
+                f"{ctx.principal} — {self.get_state_display()}. {ctx.comment}".strip()
+            )
         return facts
 
     # -- transitions ----------------------------------------------------------------------
     @transition(
-        field=state, source=PlanState.DRAFT, target=PlanState.PROPOSED,
-        custom=step(label=_("Submit the proposal"), done="proposed", roles={Role.ML_DIRECTOR},
-                    rules=[is_the_submitter], document="action_plan"),
+        field=state,
+        source=PlanState.DRAFT,
+        target=PlanState.PROPOSED,
+        custom=step(
+            label=_("Submit the proposal"),
+            done="proposed",
+            roles={Role.ML_DIRECTOR},
+            rules=[is_the_submitter],
+            document="action_plan",
+        ),
     )
     def propose(self, ctx: TransitionContext) -> None:
         pass
 
     @transition(
-        field=state, source=PlanState.PROPOSED, target=PlanState.UNDER_REVIEW,
-        custom=step(label=_("Start the review"), done="review_started",
-                    roles={Role.ARML_STAFF, Role.ARML_DIRECTOR}),
+        field=state,
+        source=PlanState.PROPOSED,
+        target=PlanState.UNDER_REVIEW,
+        custom=step(
+            label=_("Start the review"),
+            done="review_started",
+            roles={Role.ARML_STAFF, Role.ARML_DIRECTOR},
+        ),
     )
     def start_review(self, ctx: TransitionContext) -> None:
         pass
 
     @transition(
-        field=state, source=PlanState.UNDER_REVIEW, target=PlanState.OPINION_GIVEN,
-        custom=step(label=_("Record the committee's opinion"), done="opinion_given",
-                    roles={Role.COMMITTEE_CHAIR}, comment_required=True,
-                    data_fields=["opinion"], document="act"),
+        field=state,
+        source=PlanState.UNDER_REVIEW,
+        target=PlanState.OPINION_GIVEN,
+        custom=step(
+            label=_("Record the committee's opinion"),
+            done="opinion_given",
+            roles={Role.COMMITTEE_CHAIR},
+            comment_required=True,
+            data_fields=["opinion"],
+            document="act",
+        ),
     )
     def give_opinion(self, ctx: TransitionContext) -> None:
         self.opinion = ctx.data["opinion"]
 
     @transition(
-        field=state, source=PlanState.OPINION_GIVEN, target=PlanState.APPROVED,
+        field=state,
+        source=PlanState.OPINION_GIVEN,
+        target=PlanState.APPROVED,
         conditions=[within_threshold_or_deliberated],
-        custom=step(label=_("Approve"), done="approved", roles={Role.PRESIDENT},
-                    rules=[not_the_submitter, not_president_of_a_beneficiary],
-                    document="action_plan"),
+        custom=step(
+            label=_("Approve"),
+            done="approved",
+            roles={Role.PRESIDENT},
+            rules=[not_the_submitter, not_president_of_a_beneficiary],
+            document="action_plan",
+        ),
     )
     def approve(self, ctx: TransitionContext) -> None:
         pass
 
     @transition(
-        field=state, source=[PlanState.UNDER_REVIEW, PlanState.OPINION_GIVEN],
+        field=state,
+        source=[PlanState.UNDER_REVIEW, PlanState.OPINION_GIVEN],
         target=PlanState.REJECTED,
-        custom=step(label=_("Reject"), done="rejected", roles={Role.PRESIDENT},
-                    rules=[not_the_submitter], comment_required=True, style="danger",
-                    document="action_plan"),
+        custom=step(
+            label=_("Reject"),
+            done="rejected",
+            roles={Role.PRESIDENT},
+            rules=[not_the_submitter],
+            comment_required=True,
+            style="danger",
+            document="action_plan",
+        ),
     )
     def reject(self, ctx: TransitionContext) -> None:
         pass
 
     @transition(
-        field=state, source=PlanState.OPINION_GIVEN, target=PlanState.POSTPONED,
-        custom=step(label=_("Postpone"), done="postponed", roles={Role.PRESIDENT},
-                    rules=[not_the_submitter], comment_required=True, style="secondary",
-                    document="action_plan"),
+        field=state,
+        source=PlanState.OPINION_GIVEN,
+        target=PlanState.POSTPONED,
+        custom=step(
+            label=_("Postpone"),
+            done="postponed",
+            roles={Role.PRESIDENT},
+            rules=[not_the_submitter],
+            comment_required=True,
+            style="secondary",
+            document="action_plan",
+        ),
     )
     def postpone(self, ctx: TransitionContext) -> None:
         pass
 
     @transition(
-        field=state, source=PlanState.POSTPONED, target=PlanState.UNDER_REVIEW,
-        custom=step(label=_("Resume the review"), done="review_resumed",
-                    roles={Role.ARML_DIRECTOR}, comment_required=True, style="secondary"),
+        field=state,
+        source=PlanState.POSTPONED,
+        target=PlanState.UNDER_REVIEW,
+        custom=step(
+            label=_("Resume the review"),
+            done="review_resumed",
+            roles={Role.ARML_DIRECTOR},
+            comment_required=True,
+            style="secondary",
+        ),
     )
     def resume(self, ctx: TransitionContext) -> None:
         pass
 
     @transition(
-        field=state, source=PlanState.APPROVED, target=PlanState.IN_PROGRESS,
-        custom=step(label=_("Start the work"), done="started",
-                    roles={Role.ML_DIRECTOR, Role.ARML_DIRECTOR},
-                    rules=[ml_directors_on_their_own_items]),
+        field=state,
+        source=PlanState.APPROVED,
+        target=PlanState.IN_PROGRESS,
+        custom=step(
+            label=_("Start the work"),
+            done="started",
+            roles={Role.ML_DIRECTOR, Role.ARML_DIRECTOR},
+            rules=[ml_directors_on_their_own_items],
+        ),
     )
     def start(self, ctx: TransitionContext) -> None:
         pass
 
     @transition(
-        field=state, source=PlanState.IN_PROGRESS, target=PlanState.DELIVERED,
-        custom=step(label=_("Mark as delivered"), done="delivered",
-                    roles={Role.ML_DIRECTOR, Role.ARML_DIRECTOR}, comment_required=True,
-                    rules=[ml_directors_on_their_own_items]),
+        field=state,
+        source=PlanState.IN_PROGRESS,
+        target=PlanState.DELIVERED,
+        custom=step(
+            label=_("Mark as delivered"),
+            done="delivered",
+            roles={Role.ML_DIRECTOR, Role.ARML_DIRECTOR},
+            comment_required=True,
+            rules=[ml_directors_on_their_own_items],
+        ),
     )
     def deliver(self, ctx: TransitionContext) -> None:
         pass
 
     @transition(
-        field=state, source=PlanState.DELIVERED, target=PlanState.EVALUATED,
-        custom=step(label=_("Record the evaluation"), done="evaluated",
-                    roles={Role.ARML_DIRECTOR, Role.COMMITTEE_CHAIR}, comment_required=True),
+        field=state,
+        source=PlanState.DELIVERED,
+        target=PlanState.EVALUATED,
+        custom=step(
+            label=_("Record the evaluation"),
+            done="evaluated",
+            roles={Role.ARML_DIRECTOR, Role.COMMITTEE_CHAIR},
+            comment_required=True,
+        ),
     )
     def evaluate(self, ctx: TransitionContext) -> None:
         pass
 
     @transition(
-        field=state, source=ACTIVE, target=PlanState.ABANDONED,
-        custom=step(label=_("Abandon"), done="abandoned",
-                    roles={Role.ML_DIRECTOR, Role.ARML_DIRECTOR}, comment_required=True,
-                    rules=[ml_directors_on_their_own_items], style="danger"),
+        field=state,
+        source=ACTIVE,
+        target=PlanState.ABANDONED,
+        custom=step(
+            label=_("Abandon"),
+            done="abandoned",
+            roles={Role.ML_DIRECTOR, Role.ARML_DIRECTOR},
+            comment_required=True,
+            rules=[ml_directors_on_their_own_items],
+            style="danger",
+        ),
     )
     def abandon(self, ctx: TransitionContext) -> None:
         pass

@@ -60,8 +60,9 @@ class Mandate(models.Model):
     """A role held by a person in an ARML (and possibly an ML, a funder or a body), for a period.
 
     The mandate runs from `start` (included) to `end` (excluded: the day it ended); an empty
-    `end` means open-ended. Ending a mandate today therefore removes its scope at once. Scope (the ARML
-    object permission) and role groups follow the active mandates: see permissions.services.
+    `end` means open-ended. Ending a mandate today therefore removes its scope at once. Scope
+    (the ARML object permission) and role groups follow the active mandates: see
+    permissions.services.
     """
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mandates")

@@ -13,7 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize(
     "url",
-    ["mysql://root@localhost/db", "postgres://u@host:notaport/db", "postgres://u@host:5432/", "sqlite://"],
+    [
+        "mysql://root@localhost/db",
+        "postgres://u@host:notaport/db",
+        "postgres://u@host:5432/",
+        "sqlite://",
+    ],
 )
 def test_it_refuses_malformed_database_urls_naming_the_variable(url):
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
@@ -24,7 +29,11 @@ def test_it_parses_postgres_and_sqlite_urls():
     pg = parse_database_url("postgres://alice:s%40cret@db.example:6543/arml?sslmode=require")
     assert pg["ENGINE"] == "django.db.backends.postgresql"
     assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
-        "alice", "s@cret", "db.example", "6543", "arml",
+        "alice",
+        "s@cret",
+        "db.example",
+        "6543",
+        "arml",
     )
     assert pg["OPTIONS"] == {"sslmode": "require"}
     assert parse_database_url("sqlite:////tmp/x.sqlite3")["NAME"] == "/tmp/x.sqlite3"

@@ -48,7 +48,11 @@ def test_overlapping_mandates_for_the_same_role_and_body_are_refused():
     give_mandate(person, Role.BOARD_MEMBER, body.arml, body=body, start=dt.date(2025, 1, 1))
     with pytest.raises(ValidationError) as exc:
         mandate_create(
-            person=person, role=Role.BOARD_MEMBER, arml=body.arml, body=body, start=dt.date(2025, 6, 1)
+            person=person,
+            role=Role.BOARD_MEMBER,
+            arml=body.arml,
+            body=body,
+            start=dt.date(2025, 6, 1),
         )
     assert "ne peuvent pas se chevaucher" in str(exc.value)
     assert "01/01/2025" in str(exc.value)
@@ -80,9 +84,13 @@ def test_a_funder_role_needs_a_funder_of_the_right_kind_and_region():
     with pytest.raises(ValidationError, match="financeur"):
         mandate_create(person=person, role=Role.STATE_OFFICER, arml=arml, start=TODAY)
     with pytest.raises(ValidationError, match="ne correspond pas"):
-        mandate_create(person=person, role=Role.STATE_OFFICER, arml=arml, funder=region_funder, start=TODAY)
+        mandate_create(
+            person=person, role=Role.STATE_OFFICER, arml=arml, funder=region_funder, start=TODAY
+        )
     with pytest.raises(ValidationError, match="autre région"):
-        mandate_create(person=person, role=Role.STATE_OFFICER, arml=arml, funder=elsewhere, start=TODAY)
+        mandate_create(
+            person=person, role=Role.STATE_OFFICER, arml=arml, funder=elsewhere, start=TODAY
+        )
     assert not person.mandates.exists()
 
 

@@ -6,7 +6,14 @@ import pytest
 from django.urls import reverse
 
 from governance.models import BodyKind, Role
-from tests.factories import ArmlFactory, BodyFactory, MissionLocaleFactory, RegionFactory, give_mandate, person_with_role
+from tests.factories import (
+    ArmlFactory,
+    BodyFactory,
+    MissionLocaleFactory,
+    RegionFactory,
+    give_mandate,
+    person_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +34,21 @@ def pages(w):
         (reverse("governance:region_list"), "Régions", "Regions"),
         (reverse("governance:region_detail", args=["53"]), "Code INSEE", "INSEE code"),
         (reverse("governance:arml_list"), "ARML de mon périmètre", "ARMLs in my scope"),
-        (reverse("governance:arml_detail", args=[w["arml"].pk]), "Financeurs de la région", "Funders in the region"),
+        (
+            reverse("governance:arml_detail", args=[w["arml"].pk]),
+            "Financeurs de la région",
+            "Funders in the region",
+        ),
         (reverse("governance:ml_list"), "Ville", "City"),
         (reverse("governance:ml_detail", args=[w["ml"].pk]), "Personnes", "People"),
         (reverse("governance:person_list"), "Mandats en cours", "Active mandates"),
         (reverse("governance:person_detail", args=[w["user"].pk]), "Mandats", "Mandates"),
         (reverse("governance:body_list"), "Instances associatives", "Association bodies"),
-        (reverse("governance:body_detail", args=[w["body"].pk]), "Délai de convocation", "Notice period"),
+        (
+            reverse("governance:body_detail", args=[w["body"].pk]),
+            "Délai de convocation",
+            "Notice period",
+        ),
     ]
 
 

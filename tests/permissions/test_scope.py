@@ -72,10 +72,16 @@ def test_a_person_without_mandate_sees_no_arml(client, two_regions):
 @pytest.mark.parametrize(
     "name,args",
     [
-        ("home", []), ("governance:region_list", []), ("governance:region_detail", ["53"]),
-        ("governance:arml_list", []), ("governance:arml_detail", [1]), ("governance:ml_list", []),
-        ("governance:ml_detail", [1]), ("governance:person_list", []),
-        ("governance:person_detail", [1]), ("governance:body_list", []),
+        ("home", []),
+        ("governance:region_list", []),
+        ("governance:region_detail", ["53"]),
+        ("governance:arml_list", []),
+        ("governance:arml_detail", [1]),
+        ("governance:ml_list", []),
+        ("governance:ml_detail", [1]),
+        ("governance:person_list", []),
+        ("governance:person_detail", [1]),
+        ("governance:body_list", []),
         ("governance:body_detail", [1]),
     ],
 )

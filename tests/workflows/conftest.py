@@ -46,8 +46,13 @@ class World:
         """A plan placed directly in `state` (test set-up only: production goes through perform)."""
         fields.setdefault("submitted_by", self.director)
         plan = ActionPlan.objects.create(
-            arml=self.arml, mission_locale=self.ml1, title="Journées de l'alternance",
-            summary="Trois journées régionales.", budget=Decimal(budget), state=state, **fields
+            arml=self.arml,
+            mission_locale=self.ml1,
+            title="Journées de l'alternance",
+            summary="Trois journées régionales.",
+            budget=Decimal(budget),
+            state=state,
+            **fields,
         )
         return plan
 

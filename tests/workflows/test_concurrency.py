@@ -3,16 +3,17 @@
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
-from audit.verification import verify_ledger
 from audit.models import AuditEvent
+from audit.verification import verify_ledger
 from governance.models import ActionPlan, Role
 from workflows import errors
 from workflows.engine import perform
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("ledger_purge"),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL row locks"),
 ]
 
@@ -28,7 +29,7 @@ def run_together(*calls):
         except Exception as exc:  # collected and asserted on below
             results[i] = exc
         finally:
-            close_old_connections()
+            connection.close()  # each thread has its own connection: let the test DB drop
 
     threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
     for t in threads:
@@ -43,7 +44,9 @@ def test_two_conflicting_transitions_exactly_one_wins(world):
     president = world.people[Role.PRESIDENT]
     results = run_together(
         lambda: perform(ActionPlan.objects.get(pk=plan.pk), "approve", actor=president),
-        lambda: perform(ActionPlan.objects.get(pk=plan.pk), "postpone", actor=president, comment="x"),
+        lambda: perform(
+            ActionPlan.objects.get(pk=plan.pk), "postpone", actor=president, comment="x"
+        ),
     )
     wins = [r for r in results if not isinstance(r, Exception)]
     losses = [r for r in results if isinstance(r, Exception)]
@@ -57,7 +60,3 @@ def test_two_conflicting_transitions_exactly_one_wins(world):
     assert transitions.count() == 1
     report = verify_ledger()
     assert report.ok, report.failures
-
-
-def test_connection_is_postgres():
-    assert connection.vendor == "postgresql"

@@ -46,13 +46,18 @@ def test_the_inbox_runs_a_constant_number_of_queries(world):
 
 
 def test_the_inbox_is_scoped_to_my_armls(world):
-    from tests.factories import ArmlFactory, MissionLocaleFactory, PersonFactory
     from governance.models import ActionPlan
+    from tests.factories import ArmlFactory, MissionLocaleFactory, PersonFactory
 
     other = ArmlFactory()
     ml = MissionLocaleFactory(arml=other)
     ActionPlan.objects.create(
-        arml=other, mission_locale=ml, title="Ailleurs", summary=".", budget=1,
-        submitted_by=PersonFactory(), state="opinion_given",
+        arml=other,
+        mission_locale=ml,
+        title="Ailleurs",
+        summary=".",
+        budget=1,
+        submitted_by=PersonFactory(),
+        state="opinion_given",
     )
     assert awaiting_for(world.people[Role.PRESIDENT]) == []

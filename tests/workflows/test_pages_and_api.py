@@ -12,8 +12,12 @@ def test_a_director_drafts_and_submits_from_the_browser(client, world):
     client.force_login(world.director)
     response = client.post(
         reverse("governance:action_plan_create"),
-        {"title": "Forum emploi", "summary": "Un forum régional.", "budget": "8000.50",
-         "beneficiaries": [world.ml1.pk]},
+        {
+            "title": "Forum emploi",
+            "summary": "Un forum régional.",
+            "budget": "8000.50",
+            "beneficiaries": [world.ml1.pk],
+        },
     )
     plan = ActionPlan.objects.get(title="Forum emploi")
     assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
@@ -22,8 +26,11 @@ def test_a_director_drafts_and_submits_from_the_browser(client, world):
     page = client.get(plan.get_absolute_url()).content.decode()
     assert "Soumettre la proposition" in page and "<svg" in page and "(état actuel)" in page
 
-    response = client.post(reverse("governance:action_plan_transition", args=[plan.pk, "propose"]),
-                           {"comment": ""}, follow=True)
+    response = client.post(
+        reverse("governance:action_plan_transition", args=[plan.pk, "propose"]),
+        {"comment": ""},
+        follow=True,
+    )
     plan.refresh_from_db()
     assert plan.state == "proposed"
     html = response.content.decode()
@@ -64,11 +71,16 @@ def test_the_api_lists_transitions_and_performs_them(client, world):
     assert by_name["approve"]["allowed"] is True
     assert by_name["reject"]["comment_required"] is True
 
-    refused = client.post(f"/api/v1/action-plans/{plan.pk}/transitions/reject/", {}, content_type="application/json")
+    refused = client.post(
+        f"/api/v1/action-plans/{plan.pk}/transitions/reject/", {}, content_type="application/json"
+    )
     assert refused.status_code == 400 and refused.json()["code"] == "comment_required"
 
-    done = client.post(f"/api/v1/action-plans/{plan.pk}/transitions/approve/",
-                       {"comment": "Accord"}, content_type="application/json")
+    done = client.post(
+        f"/api/v1/action-plans/{plan.pk}/transitions/approve/",
+        {"comment": "Accord"},
+        content_type="application/json",
+    )
     assert done.status_code == 200, done.content
     assert done.json()["state"] == "approved"
     history = client.get(f"/api/v1/action-plans/{plan.pk}/history/").json()
@@ -78,24 +90,40 @@ def test_the_api_lists_transitions_and_performs_them(client, world):
 def test_the_api_explains_why_a_transition_is_closed(client, world):
     plan = world.plan("opinion_given")
     client.force_login(world.people[Role.AUDITOR])
-    options = {o["name"]: o for o in client.get(f"/api/v1/action-plans/{plan.pk}/transitions/").json()}
+    options = {
+        o["name"]: o for o in client.get(f"/api/v1/action-plans/{plan.pk}/transitions/").json()
+    }
     assert options["approve"]["allowed"] is False
     assert "réservée" in options["approve"]["reasons"][0]
-    response = client.post(f"/api/v1/action-plans/{plan.pk}/transitions/approve/", {}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/action-plans/{plan.pk}/transitions/approve/", {}, content_type="application/json"
+    )
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
-    unknown = client.post(f"/api/v1/action-plans/{plan.pk}/transitions/fly/", {}, content_type="application/json")
+    unknown = client.post(
+        f"/api/v1/action-plans/{plan.pk}/transitions/fly/", {}, content_type="application/json"
+    )
     assert unknown.status_code == 404
 
 
 def test_the_api_drafts_a_plan_for_my_mission_locale(client, world):
     client.force_login(world.director)
-    response = client.post("/api/v1/action-plans/", {
-        "title": "Mobilité", "summary": "Permis de conduire.", "budget": "1500.00",
-        "mission_locale": world.ml1.pk, "beneficiaries": [world.ml1.pk]}, content_type="application/json")
+    response = client.post(
+        "/api/v1/action-plans/",
+        {
+            "title": "Mobilité",
+            "summary": "Permis de conduire.",
+            "budget": "1500.00",
+            "mission_locale": world.ml1.pk,
+            "beneficiaries": [world.ml1.pk],
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
-    other = client.post("/api/v1/action-plans/", {
-        "title": "X", "summary": "Y", "budget": "1.00", "mission_locale": world.ml2.pk},
-        content_type="application/json")
+    other = client.post(
+        "/api/v1/action-plans/",
+        {"title": "X", "summary": "Y", "budget": "1.00", "mission_locale": world.ml2.pk},
+        content_type="application/json",
+    )
     assert other.status_code == 403
 
 
@@ -114,7 +142,12 @@ def test_the_next_actors_are_notified_after_commit(world, django_capture_on_comm
     world.people[Role.PRESIDENT].save()
     plan = world.plan("under_review")
     with django_capture_on_commit_callbacks(execute=True):
-        perform(plan, "give_opinion", actor=world.people[Role.COMMITTEE_CHAIR], comment="Avis",
-                data={"opinion": "favourable"})
+        perform(
+            plan,
+            "give_opinion",
+            actor=world.people[Role.COMMITTEE_CHAIR],
+            comment="Avis",
+            data={"opinion": "favourable"},
+        )
     recipients = {r for m in mail.outbox for r in m.to}
     assert "presidente@example.org" in recipients

@@ -20,9 +20,12 @@ TODAY = timezone.localdate()
 def advance(world, plan, *steps):
     people = world.people
     who = {
-        "propose": world.director, "start_review": people[Role.ARML_STAFF],
-        "give_opinion": people[Role.COMMITTEE_CHAIR], "approve": people[Role.PRESIDENT],
-        "start": world.director, "deliver": world.director,
+        "propose": world.director,
+        "start_review": people[Role.ARML_STAFF],
+        "give_opinion": people[Role.COMMITTEE_CHAIR],
+        "approve": people[Role.PRESIDENT],
+        "start": world.director,
+        "deliver": world.director,
         "evaluate": people[Role.ARML_DIRECTOR],
     }
     for name in steps:
@@ -33,12 +36,26 @@ def advance(world, plan, *steps):
 
 def test_it_runs_the_full_path_with_a_signed_document_and_an_event_per_step(world):
     plan = world.plan("draft")
-    plan = advance(world, plan, "propose", "start_review", "give_opinion", "approve", "start",
-                   "deliver", "evaluate")
+    plan = advance(
+        world,
+        plan,
+        "propose",
+        "start_review",
+        "give_opinion",
+        "approve",
+        "start",
+        "deliver",
+        "evaluate",
+    )
     assert plan.state == "evaluated" and plan.version == 7
     events = list(AuditEvent.objects.filter(object_id=str(plan.pk)).order_by("seq"))
     assert [e.to_state for e in events] == [
-        "proposed", "under_review", "opinion_given", "approved", "in_progress", "delivered",
+        "proposed",
+        "under_review",
+        "opinion_given",
+        "approved",
+        "in_progress",
+        "delivered",
         "evaluated",
     ]
     for event in events:
@@ -104,8 +121,13 @@ def test_a_refusal_needs_a_comment_and_the_refused_attempt_is_ledgered(world):
 def test_invalid_opinion_data_is_refused(world):
     plan = world.plan("under_review")
     with pytest.raises(errors.InvalidData):
-        perform(plan, "give_opinion", actor=world.people[Role.COMMITTEE_CHAIR], comment="x",
-                data={"opinion": "peut-être"})
+        perform(
+            plan,
+            "give_opinion",
+            actor=world.people[Role.COMMITTEE_CHAIR],
+            comment="x",
+            data={"opinion": "peut-être"},
+        )
 
 
 def test_a_stale_copy_gets_a_conflict(world):
@@ -120,9 +142,13 @@ def test_a_delegate_acts_for_the_principal_and_both_are_named(world):
     president = world.people[Role.PRESIDENT]
     delegate = world.people[Role.BOARD_MEMBER]
     Delegation.objects.create(
-        principal=president, delegate=delegate, arml=world.arml,
-        transitions=["action_plan.approve"], start=TODAY - dt.timedelta(days=1),
-        end=TODAY + dt.timedelta(days=10), reason="Congés de la présidente",
+        principal=president,
+        delegate=delegate,
+        arml=world.arml,
+        transitions=["action_plan.approve"],
+        start=TODAY - dt.timedelta(days=1),
+        end=TODAY + dt.timedelta(days=10),
+        reason="Congés de la présidente",
     )
     plan = world.plan("opinion_given")
     outcome = perform(plan, "approve", actor=delegate)
@@ -136,12 +162,22 @@ def test_an_expired_or_out_of_scope_delegation_does_not_apply(world):
     president = world.people[Role.PRESIDENT]
     delegate = world.people[Role.BOARD_MEMBER]
     Delegation.objects.create(
-        principal=president, delegate=delegate, arml=world.arml, transitions=["action_plan.approve"],
-        start=TODAY - dt.timedelta(days=30), end=TODAY - dt.timedelta(days=1), reason="Passée",
+        principal=president,
+        delegate=delegate,
+        arml=world.arml,
+        transitions=["action_plan.approve"],
+        start=TODAY - dt.timedelta(days=30),
+        end=TODAY - dt.timedelta(days=1),
+        reason="Passée",
     )
     Delegation.objects.create(
-        principal=president, delegate=delegate, arml=world.arml, transitions=["action_plan.reject"],
-        start=TODAY, end=TODAY, reason="Autre périmètre",
+        principal=president,
+        delegate=delegate,
+        arml=world.arml,
+        transitions=["action_plan.reject"],
+        start=TODAY,
+        end=TODAY,
+        reason="Autre périmètre",
     )
     with pytest.raises(errors.Forbidden):
         perform(world.plan("opinion_given"), "approve", actor=delegate)

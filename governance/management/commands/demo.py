@@ -11,7 +11,9 @@ class Command(BaseCommand):
         translation.activate("fr")
         logins = demo.load()
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
-        self.stdout.write(f"Connexion : http://127.0.0.1:8000/  — mot de passe commun : {demo.DEMO_PASSWORD}")
+        self.stdout.write(
+            f"Connexion : http://127.0.0.1:8000/  — mot de passe commun : {demo.DEMO_PASSWORD}"
+        )
         width = max(len(login.username) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.username.ljust(width)}  {login.role} — {login.name}")

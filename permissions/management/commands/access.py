@@ -4,7 +4,10 @@ from permissions.services import access_sync_all
 
 
 class Command(BaseCommand):
-    help = "Access follows mandates. `access sync`: run daily so that mandates starting or ending by date alone grant or revoke scope."
+    help = (
+        "Access follows mandates. `access sync`: run daily so that mandates starting or ending "
+        "by date alone grant or revoke scope."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("action", choices=["sync"])
