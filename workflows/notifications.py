@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -9,7 +10,8 @@ from django.core.mail import send_mass_mail
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from governance.models import Mandate
+from governance.models import Mandate, Person
+from permissions.authorization import Principal, check
 from workflows.specs import specs_of
 
 if TYPE_CHECKING:
@@ -17,22 +19,30 @@ if TYPE_CHECKING:
 
 
 def notify_next_actors(outcome: Outcome) -> int:
+    """E-mail the people for whom a forward step is now open (exits like abandon notify nobody)."""
     obj = outcome.obj
-    roles = {
-        role
+    specs = [
+        spec
         for spec in specs_of(type(obj)).values()
-        if obj.state in spec.sources and not spec.circuit
-        for role in spec.roles
-    }
+        if obj.state in spec.sources and spec.style == "primary"
+    ]
+    roles = {role for spec in specs for role in spec.roles}
     if not roles:
         return 0
-    people = {
-        m.person
-        for m in Mandate.objects.active()
-        .filter(arml_id=obj.arml_id, role__in=roles)
-        .select_related("person")
-        if m.person.email and m.person.is_active and m.person_id != outcome.event.actor_id
-    }
+    held: dict[Person, set[str]] = defaultdict(set)
+    mandates = Mandate.objects.active().filter(arml_id=obj.arml_id, role__in=roles)
+    for mandate in mandates.select_related("person"):
+        held[mandate.person].add(mandate.role)
+    people = [
+        person
+        for person, person_roles in held.items()
+        if person.email
+        and person.is_active
+        and person.pk != outcome.event.actor_id
+        and any(
+            check(Principal(person, frozenset(person_roles)), person, obj, s) is None for s in specs
+        )
+    ]
     with override(settings.LANGUAGE_CODE):
         subject = _("[ARML] %(object)s: %(state)s") % {
             "object": obj.ledger_label(),

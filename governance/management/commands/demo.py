@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils import translation
 
 from fixtures import demo
@@ -9,7 +10,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         translation.activate("fr")
-        logins = demo.load()
+        # The demo moves plans through real transitions: keep their e-mails off the console.
+        with override_settings(
+            MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+        ):
+            logins = demo.load()
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
         self.stdout.write(
             f"Connexion : http://127.0.0.1:8000/  — mot de passe commun : {demo.DEMO_PASSWORD}"
