@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 MENU: list[tuple[str, Any]] = [
     ("home", _("Home")),
     ("governance:action_plan_list", _("Action plans")),
+    ("governance:meeting_list", _("Meetings")),
+    ("governance:register_home", _("Register of deliberations")),
     ("governance:arml_list", _("ARMLs")),
     ("governance:ml_list", _("Missions Locales")),
     ("governance:body_list", _("Bodies")),

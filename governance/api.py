@@ -5,8 +5,18 @@ from rest_framework.routers import BaseRouter
 
 from governance import selectors
 from governance.action_plans import action_plan_create, plans_for
+from governance.meeting_api import DeliberationViewSet, ExtractRequestViewSet, MeetingViewSet
+from governance.models import (
+    ActionPlan,
+    Arml,
+    Body,
+    BodyRules,
+    Mandate,
+    MissionLocale,
+    Person,
+    Region,
+)
 from workflows.api import LifecycleViewSetMixin
-from governance.models import ActionPlan, Arml, Body, BodyRules, Mandate, MissionLocale, Person, Region
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -98,6 +108,9 @@ def register(router: BaseRouter) -> None:
     router.register("bodies", BodyViewSet, basename="body")
     router.register("people", PersonViewSet, basename="person")
     router.register("action-plans", ActionPlanViewSet, basename="action-plan")
+    router.register("meetings", MeetingViewSet, basename="meeting")
+    router.register("deliberations", DeliberationViewSet, basename="deliberation")
+    router.register("extract-requests", ExtractRequestViewSet, basename="extract-request")
 
 
 class ActionPlanSerializer(serializers.ModelSerializer):
@@ -130,3 +143,4 @@ class ActionPlanViewSet(LifecycleViewSetMixin, viewsets.ModelViewSet):
         serializer.instance = action_plan_create(
             actor=self.request.user, mission_locale=ml, beneficiaries=beneficiaries, **data
         )
+

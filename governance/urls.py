@@ -1,6 +1,7 @@
 from django.urls import path
 
 from governance import action_plan_views as plans
+from governance import meeting_views as meetings
 from governance import views
 
 app_name = "governance"
@@ -23,5 +24,46 @@ urlpatterns = [
         "plans-action/<int:pk>/transitions/<str:name>/",
         plans.action_plan_transition,
         name="action_plan_transition",
+    ),
+    path("seances/", meetings.meeting_list, name="meeting_list"),
+    path("seances/nouvelle/", meetings.meeting_create, name="meeting_create"),
+    path("seances/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path(
+        "seances/<int:pk>/transitions/<str:name>/",
+        meetings.meeting_transition,
+        name="meeting_transition",
+    ),
+    path("seances/<int:pk>/ordre-du-jour/", meetings.agenda_add, name="meeting_agenda_add"),
+    path("seances/<int:pk>/presences/", meetings.attendance_save, name="meeting_attendance"),
+    path("seances/<int:pk>/pouvoirs/", meetings.proxy_add, name="meeting_proxy_add"),
+    path(
+        "seances/<int:pk>/pouvoirs/<int:giver>/retrait/",
+        meetings.proxy_remove,
+        name="meeting_proxy_remove",
+    ),
+    path("seances/<int:pk>/interets/", meetings.interest_add, name="meeting_interest_add"),
+    path("seances/<int:pk>/points/<int:item_pk>/votes/", meetings.votes_save, name="meeting_votes"),
+    path(
+        "seances/<int:pk>/accuse-reception/",
+        meetings.invitation_ack,
+        name="meeting_invitation_ack",
+    ),
+    path(
+        "seances/<int:pk>/seconde-convocation/",
+        meetings.second_convocation,
+        name="meeting_second_convocation",
+    ),
+    path("registre/", meetings.register_home, name="register_home"),
+    path("registre/<int:arml_pk>/", meetings.register, name="register"),
+    path(
+        "registre/deliberations/<int:pk>/extrait/",
+        meetings.extract_request,
+        name="extract_request",
+    ),
+    path("extraits/<int:pk>/", meetings.extract_request_detail, name="extract_request_detail"),
+    path(
+        "extraits/<int:pk>/transitions/<str:name>/",
+        meetings.extract_request_transition,
+        name="extract_request_transition",
     ),
 ]

@@ -20,3 +20,37 @@ __all__ = [
     "Region",
     "Role",
 ]
+
+from governance.models.meetings import (  # noqa: E402
+    AgendaItem,
+    Attendance,
+    Choice,
+    Deliberation,
+    ExtractRequest,
+    ExtractState,
+    InterestDeclaration,
+    Invitation,
+    ItemKind,
+    Meeting,
+    MeetingState,
+    Presence,
+    Proxy,
+    Vote,
+)
+
+__all__ += [
+    "AgendaItem",
+    "Attendance",
+    "Choice",
+    "Deliberation",
+    "ExtractRequest",
+    "ExtractState",
+    "InterestDeclaration",
+    "Invitation",
+    "ItemKind",
+    "Meeting",
+    "MeetingState",
+    "Presence",
+    "Proxy",
+    "Vote",
+]

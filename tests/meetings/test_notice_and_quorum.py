@@ -1,0 +1,194 @@
+"""Notice period (jours francs) and quorum edge cases, proxies and the second convocation."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from documents.models import Document
+from documents.verification import verify
+from governance import meetings as svc
+from governance.models import Meeting, Presence
+from governance.models.meetings import earliest_meeting_date
+from workflows import errors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_clear_days_count_neither_the_day_of_sending_nor_the_meeting_day():
+    assert earliest_meeting_date(dt.date(2026, 3, 1), 15) == dt.date(2026, 3, 17)
+    assert earliest_meeting_date(dt.date(2026, 12, 31), 0) == dt.date(2027, 1, 1)
+
+
+def test_convening_with_too_few_days_is_refused_with_the_dates(board):
+    meeting = board.plan(days_ahead=15)  # 15 days ahead leaves only 14 clear days
+    with pytest.raises(errors.InvalidData) as caught:
+        board.step(meeting, "convene")
+    today = timezone.localdate()
+    message = caught.value.message
+    assert today.strftime("%d/%m/%Y") in message
+    assert (today + dt.timedelta(days=16)).strftime("%d/%m/%Y") in message
+    assert (today + dt.timedelta(days=15)).strftime("%d/%m/%Y") in message
+    meeting.refresh_from_db()
+    assert meeting.state == "planned" and not meeting.invitations.exists()
+
+
+def test_convening_exactly_at_the_minimum_notice_passes(board):
+    meeting = board.step(board.plan(days_ahead=16), "convene")
+    assert meeting.state == "convened"
+    assert meeting.invitations.count() == 8
+    assert meeting.invitations.filter(received_at__isnull=True).count() == 8
+    document = Document.objects.get(object_id=str(meeting.pk), kind="convocation")
+    assert document.facts["agenda"] == ["Budget prévisionnel 2027"]
+    assert len(document.facts["invitees"]) == 8
+    assert verify(document.versions.get()).ok
+
+
+def test_only_the_president_convenes(board):
+    with pytest.raises(errors.Forbidden):
+        board.step(board.plan(), "convene", actor=board.secretary)
+
+
+def test_an_empty_agenda_cannot_be_convened(board):
+    with pytest.raises(errors.ConditionsUnmet):
+        board.step(board.plan(items=[]), "convene")
+
+
+def opened(board) -> Meeting:
+    return board.step(board.step(board.plan(), "convene"), "open")
+
+
+def test_quorum_exactly_at_the_threshold_starts_the_session(board):
+    meeting = opened(board)
+    board.attend(meeting, board.members[:4])  # 4 of 8, quorum ½
+    board.attend(meeting, board.members[4:], Presence.ABSENT)
+    quorum = meeting.quorum()
+    assert (quorum.members, quorum.counted, quorum.required, quorum.met) == (8, 4, 4, True)
+    meeting = board.step(meeting, "start_session")
+    assert meeting.state == "in_session" and meeting.quorum_present == 4
+
+
+def test_one_short_of_the_quorum_lapses_with_a_signed_record(board):
+    meeting = opened(board)
+    board.attend(meeting, board.members[:3])
+    with pytest.raises(errors.ConditionsUnmet):
+        board.step(meeting, "start_session")
+    meeting = board.step(meeting, "lapse")
+    assert meeting.state == "lapsed"
+    record = Document.objects.get(object_id=str(meeting.pk), kind="minutes")
+    assert meeting.quorum_present == 3 and record.facts["quorum"].startswith("3 ")
+    assert verify(record.versions.get()).ok
+
+
+def test_a_meeting_with_its_quorum_cannot_lapse(board):
+    meeting = opened(board)
+    board.attend(meeting, board.members[:5])
+    with pytest.raises(errors.ConditionsUnmet):
+        board.step(meeting, "lapse")
+
+
+def test_proxies_count_towards_the_quorum(board):
+    meeting = opened(board)
+    board.attend(meeting, board.members[:3])
+    svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[0])
+    quorum = meeting.quorum()
+    assert (quorum.present, quorum.represented, quorum.met) == (3, 1, True)
+    assert meeting.presence()[board.board[5].pk] == Presence.REPRESENTED
+    assert board.step(meeting, "start_session").state == "in_session"
+
+
+def test_a_proxy_whose_holder_is_absent_does_not_count(board):
+    meeting = opened(board)
+    board.attend(meeting, board.members[:3])
+    svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[4])
+    assert meeting.quorum().represented == 0
+
+
+def test_the_proxy_cap_per_holder_is_enforced(board):
+    meeting = opened(board)
+    svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[4], holder=board.board[0])
+    with pytest.raises(errors.InvalidData) as caught:
+        svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[0])
+    assert "1" in caught.value.message
+    board.rules(max_proxies_per_holder=2)
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[0])
+    assert meeting.proxies.filter(holder=board.board[0]).count() == 2
+
+
+def test_a_member_cannot_both_attend_and_give_a_proxy(board):
+    meeting = opened(board)
+    board.attend(meeting, [board.board[1]])
+    with pytest.raises(errors.InvalidData):
+        svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[1], holder=board.board[0])
+    svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[2], holder=board.board[0])
+    with pytest.raises(errors.InvalidData):
+        board.attend(meeting, [board.board[2]])
+
+
+def test_a_proxy_to_a_non_member_is_refused(board):
+    meeting = opened(board)
+    with pytest.raises(errors.InvalidData):
+        svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[1], holder=board.staff)
+    with pytest.raises(errors.InvalidData):
+        svc.attendance_record(meeting=meeting, actor=board.secretary, person=board.staff, status="present")
+
+
+def test_only_the_secretary_or_the_president_keeps_the_sheet(board):
+    meeting = opened(board)
+    with pytest.raises(errors.Forbidden):
+        svc.attendance_record(meeting=meeting, actor=board.board[0], person=board.board[0], status="present")
+
+
+def test_the_sheet_is_frozen_once_the_session_starts(board):
+    meeting = board.in_session(present=board.members[:5])
+    with pytest.raises(errors.InvalidState):
+        board.attend(meeting, [board.board[5]])
+
+
+def lapsed(board) -> Meeting:
+    meeting = opened(board)
+    board.attend(meeting, board.members[:1])
+    return board.step(meeting, "lapse")
+
+
+def test_second_convocation_without_quorum_requirement_sits_with_few_members(board):
+    first = lapsed(board)
+    second = svc.meeting_second_convocation(
+        meeting=first, actor=board.president,
+        starts_at=first.starts_at + dt.timedelta(days=20),
+    )
+    assert second.convocation == 2 and second.previous == first
+    assert [i.title for i in second.items.all()] == [i.title for i in first.items.all()]
+    second = board.step(board.step(second, "convene"), "open")
+    board.attend(second, board.members[:2])
+    quorum = second.quorum()
+    assert quorum.required == 0 and quorum.met
+    assert board.step(second, "start_session").state == "in_session"
+    with pytest.raises(errors.InvalidState):
+        svc.meeting_second_convocation(meeting=first, actor=board.president,
+                                       starts_at=first.starts_at + dt.timedelta(days=30))
+
+
+def test_second_convocation_with_nobody_present_still_lapses(board):
+    first = lapsed(board)
+    second = svc.meeting_second_convocation(
+        meeting=first, actor=board.president, starts_at=first.starts_at + dt.timedelta(days=20))
+    second = board.step(board.step(second, "convene"), "open")
+    assert not second.quorum().met
+    assert board.step(second, "lapse").state == "lapsed"
+    with pytest.raises(errors.InvalidState):
+        svc.meeting_second_convocation(meeting=second, actor=board.president,
+                                       starts_at=second.starts_at + dt.timedelta(days=20))
+
+
+def test_a_second_convocation_with_its_own_quorum_rule(board):
+    board.rules(second_quorum_numerator=1, second_quorum_denominator=4)
+    first = lapsed(board)
+    second = svc.meeting_second_convocation(
+        meeting=first, actor=board.president, starts_at=first.starts_at + dt.timedelta(days=20))
+    second = board.step(board.step(second, "convene"), "open")
+    board.attend(second, board.members[:1])
+    assert second.quorum().required == 2 and not second.quorum().met
+    board.attend(second, board.members[1:2])
+    assert second.quorum().met
