@@ -4,7 +4,7 @@ unique (PostgreSQL row locks; skipped on SQLite)."""
 import threading
 
 import pytest
-from django.db import close_old_connections, connection  # noqa: F401 (read by skipif)
+from django.db import connection, connections  # noqa: F401 (connection: read by skipif)
 
 from audit.verification import verify_ledger
 from governance.models import Deliberation, Meeting
@@ -28,7 +28,7 @@ def run_together(*calls):
         except Exception as exc:  # collected and asserted on below
             results[i] = exc
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's connections: the test database must drop
 
     threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
     for t in threads:
