@@ -5,9 +5,11 @@ from rest_framework.routers import DefaultRouter
 from audit.api import register as register_audit
 from documents.api import register as register_documents
 from governance.api import register as register_governance
+from governance.convention_api import register as register_conventions
 
 router = DefaultRouter()
 register_governance(router)
+register_conventions(router)
 register_documents(router)
 register_audit(router)
 

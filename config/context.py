@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 MENU: list[tuple[str, Any]] = [
     ("home", _("Home")),
+    ("governance:convention_list", _("Conventions")),
     ("governance:action_plan_list", _("Action plans")),
     ("governance:meeting_list", _("Meetings")),
     ("governance:register_home", _("Register of deliberations")),

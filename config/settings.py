@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_bootstrap5",
     "guardian",
-    "viewflow",
+    "viewflow.workflow",  # the engine only: Process/Task models; no frontend, no URLs
     "governance",
     "permissions",
     "documents",

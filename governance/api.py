@@ -120,9 +120,24 @@ class ActionPlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActionPlan
         fields = [
-            "id", "reference", "arml", "title", "summary", "objectives", "budget", "starts_on",
-            "ends_on", "mission_locale", "beneficiaries", "submitted_by", "opinion", "state",
-            "state_label", "version", "created_at", "updated_at",
+            "id",
+            "reference",
+            "arml",
+            "title",
+            "summary",
+            "objectives",
+            "budget",
+            "starts_on",
+            "ends_on",
+            "mission_locale",
+            "beneficiaries",
+            "submitted_by",
+            "opinion",
+            "state",
+            "state_label",
+            "version",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["arml", "submitted_by", "opinion", "state", "version"]
 
@@ -143,4 +158,3 @@ class ActionPlanViewSet(LifecycleViewSetMixin, viewsets.ModelViewSet):
         serializer.instance = action_plan_create(
             actor=self.request.user, mission_locale=ml, beneficiaries=beneficiaries, **data
         )
-

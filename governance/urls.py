@@ -1,6 +1,7 @@
 from django.urls import path
 
 from governance import action_plan_views as plans
+from governance import convention_views as cpom
 from governance import meeting_views as meetings
 from governance import views
 
@@ -65,5 +66,21 @@ urlpatterns = [
         "extraits/<int:pk>/transitions/<str:name>/",
         meetings.extract_request_transition,
         name="extract_request_transition",
+    ),
+    path("conventions/", cpom.convention_list, name="convention_list"),
+    path("conventions/nouvelle/", cpom.convention_create, name="convention_create"),
+    path("conventions/<int:pk>/", cpom.convention_detail, name="convention_detail"),
+    path("conventions/<int:pk>/modifier/", cpom.convention_edit, name="convention_edit"),
+    path("conventions/<int:pk>/avenants/nouveau/", cpom.amendment_create, name="amendment_create"),
+    path(
+        "conventions/<int:pk>/transitions/<str:name>/",
+        cpom.convention_transition,
+        name="convention_transition",
+    ),
+    path("avenants/<int:pk>/", cpom.amendment_detail, name="amendment_detail"),
+    path(
+        "avenants/<int:pk>/transitions/<str:name>/",
+        cpom.amendment_transition,
+        name="amendment_transition",
     ),
 ]

@@ -66,3 +66,39 @@ def presided_mls(person: Person) -> set[int]:
         )
         person._presided_mls = cached  # type: ignore[attr-defined]
     return cached
+
+
+def is_a_party_officer(obj: Any, principal: Any, actor: Person) -> str | None:
+    """A funder's officer acts on a convention only for a funder that is one of its parties.
+
+    The ARML side (president) is not concerned; the signature field of each party is further
+    matched by role when the document is signed.
+    """
+    from governance.models.people import Role as R
+
+    funder_roles = {R.STATE_OFFICER, R.REGION_OFFICER, R.OTHER_FUNDER}
+    if not principal.roles & funder_roles or principal.roles & {R.PRESIDENT}:
+        return None
+    parties = set(obj.party_funder_ids())
+    mine = set(
+        Mandate.objects.active()
+        .filter(person=principal.person, arml_id=obj.arml_id, role__in=funder_roles)
+        .values_list("funder_id", flat=True)
+    )
+    if parties & mine:
+        return None
+    return _("You do not represent a funder that is a party to this convention.")
+
+
+def termination_deliberated_for_the_arml(obj: Any, principal: Any, actor: Person) -> str | None:
+    """The ARML terminates a convention only on a final board deliberation deciding it."""
+    from governance.deliberations import adopted_deliberation_for
+    from governance.models.bodies import BodyKind
+    from governance.models.people import Role as R
+
+    if R.PRESIDENT not in principal.roles:
+        return None
+    fingerprint = f"termination:{obj.frozen_hash}"
+    if adopted_deliberation_for(obj, body_kinds={BodyKind.CA}, fingerprint=fingerprint):
+        return None
+    return _("The ARML terminates a convention only on a final board deliberation deciding it.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -37,7 +37,10 @@ class Outcome:
     document: Any  # documents.models.DocumentVersion
 
 
-#: Called after commit with each Outcome, in order (workflow advance, notifications…).
+#: Called with each Outcome inside the transition's transaction (starting a circuit): a failure
+#: undoes the transition, so the object and its workflow cannot drift apart.
+WITHIN_TRANSACTION: list[Callable[[Outcome], None]] = []
+#: Called after commit with each Outcome, in order (notifications…): failures are only logged.
 AFTER_COMMIT: list[Callable[[Outcome], None]] = []
 Task = Any
 
@@ -57,16 +60,59 @@ def perform(
     except UnknownTransition:
         raise errors.UnknownTransition(_("Unknown action: %(name)s.") % {"name": name}) from None
     comment = (comment or "").strip()
+    data = data or {}
     try:
-        with transaction.atomic():
-            outcome = _perform(obj, spec, actor, comment, data or {}, task, request_info)
+        if spec.automatic:
+            raise errors.CircuitTaskRequired(
+                _("This step happens by itself once its condition holds.")
+            )
+        if task is None and spec.circuit:
+            from workflows.circuits import task_for_user
+
+            task = task_for_user(obj, name, actor)  # circuit steps only through their task
+        if task is None:
+            with transaction.atomic():
+                outcome = _perform(obj, spec, actor, comment, data, None, request_info)
+        else:
+            from workflows.circuits import run_task, step_of
+
+            # Only the roles this task awaits: a Region officer never completes the State's task.
+            transition, awaited, _exits = step_of(task)
+            narrowed = replace(spec, roles=spec.roles & awaited)
+
+            def do() -> Outcome:
+                with transaction.atomic():
+                    return _perform(obj, narrowed, actor, comment, data, task, request_info)
+
+            outcome = run_task(task, name, actor, do)
     except errors.TransitionError as exc:
         if exc.ledgered:
             _record_refusal(obj, spec, actor, exc, comment, request_info)
         raise
+    _after_commit(outcome)
+    return outcome
+
+
+def perform_automatic(
+    obj: Lifecycle, name: str, *, actor: Person, principal: Person, task: Task
+) -> Outcome:
+    """A circuit's automatic step (after its Join), in the circuit's transaction, for the
+    principal whose action completed the circuit: its authorisation was that action's."""
+    from permissions.selectors import roles_in
+
+    spec = spec_for(obj, name)
+    roles = frozenset(roles_in(principal, obj.arml)) & spec.roles or frozenset(spec.roles)
+    with transaction.atomic():
+        outcome = _perform(
+            obj, spec, actor, "", {}, task, None, principal=Principal(principal, roles)
+        )
+    _after_commit(outcome)
+    return outcome
+
+
+def _after_commit(outcome: Outcome) -> None:
     for hook in AFTER_COMMIT:
         transaction.on_commit(lambda hook=hook: _run_hook(hook, outcome))
-    return outcome
 
 
 def _perform(
@@ -77,15 +123,18 @@ def _perform(
     data: dict[str, Any],
     task: Task | None,
     request_info: dict[str, str] | None,
+    *,
+    principal: Principal | None = None,
 ) -> Outcome:
     from audit.services import append
     from workflows.documents import issue_for_transition
 
     locked = _lock(obj)
-    try:
-        principal = authorize(actor, locked, spec.name, spec)
-    except Refused as exc:
-        raise errors.Forbidden(exc.reason) from None
+    if principal is None:
+        try:
+            principal = authorize(actor, locked, spec.name, spec)
+        except Refused as exc:
+            raise errors.Forbidden(exc.reason) from None
     if locked.state not in spec.sources:
         raise errors.InvalidState(
             _("This action is not possible in the state “%(state)s”.")
@@ -138,7 +187,10 @@ def _perform(
 
         discard(document.storage_key)
         raise
-    return Outcome(locked, spec, principal, from_state, event, document)
+    outcome = Outcome(locked, spec, principal, from_state, event, document)
+    for hook in WITHIN_TRANSACTION:
+        hook(outcome)
+    return outcome
 
 
 def _append_event(
@@ -173,7 +225,9 @@ def _lock(obj: Lifecycle) -> Lifecycle:
     model = type(obj)
     # of=("self",): lock the object's row only, not the joined ARML (PostgreSQL).
     locked = model.objects.select_related("arml").select_for_update(of=("self",)).get(pk=obj.pk)
-    if locked.state != obj.state or locked.version != obj.version:
+    # The state is what concurrent transitions fight over (as ConcurrentTransitionMixin): two
+    # countersignatures of the same state both stand; a second approval of a moved plan does not.
+    if locked.state != obj.state:
         raise errors.Conflict()
     return locked
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Q
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from governance.models import Mandate, Person
 from permissions.authorization import candidates, check
@@ -53,8 +54,15 @@ def transition_options(obj: Lifecycle, user: Person) -> list[TransitionOption]:
                 chosen = principal
                 break
             reasons.append(reason)
+        if spec.automatic:
+            continue  # the circuit performs it by itself
         if chosen is not None:
             reasons = unmet_messages(obj, spec)
+            if spec.circuit and not reasons:
+                from workflows.circuits import task_for
+
+                if task_for(obj, spec.name, set(chosen.roles & spec.roles)) is None:
+                    reasons = [_("It is not your turn in the signature circuit.")]
         options.append(
             TransitionOption(
                 name=spec.name,
@@ -84,7 +92,8 @@ def awaiting_for(user: Person) -> list[AwaitingItem]:
     """Objects where `user` (or someone who delegated to them) has an open transition.
 
     Constant number of queries: mandates, delegations, then one query per lifecycle model
-    (plus one prefetch per model whose rules read related rows).
+    (plus one prefetch per model whose rules read related rows), then the circuit tasks and
+    their subjects (workflows.circuits.circuit_tasks_for).
     """
     if not user.is_authenticated:
         return []
@@ -110,6 +119,18 @@ def awaiting_for(user: Person) -> list[AwaitingItem]:
                 items.append(
                     AwaitingItem(obj.get_absolute_url(), str(obj), label, obj.updated_at, obj)
                 )
+    from workflows.circuits import circuit_tasks_for
+
+    for task_item in circuit_tasks_for(user, roles_by_arml):
+        items.append(
+            AwaitingItem(
+                task_item.obj.get_absolute_url(),
+                str(task_item.obj),
+                task_item.label,
+                task_item.task.created,
+                task_item.obj,
+            )
+        )
     return items
 
 

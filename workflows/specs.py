@@ -40,6 +40,7 @@ class TransitionSpec:
     signers: tuple[Slot, ...] = ()  # empty: only the actor signs
     circuit: bool = False  # True: performed only through a workflow task
     countersign: str = ""  # a document kind: sign its current version instead of issuing one
+    automatic: bool = False  # run by the circuit itself once its condition holds (Join → step)
     sources: frozenset[str] = field(default_factory=frozenset)
     target: str = ""
     conditions: tuple[Callable[[Any], bool], ...] = ()
@@ -68,6 +69,7 @@ def step(
     signers: Sequence[Slot] = (),
     circuit: bool = False,
     countersign: str = "",
+    automatic: bool = False,
 ) -> dict[str, Any]:
     """The `custom=` dict of a transition (kept a dict: that is what django-fsm stores)."""
     return {
@@ -82,6 +84,7 @@ def step(
         "signers": tuple(signers),
         "circuit": circuit,
         "countersign": countersign,
+        "automatic": automatic,
     }
 
 

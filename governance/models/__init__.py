@@ -1,7 +1,7 @@
+from governance.models.action_plans import ActionPlan, Opinion, PlanState  # noqa: I001 (after people)
 from governance.models.bodies import Body, BodyKind, BodyRules, Majority
 from governance.models.organisations import Arml, Funder, FunderKind, MissionLocale, Region
 from governance.models.people import Mandate, Person, Role
-from governance.models.action_plans import ActionPlan, Opinion, PlanState  # noqa: I001 (after people)
 
 __all__ = [
     "ActionPlan",
@@ -19,6 +19,31 @@ __all__ = [
     "Person",
     "Region",
     "Role",
+]
+
+from governance.models.amendments import Amendment, AmendmentLine, AmendmentState  # noqa: E402
+from governance.models.conventions import (  # noqa: E402
+    Convention,
+    ConventionState,
+    ConventionVersion,
+    FundingLine,
+    IndicatorTarget,
+)
+from governance.models.functions import Function  # noqa: E402
+from governance.models.indicators import Direction, Indicator  # noqa: E402
+
+__all__ += [
+    "Amendment",
+    "AmendmentLine",
+    "AmendmentState",
+    "Convention",
+    "ConventionState",
+    "ConventionVersion",
+    "Direction",
+    "FundingLine",
+    "Function",
+    "Indicator",
+    "IndicatorTarget",
 ]
 
 from governance.models.meetings import (  # noqa: E402

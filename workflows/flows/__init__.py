@@ -1,0 +1,1 @@
+"""Viewflow circuits: who must act next, in parallel or in sequence. See workflows/circuits.py."""

@@ -1,0 +1,35 @@
+"""The viewflow process of a circuit: it only points at the domain object and knows whose turn
+it is (DESIGN.md § Workflows); the object keeps its own state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
+
+
+class Circuit(Process):
+    arml = models.ForeignKey("governance.Arml", on_delete=models.PROTECT, related_name="circuits")
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+
+    class Meta:
+        verbose_name = _("signature circuit")
+        verbose_name_plural = _("signature circuits")
+        # viewflow appends "manage" when a flow is imported: declared so migrations stay stable.
+        default_permissions = ("add", "change", "delete", "view", "manage")
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.flow_class.process_title if self.flow_class else ''} #{self.pk}"
+
+    @classmethod
+    def for_object(cls, obj: Any) -> models.QuerySet[Circuit]:
+        return cls.objects.filter(
+            subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk
+        )
