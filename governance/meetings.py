@@ -24,9 +24,13 @@ from django.utils.translation import gettext as _
 from governance.models import (
     ActionPlan,
     AgendaItem,
+    Amendment,
+    AmendmentState,
     Attendance,
     Body,
     Choice,
+    Convention,
+    ConventionState,
     InterestDeclaration,
     Invitation,
     ItemKind,
@@ -159,7 +163,15 @@ def _previous_minutes(arml_id: int) -> Iterable[Model]:
     )
 
 
-SUBJECT_SOURCES: list[SubjectSource] = [_action_plans, _previous_minutes]
+def _conventions_to_adopt(arml_id: int) -> Iterable[Model]:
+    """Frozen conventions and draft amendments: the board adopts them by a deliberation."""
+    frozen = Convention.objects.filter(arml_id=arml_id, state=ConventionState.FROZEN)
+    yield from frozen.prefetch_related("versions")
+    drafts = Amendment.objects.filter(arml_id=arml_id, state=AmendmentState.DRAFT)
+    yield from drafts.select_related("convention")
+
+
+SUBJECT_SOURCES: list[SubjectSource] = [_action_plans, _previous_minutes, _conventions_to_adopt]
 
 
 def subject_key(obj: Model) -> str:
