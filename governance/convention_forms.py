@@ -10,19 +10,21 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from governance.conventions import Content, LineInput, TargetInput
 from governance.models import Arml, ConventionVersion, Function, Funder, Indicator
 
 
 class HeaderForm(forms.Form):
-    title = forms.CharField(label=_lazy("Title"), max_length=200)
-    start_year = forms.IntegerField(label=_lazy("First year"), min_value=2000, max_value=2100)
-    end_year = forms.IntegerField(label=_lazy("Last year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    start_year = forms.IntegerField(
+        label=gettext_lazy("First year"), min_value=2000, max_value=2100
+    )
+    end_year = forms.IntegerField(label=gettext_lazy("Last year"), min_value=2000, max_value=2100)
     parties = forms.ModelMultipleChoiceField(
         queryset=Funder.objects.none(),
-        label=_lazy("Funders party to the convention"),
+        label=gettext_lazy("Funders party to the convention"),
         widget=forms.CheckboxSelectMultiple,
     )
 
