@@ -108,4 +108,8 @@ def facts_for(kind: str) -> dict[str, Any]:
                                    "amount": Decimal("160000")}],
                       "signers": signer_slots_for_convention()},
     }
+    if kind not in specific:  # kinds registered next to their lifecycle carry their own sample
+        from documents.renderers import RENDERERS
+
+        return {**common, **RENDERERS[kind].sample_facts()}  # type: ignore[attr-defined]
     return {**common, **specific[kind]}

@@ -52,3 +52,7 @@ __all__ = [
     "get_renderer",
     "register_fonts",
 ]
+
+from documents.renderers.programmes import EvaluationRenderer, ProgrammeRenderer  # noqa: E402
+
+RENDERERS.update({cls.kind: cls for cls in (ProgrammeRenderer, EvaluationRenderer)})
