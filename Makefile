@@ -34,6 +34,9 @@ check: install messages
 test: check
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+test-e2e: install messages
+	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
 test-pg: install messages
 	DATABASE_URL=$(PG_URL) $(PY) manage.py check
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
