@@ -114,7 +114,7 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast):
     ui.follow("Conventions", "convention-list")
     ui.follow("Rédiger une convention", "draft-form")
     ui.expect_text("Rédiger une convention", "Plan de financement")
-    page.locator("#id_title").fill("CPOM 2026-2028 de l'ARML Bretagne")
+    page.get_by_label("Intitulé", exact=True).fill("CPOM 2026-2028 de l'ARML Bretagne")
     assert page.get_by_role("checkbox", name="Préfecture de région (DREETS)").is_checked()
     assert page.get_by_role("checkbox", name="Conseil régional").is_checked()
     page.get_by_label(re.compile(r"^1\. ")).fill("Accompagner les Missions Locales.")
