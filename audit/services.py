@@ -68,8 +68,13 @@ def append(
     data: Mapping[str, Any] | None = None,
     documents: Iterable[Any] = (),
     request_info: Mapping[str, str] | HttpRequest | None = None,
+    actor_roles: Iterable[str] | None = None,
+    principal_roles: Iterable[str] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain and return it (see the module docstring for the contract).
+
+    `actor_roles` / `principal_roles`: the roles the caller already read (the engine does, to
+    authorise); when omitted they are read from the mandates active in the event's ARML.
 
     `principal` is whom the actor acts for (a delegation); it defaults to the actor. `arml`
     defaults to the object's (`obj.arml`, or obj itself when it is an ARML). `documents` are
@@ -84,7 +89,7 @@ def append(
         "action": action,
         "actor_id": _pk(actor),
         "actor_name": _name(actor),
-        "actor_roles": _roles(actor, arml_id),
+        "actor_roles": _roles(actor, arml_id) if actor_roles is None else _joined(actor_roles),
         "arml_id": arml_id,
         "comment": str(comment),
         "data": canonical_text(_data(data)),
@@ -98,9 +103,12 @@ def append(
         "to_state": str(to_state)[:64],
         **_request(request_info),
     }
-    fields["principal_roles"] = (
-        fields["actor_roles"] if principal is actor else _roles(principal, arml_id)
-    )
+    if principal_roles is not None:
+        fields["principal_roles"] = _joined(principal_roles)
+    else:
+        fields["principal_roles"] = (
+            fields["actor_roles"] if principal is actor else _roles(principal, arml_id)
+        )
     with transaction.atomic():
         conn = transaction.get_connection()
         seq, prev = _locked_head(conn)
@@ -220,6 +228,10 @@ def _name(person: Any) -> str:
         return ""
     full = person.get_full_name() if hasattr(person, "get_full_name") else ""
     return (full or str(person))[:200]
+
+
+def _joined(roles: Iterable[str]) -> str:
+    return ",".join(sorted(set(roles)))[:300]
 
 
 def _roles(person: Any, arml_id: int | None) -> str:

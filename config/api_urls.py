@@ -6,10 +6,14 @@ from audit.api import register as register_audit
 from documents.api import register as register_documents
 from governance.api import register as register_governance
 from governance.convention_api import register as register_conventions
+from governance.dialogue_api import register as register_dialogues
+from governance.programme_api import register as register_programmes
 
 router = DefaultRouter()
 register_governance(router)
 register_conventions(router)
+register_programmes(router)
+register_dialogues(router)
 register_documents(router)
 register_audit(router)
 

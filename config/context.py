@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 MENU: list[tuple[str, Any]] = [
     ("home", _("Home")),
+    ("governance:dashboard_home", _("Dashboard")),
     ("governance:convention_list", _("Conventions")),
+    ("governance:programme_list", _("Regional programme (PRA)")),
+    ("governance:dialogue_list", _("Management dialogues")),
     ("governance:action_plan_list", _("Action plans")),
     ("governance:meeting_list", _("Meetings")),
     ("governance:register_home", _("Register of deliberations")),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from governance.action_plans import action_plan_create, directed_mls, plans_for
 from governance.forms import ActionPlanForm
-from governance.models import ActionPlan, Opinion
+from governance.models import ActionPlan
 from workflows.web import lifecycle_context, transition_post
 
 
@@ -49,7 +49,7 @@ def action_plan_create_view(request: HttpRequest) -> HttpResponse:
 
 def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(plans_for(request.user).prefetch_related("beneficiaries"), pk=pk)
-    context = {"plan": plan, "opinion_choices": Opinion.choices, **lifecycle_context(request, plan)}
+    context = {"plan": plan, **lifecycle_context(request, plan)}
     context["action_url_prefix"] = f"{plan.get_absolute_url()}transitions/"
     return render(request, "governance/action_plan_detail.html", context)
 

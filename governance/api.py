@@ -131,6 +131,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
             "ends_on",
             "mission_locale",
             "beneficiaries",
+            "programme_action",
             "submitted_by",
             "opinion",
             "state",

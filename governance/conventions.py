@@ -412,8 +412,12 @@ def amendment_save_lines(
     return amendment
 
 
-def _amendment_lines(amendment: Amendment, lines: Iterable[Mapping[str, Any]]) -> None:
-    parties = set(amendment.convention.party_funder_ids())
+def party_lines(
+    model: type[Any], parties: Iterable[int], lines: Iterable[Mapping[str, Any]], **owner: Any
+) -> list[Any]:
+    """Unsaved `model` rows (AmendmentLine, DialogueLine…) for funding lines of the parties,
+    refused if a funder is not a party or an amount is not positive euros with two decimals."""
+    parties = set(parties)
     rows = []
     for line in lines:
         amount = Decimal(str(line["amount"]))
@@ -424,11 +428,13 @@ def _amendment_lines(amendment: Amendment, lines: Iterable[Mapping[str, Any]]) -
         if amount < 0 or amount != amount.quantize(Decimal("0.01")):
             raise ValidationError({"lines": _("Amounts are positive, in euros with two decimals.")})
         rows.append(
-            AmendmentLine(
-                amendment=amendment,
-                funder=line["funder"],
-                function=int(line["function"]),
-                amount=amount,
-            )
+            model(funder=line["funder"], function=int(line["function"]), amount=amount, **owner)
         )
-    AmendmentLine.objects.bulk_create(rows)
+    return rows
+
+
+def _amendment_lines(amendment: Amendment, lines: Iterable[Mapping[str, Any]]) -> None:
+    parties = amendment.convention.party_funder_ids()
+    AmendmentLine.objects.bulk_create(
+        party_lines(AmendmentLine, parties, lines, amendment=amendment)
+    )

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import ActionPlan, MissionLocale
+from governance.models import ActionPlan, MissionLocale, ProgrammeAction, ProgrammeState
 
 
 class ActionPlanForm(forms.ModelForm):
@@ -17,6 +17,7 @@ class ActionPlanForm(forms.ModelForm):
             "starts_on",
             "ends_on",
             "beneficiaries",
+            "programme_action",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -33,3 +34,6 @@ class ActionPlanForm(forms.ModelForm):
         self.fields["beneficiaries"].queryset = MissionLocale.objects.filter(
             arml=mission_locale.arml_id
         )
+        self.fields["programme_action"].queryset = ProgrammeAction.objects.filter(
+            programme__arml=mission_locale.arml_id
+        ).exclude(programme__state=ProgrammeState.CLOSED)

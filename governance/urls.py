@@ -2,7 +2,10 @@ from django.urls import path
 
 from governance import action_plan_views as plans
 from governance import convention_views as cpom
+from governance import dashboard_views as dash
+from governance import dialogue_views as dg
 from governance import meeting_views as meetings
+from governance import programme_views as pra
 from governance import views
 
 app_name = "governance"
@@ -82,5 +85,58 @@ urlpatterns = [
         "avenants/<int:pk>/transitions/<str:name>/",
         cpom.amendment_transition,
         name="amendment_transition",
+    ),
+    path("dialogues/", dg.dialogue_list, name="dialogue_list"),
+    path("dialogues/<int:pk>/", dg.dialogue_detail, name="dialogue_detail"),
+    path("dialogues/<int:pk>/dossier/", dg.dialogue_prepare, name="dialogue_prepare"),
+    path("dialogues/<int:pk>/mesures/", dg.measurements_import, name="measurements_import"),
+    path("dialogues/<int:pk>/conclusions/", dg.conclusions_edit, name="conclusions_edit"),
+    path(
+        "dialogues/<int:pk>/transitions/<str:name>/",
+        dg.dialogue_transition,
+        name="dialogue_transition",
+    ),
+    path("tableau-de-bord/", dash.dashboard_home, name="dashboard_home"),
+    path("tableau-de-bord/<int:pk>/", dash.dashboard, name="dashboard"),
+    path(
+        "tableau-de-bord/<int:pk>/export/<str:table>.<str:fmt>",
+        dash.export,
+        name="dashboard_export",
+    ),
+]
+
+urlpatterns += [
+    path("programmes/", pra.programme_list, name="programme_list"),
+    path("programmes/nouveau/", pra.programme_create, name="programme_create"),
+    path("programmes/<int:pk>/", pra.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/modifier/", pra.programme_edit, name="programme_edit"),
+    path(
+        "programmes/<int:pk>/actions/nouvelle/",
+        pra.programme_action_create,
+        name="programme_action_create",
+    ),
+    path(
+        "programmes/<int:pk>/transitions/<str:name>/",
+        pra.programme_transition,
+        name="programme_transition",
+    ),
+    path(
+        "programmes/actions/<int:pk>/modifier/",
+        pra.programme_action_edit,
+        name="programme_action_edit",
+    ),
+    path(
+        "programmes/actions/<int:pk>/suppression/",
+        pra.programme_action_delete,
+        name="programme_action_delete",
+    ),
+    path("programmes/actions/<int:pk>/avis/", pra.programme_opinion, name="programme_opinion"),
+    path(
+        "programmes/actions/<int:pk>/financement/", pra.programme_mark, name="programme_mark"
+    ),
+    path(
+        "programmes/actions/<int:pk>/avancement/",
+        pra.programme_progress,
+        name="programme_progress",
     ),
 ]

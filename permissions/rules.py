@@ -37,7 +37,7 @@ def ml_directors_on_their_own_items(obj: Any, principal: Any, actor: Person) -> 
     """A Mission Locale director acts only on the items they submitted (ARML staff on all)."""
     from governance.models.people import Role as R
 
-    arml_wide = {R.ARML_DIRECTOR, R.ARML_STAFF, R.PRESIDENT, R.COMMITTEE_CHAIR}
+    arml_wide = {R.ARML_DIRECTOR, R.ARML_STAFF}  # the ARML's own team acts on every plan
     if principal.roles & arml_wide:
         return None
     return is_the_submitter(obj, principal, actor)

@@ -29,9 +29,10 @@ PENDING = (STATUS.NEW, STATUS.ASSIGNED)
 
 
 def flow_for(obj: Any) -> Any:
+    from workflows.flows.acceptance import AcceptanceCircuit
     from workflows.flows.countersign import CountersignCircuit
 
-    return {"countersign": CountersignCircuit}[obj.circuit_flow]
+    return {"countersign": CountersignCircuit, "acceptance": AcceptanceCircuit}[obj.circuit_flow]
 
 
 def attach(activation: Any, obj: Any) -> Any:

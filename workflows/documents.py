@@ -7,6 +7,7 @@ field; the other expected signers (spec.signers) countersign later through their
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -151,6 +152,11 @@ def countersign_for_transition(
 ) -> Any:
     """Fill the principal's field on the current version of the `spec.countersign` document."""
     document = current_document(obj, spec.countersign)
+    if document is None and spec.signers:
+        # Parallel signers (three-party acceptance): whoever comes first issues the document
+        # with every party's field; the flow lock serialises the branches.
+        return issue_for_transition(obj, replace(spec, countersign="", document=spec.countersign),
+                                    ctx, principal, obj.state)
     slot = open_slot(document, principal.roles & spec.roles) if document else None
     if document is None or slot is None:
         raise errors.InvalidState(_("There is no signature field awaiting you on this document."))

@@ -217,6 +217,8 @@ def _append_event(
         data={"transition": spec.name, **clean, **_delegation_data(principal)},
         documents=[document],
         request_info=request_info,
+        principal_roles=principal.roles,
+        actor_roles=principal.roles if principal.delegation is None else None,
     )
 
 
@@ -224,7 +226,13 @@ def _lock(obj: Lifecycle) -> Lifecycle:
     """Re-read under a row lock; a stale in-memory copy means someone else acted first."""
     model = type(obj)
     # of=("self",): lock the object's row only, not the joined ARML (PostgreSQL).
-    locked = model.objects.select_related("arml").select_for_update(of=("self",)).get(pk=obj.pk)
+    related = ("arml", *getattr(model, "lock_related", ()))
+    locked = (
+        model.objects.select_related(*related)
+        .prefetch_related(*getattr(model, "inbox_prefetch", ()))
+        .select_for_update(of=("self",))
+        .get(pk=obj.pk)
+    )
     # The state is what concurrent transitions fight over (as ConcurrentTransitionMixin): two
     # countersignatures of the same state both stand; a second approval of a moved plan does not.
     if locked.state != obj.state:

@@ -62,6 +62,11 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
         """Validate the data a transition receives; raise ValidationError with field messages."""
         return {}
 
+    def transition_inputs(self, name: str) -> list[dict[str, Any]]:
+        """The inputs a transition's form shows for its data: [{name, label, type, choices}],
+        type being text, textarea, date or select. Their values arrive in `data`."""
+        return []
+
     def beneficiary_ids(self) -> list[int]:
         """Missions Locales that benefit from the object (conflict-of-interest rule)."""
         return []

@@ -29,6 +29,7 @@ class TransitionOption:
     data_fields: tuple[str, ...]
     on_behalf_of: str = ""
     circuit: bool = False
+    inputs: tuple[dict[str, Any], ...] = ()
 
 
 def lifecycle_models() -> list[type[Lifecycle]]:
@@ -74,6 +75,7 @@ def transition_options(obj: Lifecycle, user: Person) -> list[TransitionOption]:
                 data_fields=spec.data_fields,
                 on_behalf_of=str(chosen.person) if chosen and chosen.delegation else "",
                 circuit=spec.circuit,
+                inputs=tuple(obj.transition_inputs(spec.name)),
             )
         )
     return options

@@ -88,8 +88,11 @@ def step(
     }
 
 
-def condition(message: str | Promise) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
-    """Mark a django-fsm condition with the sentence shown when it is not met."""
+def condition(
+    message: str | Promise | Callable[[Any], str],
+) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
+    """Mark a django-fsm condition with the sentence shown when it is not met (or a function
+    of the object that writes it, to give dates and amounts)."""
 
     def mark(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
         func.message = message  # type: ignore[attr-defined]
@@ -103,6 +106,8 @@ def unmet_messages(obj: Any, spec: TransitionSpec) -> list[str]:
     for cond in spec.conditions:
         if not cond(obj):
             message = getattr(cond, "message", None) or cond.__doc__ or cond.__name__
+            if callable(message) and not isinstance(message, Promise):
+                message = message(obj)
             messages.append(str(message))
     return messages
 

@@ -34,6 +34,11 @@ RENDERERS: dict[str, type[Renderer]] = {
 }
 
 
+def register(*classes: type[Renderer]) -> None:
+    """Add renderers defined next to the lifecycle that issues them."""
+    RENDERERS.update({cls.kind: cls for cls in classes})
+
+
 def get_renderer(kind: str) -> Renderer:
     try:
         return RENDERERS[kind]()
@@ -50,8 +55,13 @@ __all__ = [
     "facts_sha256",
     "format_amount",
     "get_renderer",
+    "register",
     "register_fonts",
 ]
+
+from documents.renderers.dialogues import ConclusionsRenderer, DialogueFileRenderer  # noqa: E402
+
+register(DialogueFileRenderer, ConclusionsRenderer)
 
 from documents.renderers.programmes import EvaluationRenderer, ProgrammeRenderer  # noqa: E402
 

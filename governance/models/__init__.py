@@ -79,3 +79,37 @@ __all__ += [
     "Proxy",
     "Vote",
 ]
+
+from governance.models.dialogues import (  # noqa: E402
+    DialogueLine,
+    DialogueState,
+    DialogueTarget,
+    ManagementDialogue,
+)
+from governance.models.measurements import Measurement  # noqa: E402
+
+__all__ += ["DialogueLine", "DialogueState", "DialogueTarget", "ManagementDialogue", "Measurement"]
+
+from governance.models.programmes import (  # noqa: E402
+    ActionBudgetLine,
+    ActionProgress,
+    ActionTarget,
+    FunderOpinion,
+    FundingMark,
+    Programme,
+    ProgrammeAction,
+    ProgrammeState,
+    ProgressStatus,
+)
+
+__all__ += [
+    "ActionBudgetLine",
+    "ActionProgress",
+    "ActionTarget",
+    "FunderOpinion",
+    "FundingMark",
+    "Programme",
+    "ProgrammeAction",
+    "ProgrammeState",
+    "ProgressStatus",
+]

@@ -67,6 +67,7 @@ def within_threshold_or_deliberated(plan: ActionPlan) -> bool:
 class ActionPlan(Lifecycle):
     ledger_prefix = "action_plan"
     inbox_prefetch = ("beneficiaries",)
+    lock_related = ("mission_locale", "submitted_by")  # read by the documents every step prints
 
     arml = models.ForeignKey(Arml, on_delete=models.PROTECT, related_name="action_plans")
     title = models.CharField(_("title"), max_length=200)
@@ -94,6 +95,14 @@ class ActionPlan(Lifecycle):
     )
     opinion = models.CharField(
         _("committee opinion"), max_length=15, choices=Opinion.choices, blank=True
+    )
+    programme_action = models.ForeignKey(
+        "governance.ProgrammeAction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_plans",
+        verbose_name=_("PRA action implemented"),
     )
     state = FSMField(_("state"), default=PlanState.DRAFT, choices=PlanState.choices, protected=True)
 
@@ -133,6 +142,19 @@ class ActionPlan(Lifecycle):
             raise ValidationError(
                 {"mission_locale": _("This Mission Locale belongs to another ARML.")}
             )
+        if (
+            self.programme_action_id
+            and self.arml_id
+            and self.programme_action.programme.arml_id != self.arml_id
+        ):
+            raise ValidationError(
+                {"programme_action": _("This PRA action belongs to another ARML's programme.")}
+            )
+
+    def transition_inputs(self, name: str) -> list[dict[str, Any]]:
+        if name != "give_opinion":
+            return []
+        return [{"name": "opinion", "label": _("Opinion"), "type": "select", "choices": Opinion.choices}]
 
     def clean_transition_data(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
         if name != "give_opinion":

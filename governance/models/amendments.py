@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from governance.models.bodies import BodyKind
-from governance.models.conventions import AMOUNT, SIGNERS, Convention
-from governance.models.functions import Function
-from governance.models.organisations import Arml, Funder
+from governance.models.conventions import SIGNERS, Convention, FunderAmount
+from governance.models.organisations import Arml
 from governance.models.people import Role
 from permissions.rules import is_a_party_officer
 from workflows.lifecycle import Lifecycle, TransitionContext
@@ -219,19 +218,12 @@ class Amendment(Lifecycle):
         supersede_current_document(self, "amendment", reason=ctx.comment)
 
 
-class AmendmentLine(models.Model):
+class AmendmentLine(FunderAmount):
     amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="lines")
-    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="+")
-    function = models.PositiveSmallIntegerField(_("function"), choices=Function.choices)
-    amount = models.DecimalField(_("amount (€)"), **AMOUNT)
 
-    class Meta:
-        ordering = ["funder", "function"]
+    class Meta(FunderAmount.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["amendment", "funder", "function"], name="unique_amendment_line"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.funder} F{self.function}: {self.amount} €"

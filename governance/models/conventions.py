@@ -396,6 +396,21 @@ class ConventionVersion(models.Model):
         }
 
 
+class FunderAmount(models.Model):
+    """An amount for one funder and one function (lines of amendments and of conclusions)."""
+
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="+")
+    function = models.PositiveSmallIntegerField(_("function"), choices=Function.choices)
+    amount = models.DecimalField(_("amount (€)"), **AMOUNT)
+
+    class Meta:
+        abstract = True
+        ordering = ["funder", "function"]
+
+    def __str__(self) -> str:
+        return f"{self.funder} F{self.function}: {self.amount} €"
+
+
 class FundingLine(models.Model):
     """Plan de financement: an amount for one year × funder × function."""
 

@@ -38,6 +38,9 @@ class Arml(models.Model):
         decimal_places=2,
         default=Decimal("30000.00"),
     )
+    dialogue_file_days = models.PositiveSmallIntegerField(
+        _("management dialogue file due (days before the meeting)"), default=15
+    )
 
     class Meta:
         ordering = ["short_name"]

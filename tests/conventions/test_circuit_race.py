@@ -1,14 +1,13 @@
 """Simultaneous countersigning by State and Region (PostgreSQL, real threads)."""
 
-import threading
-
 import pytest
-from django.db import connection
+from django.db import connection  # noqa: F401 (skipif)
 from viewflow.workflow.models import Task
 
 from audit.verification import verify_ledger
 from documents.verification import verify
 from governance.models import Convention, ConventionState
+from tests.threads import run_together
 from workflows.circuits import Circuit
 from workflows.documents import current_document
 from workflows.engine import perform
@@ -23,26 +22,14 @@ RUNS = 20
 
 
 def countersign_together(world, conv):
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def run(officer):
-        try:
-            barrier.wait(timeout=10)
-            perform(Convention.objects.get(pk=conv.pk), "countersign", actor=officer)
-        except Exception as exc:  # asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(o,)) for o in (world.state_officer, world.region_officer)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return errors
+    officers = (world.state_officer, world.region_officer)
+    results = run_together(
+        *[
+            lambda o=o: perform(Convention.objects.get(pk=conv.pk), "countersign", actor=o)
+            for o in officers
+        ]
+    )
+    return [r for r in results if isinstance(r, Exception)]
 
 
 def test_twenty_simultaneous_countersignings_all_reach_in_force(world):

@@ -1,13 +1,12 @@
 """Real concurrency needs PostgreSQL row locks: these tests skip on SQLite."""
 
-import threading
-
 import pytest
-from django.db import connection
+from django.db import connection  # noqa: F401 (skipif)
 
 from audit.models import AuditEvent
 from audit.verification import verify_ledger
 from governance.models import ActionPlan, Role
+from tests.threads import run_together
 from workflows import errors
 from workflows.engine import perform
 
@@ -16,27 +15,6 @@ pytestmark = [
     pytest.mark.usefixtures("ledger_purge"),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL row locks"),
 ]
-
-
-def run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # collected and asserted on below
-            results[i] = exc
-        finally:
-            connection.close()  # each thread has its own connection: let the test DB drop
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def test_two_conflicting_transitions_exactly_one_wins(world):

@@ -187,3 +187,12 @@ def test_budget_is_exact_decimal(world):
     plan = world.plan("draft", budget="0.10")
     plan.refresh_from_db()
     assert plan.budget == Decimal("0.10")
+
+
+def test_a_committee_chair_who_directs_another_ml_cannot_deliver_someone_elses_plan(world):
+    from tests.factories import give_mandate
+
+    chair = world.people[Role.COMMITTEE_CHAIR]
+    give_mandate(chair, Role.ML_DIRECTOR, world.arml, mission_locale=world.ml2)
+    with pytest.raises(errors.Forbidden):
+        perform(world.plan("in_progress"), "deliver", actor=chair, comment="Fait")
