@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from governance.dialogues import conclusions_save, dialogue_create, dialogue_prepare
-from governance.models import Indicator, ManagementDialogue
+from governance.models import ManagementDialogue
 from tests.conventions.conftest import World as ConventionWorld
 from workflows.engine import perform
 
@@ -51,7 +51,7 @@ class World(ConventionWorld):
                 {"funder": self.region, "function": 2, "amount": Decimal("85000.50")},
             ],
             targets=[
-                {"indicator": Indicator.objects.get(code="ARML-F2-01"), "target": Decimal("450")}
+                {"indicator": self.indicator, "target": Decimal("450")}
             ],
         )
         return perform(
