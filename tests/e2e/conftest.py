@@ -58,12 +58,14 @@ def _unavailable() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One chromium per test module. Not per session: Playwright's sync API keeps an event
+    loop running in the test's thread while it lives, and the tests that run after (pyHanko's
+    signing calls asyncio.run()) must find none."""
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop running in the test's thread while it lives:
-    # Django would otherwise refuse the ORM calls of the fixtures and of the final assertions.
+    # While the loop runs, Django would refuse the ORM calls of the fixtures and assertions.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
