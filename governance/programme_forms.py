@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from governance.convention_forms import _decimal
 from governance.models import (
@@ -25,9 +25,11 @@ from governance.programmes import ActionInput
 
 
 class ProgrammeForm(forms.Form):
-    title = forms.CharField(label=_lazy("Title"), max_length=200)
-    start_year = forms.IntegerField(label=_lazy("First year"), min_value=2000, max_value=2100)
-    end_year = forms.IntegerField(label=_lazy("Last year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    start_year = forms.IntegerField(
+        label=gettext_lazy("First year"), min_value=2000, max_value=2100
+    )
+    end_year = forms.IntegerField(label=gettext_lazy("Last year"), min_value=2000, max_value=2100)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -40,23 +42,27 @@ class ProgrammeForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    function = forms.TypedChoiceField(label=_lazy("Function"), choices=Function.choices, coerce=int)
-    title = forms.CharField(label=_lazy("Title"), max_length=200)
-    objective = forms.CharField(label=_lazy("Objective"), widget=forms.Textarea(attrs={"rows": 3}))
+    function = forms.TypedChoiceField(
+        label=gettext_lazy("Function"), choices=Function.choices, coerce=int
+    )
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    objective = forms.CharField(
+        label=gettext_lazy("Objective"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     lead_ml = forms.ModelChoiceField(
         queryset=MissionLocale.objects.none(),
         required=False,
-        label=_lazy("Lead Mission Locale"),
-        empty_label=_lazy("— none (the ARML or another lead) —"),
+        label=gettext_lazy("Lead Mission Locale"),
+        empty_label=gettext_lazy("— none (the ARML or another lead) —"),
     )
     lead_text = forms.CharField(
-        label=_lazy("Other lead"),
+        label=gettext_lazy("Other lead"),
         max_length=200,
         required=False,
-        help_text=_lazy("When the lead is not a Mission Locale: the ARML, a partner…"),
+        help_text=gettext_lazy("When the lead is not a Mission Locale: the ARML, a partner…"),
     )
     partners = forms.CharField(
-        label=_lazy("Partners"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Partners"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
@@ -150,16 +156,21 @@ def action_initial(action: ProgrammeAction) -> dict[str, Any]:
 
 
 class ProgressForm(forms.Form):
-    year = forms.IntegerField(label=_lazy("Year"))
+    year = forms.IntegerField(label=gettext_lazy("Year"))
     quarter = forms.TypedChoiceField(
-        label=_lazy("Quarter"),
+        label=gettext_lazy("Quarter"),
         coerce=int,
-        choices=[(1, _lazy("Q1")), (2, _lazy("Q2")), (3, _lazy("Q3")), (4, _lazy("Q4"))],
+        choices=[
+            (1, gettext_lazy("Q1")),
+            (2, gettext_lazy("Q2")),
+            (3, gettext_lazy("Q3")),
+            (4, gettext_lazy("Q4")),
+        ],
     )
-    status = forms.ChoiceField(label=_lazy("Status"), choices=ProgressStatus.choices)
-    percent_done = forms.IntegerField(label=_lazy("Done (%)"), min_value=0, max_value=100)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ProgressStatus.choices)
+    percent_done = forms.IntegerField(label=gettext_lazy("Done (%)"), min_value=0, max_value=100)
     comment = forms.CharField(
-        label=_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args: Any, action: ProgrammeAction, **kwargs: Any) -> None:

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from audit.verification import verify_ledger
 from documents.verification import verify
-from governance.models import DialogueState, FunderKind, ManagementDialogue, Measurement, Role
+from governance.models import (
+    DialogueState,
+    FunderKind,
+    Indicator,
+    ManagementDialogue,
+    Measurement,
+    Role,
+)
 from tests.e2e.test_convention_cycle import off_the_event_loop
 from tests.factories import ArmlFactory, FunderFactory, PersonFactory, RegionFactory, give_mandate
 from workflows.documents import current_document
@@ -29,6 +36,13 @@ class Cast:
             region=region, kind=FunderKind.STATE, name="Préfecture de région (DREETS)"
         )
         self.region = FunderFactory(region=region, kind=FunderKind.REGION, name="Conseil régional")
+        # The national indicators come from a data migration, which a previous transactional
+        # test's flush may have emptied: make sure the two the CSV file uses exist.
+        for code, label, unit in (
+            ("ARML-F1-01", "Missions Locales accompagnées", "ML"),
+            ("ARML-F2-01", "Salariés du réseau formés", "salariés"),
+        ):
+            Indicator.objects.get_or_create(code=code, defaults={"label": label, "unit": unit})
         self.director = self._person(Role.ARML_DIRECTOR, "Claire", "Directrice")
         self.president = self._person(Role.PRESIDENT, "Hélène", "Aubry")
         self.state_officer = self._person(
