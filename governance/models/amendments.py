@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from governance.models.bodies import BodyKind
-from governance.models.conventions import SIGNERS, Convention, FunderAmount
+from governance.models.circuit_steps import countersigned_steps
+from governance.models.conventions import Convention, FunderAmount
 from governance.models.organisations import Arml
 from governance.models.people import Role
 from permissions.rules import is_a_party_officer
@@ -40,23 +41,15 @@ def board_adopted_this_amendment(amendment: Amendment) -> bool:
     )
 
 
-@condition(_("Both the State and the Region must have countersigned."))
-def amendment_countersigned(amendment: Amendment) -> bool:
-    from workflows.documents import current_document, open_slot
-
-    document = current_document(amendment, "amendment")
-    return document is not None and open_slot(document, frozenset(Role.values)) is None
-
-
 @condition(_("The amendment needs at least one funding line."))
 def has_lines(amendment: Amendment) -> bool:
     return amendment.lines.exists()
 
 
-class Amendment(Lifecycle):
+class Amendment(
+    countersigned_steps(kind="amendment", sign_label=_("Sign the amendment")), Lifecycle
+):
     ledger_prefix = "amendment"
-    circuit_document = "amendment"
-    circuit_flow = "countersign"
     circuit_after = "adopt"
 
     arml = models.ForeignKey(Arml, on_delete=models.PROTECT, related_name="amendments")
@@ -148,54 +141,6 @@ class Amendment(Lifecycle):
         custom=step(label=_("Adopt"), done="adopted", roles={Role.PRESIDENT}),
     )
     def adopt(self, ctx: TransitionContext) -> None:
-        pass
-
-    @transition(
-        field=state,
-        source=AmendmentState.ADOPTED,
-        target=AmendmentState.AWAITING_COUNTERSIGNATURES,
-        custom=step(
-            label=_("Sign the amendment"),
-            done="signed",
-            roles={Role.PRESIDENT},
-            document="amendment",
-            signers=SIGNERS,
-            circuit=True,
-        ),
-    )
-    def sign(self, ctx: TransitionContext) -> None:
-        pass
-
-    @transition(
-        field=state,
-        source=AmendmentState.AWAITING_COUNTERSIGNATURES,
-        target=AmendmentState.AWAITING_COUNTERSIGNATURES,
-        custom=step(
-            label=_("Countersign"),
-            done="countersigned",
-            roles={Role.STATE_OFFICER, Role.REGION_OFFICER},
-            rules=[is_a_party_officer],
-            countersign="amendment",
-            circuit=True,
-        ),
-    )
-    def countersign(self, ctx: TransitionContext) -> None:
-        pass
-
-    @transition(
-        field=state,
-        source=AmendmentState.AWAITING_COUNTERSIGNATURES,
-        target=AmendmentState.IN_FORCE,
-        conditions=[amendment_countersigned],
-        custom=step(
-            label=_("Enter into force"),
-            done="entered_into_force",
-            roles={Role.STATE_OFFICER, Role.REGION_OFFICER},
-            circuit=True,
-            automatic=True,
-        ),
-    )
-    def enter_into_force(self, ctx: TransitionContext) -> None:
         pass
 
     @transition(

@@ -19,13 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from governance.models.bodies import BodyKind
+from governance.models.circuit_steps import countersigned_steps
 from governance.models.functions import Function
 from governance.models.indicators import Indicator
 from governance.models.organisations import Arml, Funder
 from governance.models.people import Person, Role
 from permissions.rules import is_a_party_officer, termination_deliberated_for_the_arml
 from workflows.lifecycle import Lifecycle, TransitionContext
-from workflows.specs import Slot, condition, step
+from workflows.specs import condition, step
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
@@ -46,12 +47,6 @@ class ConventionState(models.TextChoices):
 
 EDITABLE = {ConventionState.DRAFT, ConventionState.IN_RENEGOTIATION}
 
-SIGNERS = (
-    Slot("president", Role.PRESIDENT, _("For the ARML, its president")),
-    Slot("state", Role.STATE_OFFICER, _("For the State, the regional prefect or delegate")),
-    Slot("region", Role.REGION_OFFICER, _("For the Region, its president or delegate")),
-)
-
 
 @condition(_("The board must first adopt, by a final deliberation, this frozen version."))
 def board_adopted_this_version(convention: Convention) -> bool:
@@ -65,18 +60,10 @@ def board_adopted_this_version(convention: Convention) -> bool:
     )
 
 
-@condition(_("Both the State and the Region must have countersigned."))
-def all_countersigned(convention: Convention) -> bool:
-    from workflows.documents import current_document, open_slot
-
-    document = current_document(convention, "convention")
-    return document is not None and open_slot(document, frozenset(Role.values)) is None
-
-
-class Convention(Lifecycle):
+class Convention(
+    countersigned_steps(kind="convention", sign_label=_("Sign the convention")), Lifecycle
+):
     ledger_prefix = "convention"
-    circuit_document = "convention"
-    circuit_flow = "countersign"
     circuit_after = "adopt"
 
     arml = models.ForeignKey(Arml, on_delete=models.PROTECT, related_name="conventions")
@@ -188,54 +175,6 @@ class Convention(Lifecycle):
         custom=step(label=_("Adopt"), done="adopted", roles={Role.PRESIDENT}),
     )
     def adopt(self, ctx: TransitionContext) -> None:
-        pass
-
-    @transition(
-        field=state,
-        source=ConventionState.ADOPTED,
-        target=ConventionState.AWAITING_COUNTERSIGNATURES,
-        custom=step(
-            label=_("Sign the convention"),
-            done="signed",
-            roles={Role.PRESIDENT},
-            document="convention",
-            signers=SIGNERS,
-            circuit=True,
-        ),
-    )
-    def sign(self, ctx: TransitionContext) -> None:
-        pass
-
-    @transition(
-        field=state,
-        source=ConventionState.AWAITING_COUNTERSIGNATURES,
-        target=ConventionState.AWAITING_COUNTERSIGNATURES,
-        custom=step(
-            label=_("Countersign"),
-            done="countersigned",
-            roles={Role.STATE_OFFICER, Role.REGION_OFFICER},
-            rules=[is_a_party_officer],
-            countersign="convention",
-            circuit=True,
-        ),
-    )
-    def countersign(self, ctx: TransitionContext) -> None:
-        pass
-
-    @transition(
-        field=state,
-        source=ConventionState.AWAITING_COUNTERSIGNATURES,
-        target=ConventionState.IN_FORCE,
-        conditions=[all_countersigned],
-        custom=step(
-            label=_("Enter into force"),
-            done="entered_into_force",
-            roles={Role.STATE_OFFICER, Role.REGION_OFFICER},
-            circuit=True,
-            automatic=True,
-        ),
-    )
-    def enter_into_force(self, ctx: TransitionContext) -> None:
         pass
 
     @transition(
