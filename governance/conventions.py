@@ -357,11 +357,29 @@ def amendment_create(
     changes: str,
     lines: Iterable[Mapping[str, Any]],
 ) -> Amendment:
+    """A drafter's amendment of a convention in force."""
+    _check_drafter(actor, convention.arml)
+    return amendment_open(
+        actor=actor, convention=convention, year=year, changes=changes, lines=lines
+    )
+
+
+@transaction.atomic
+def amendment_open(
+    *,
+    actor: Person,
+    convention: Convention,
+    year: int,
+    changes: str,
+    lines: Iterable[Mapping[str, Any]],
+    data: Mapping[str, Any] | None = None,
+) -> Amendment:
+    """Number (under the convention's row lock), create and ledger a draft amendment. Callers
+    decide who may: a drafter (amendment_create) or a concluded management dialogue."""
     from audit.services import append
     from governance.models import ConventionState
 
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
-    _check_drafter(actor, convention.arml)
     if convention.state != ConventionState.IN_FORCE:
         raise ValidationError(_("Only a convention in force can be amended."))
     if year not in convention.content.years:
@@ -381,7 +399,7 @@ def amendment_create(
         obj=amendment,
         arml=amendment.arml,
         to_state=amendment.state,
-        data={"year": year, "content_sha256": amendment.content_hash()},
+        data={"year": year, "content_sha256": amendment.content_hash(), **(data or {})},
     )
     return amendment
 

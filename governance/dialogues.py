@@ -15,10 +15,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from governance.conventions import party_lines
+from governance.conventions import amendment_open, party_lines
 from governance.models import (
     Amendment,
-    AmendmentLine,
     Arml,
     Convention,
     ConventionState,
@@ -269,42 +268,24 @@ def open_amendment_draft(dialogue: ManagementDialogue, *, actor: Person) -> Amen
 
     Done by the system for the parties who concluded, so no drafter role is required; the
     amendment then follows its own lifecycle (deliberation, signatures)."""
-    from audit.services import append
-
     convention = dialogue.convention
     if convention is None or convention.state != ConventionState.IN_FORCE:
         return None
     if dialogue.year not in convention.content.years:
         return None
-    number = (
-        convention.amendments.order_by("-number").values_list("number", flat=True).first() or 0
-    ) + 1
-    amendment = Amendment.objects.create(
-        arml=dialogue.arml,
+    dialogue.amendment = amendment_open(
+        actor=actor,
         convention=convention,
-        number=number,
         year=dialogue.year,
         changes=_("Conclusions of the management dialogue %(ref)s.")
         % {"ref": dialogue.reference()},
-    )
-    AmendmentLine.objects.bulk_create(
-        [
-            AmendmentLine(
-                amendment=amendment, funder=li.funder, function=li.function, amount=li.amount
-            )
+        lines=[
+            {"funder": li.funder, "function": li.function, "amount": li.amount}
             for li in dialogue.lines.all()
-        ]
+        ],
+        data={"from_dialogue": dialogue.pk},
     )
-    dialogue.amendment = amendment
-    append(
-        action="amendment.created",
-        actor=actor,
-        obj=amendment,
-        arml=amendment.arml,
-        to_state=amendment.state,
-        data={"from_dialogue": dialogue.pk, "content_sha256": amendment.content_hash()},
-    )
-    return amendment
+    return dialogue.amendment
 
 
 def dialogue_facts(dialogue: ManagementDialogue, name: str) -> dict[str, Any]:

@@ -79,13 +79,7 @@ def is_a_party_officer(obj: Any, principal: Any, actor: Person) -> str | None:
     funder_roles = {R.STATE_OFFICER, R.REGION_OFFICER, R.OTHER_FUNDER}
     if not principal.roles & funder_roles or principal.roles & {R.PRESIDENT}:
         return None
-    parties = set(obj.party_funder_ids())
-    mine = set(
-        Mandate.objects.active()
-        .filter(person=principal.person, arml_id=obj.arml_id, role__in=funder_roles)
-        .values_list("funder_id", flat=True)
-    )
-    if parties & mine:
+    if set(obj.party_funder_ids()) & represented_funders(principal.person, obj.arml_id):
         return None
     return _("You do not represent a funder that is a party to this convention.")
 
@@ -102,3 +96,21 @@ def termination_deliberated_for_the_arml(obj: Any, principal: Any, actor: Person
     if adopted_deliberation_for(obj, body_kinds={BodyKind.CA}, fingerprint=fingerprint):
         return None
     return _("The ARML terminates a convention only on a final board deliberation deciding it.")
+
+
+def represented_funders(person: Person, arml_id: int) -> set[int]:
+    """Funders `person` represents today in an ARML; cached on the instance for one request."""
+    from governance.models.people import Role as R
+
+    cache = person.__dict__.setdefault("_represented_funders", {})
+    if arml_id not in cache:
+        cache[arml_id] = set(
+            Mandate.objects.active()
+            .filter(
+                person=person,
+                arml_id=arml_id,
+                role__in={R.STATE_OFFICER, R.REGION_OFFICER, R.OTHER_FUNDER},
+            )
+            .values_list("funder_id", flat=True)
+        )
+    return cache[arml_id]

@@ -154,7 +154,9 @@ class ActionPlan(Lifecycle):
     def transition_inputs(self, name: str) -> list[dict[str, Any]]:
         if name != "give_opinion":
             return []
-        return [{"name": "opinion", "label": _("Opinion"), "type": "select", "choices": Opinion.choices}]
+        return [
+            {"name": "opinion", "label": _("Opinion"), "type": "select", "choices": Opinion.choices}
+        ]
 
     def clean_transition_data(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
         if name != "give_opinion":

@@ -112,7 +112,7 @@ class Convention(
 
     def party_funder_ids(self) -> list[int]:
         content = self.content
-        return list(content.parties.values_list("pk", flat=True)) if content else []
+        return [party.pk for party in content.parties.all()] if content else []
 
     def deliberation_fingerprint(self) -> str:
         """What a board deliberation decides on: the frozen version, or its termination."""

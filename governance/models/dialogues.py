@@ -17,7 +17,7 @@ from django_fsm import FSMField, transition
 
 from governance.models.conventions import Convention, FunderAmount
 from governance.models.indicators import Indicator
-from governance.models.organisations import Arml, Funder
+from governance.models.organisations import Arml
 from governance.models.people import Role
 from permissions.rules import is_a_party_officer
 from workflows.lifecycle import Lifecycle, TransitionContext
@@ -78,6 +78,8 @@ class ManagementDialogue(Lifecycle):
     ledger_prefix = "dialogue"
     circuit_flow = "acceptance"
     circuit_after = "propose_conclusions"
+    # What party_funder_ids() reads, so that the inbox's rules do not query per dialogue.
+    inbox_prefetch = ("convention__versions__parties", "arml__region__funders")
 
     arml = models.ForeignKey(Arml, on_delete=models.PROTECT, related_name="dialogues")
     convention = models.ForeignKey(
@@ -130,7 +132,7 @@ class ManagementDialogue(Lifecycle):
     def party_funder_ids(self) -> list[int]:
         if self.convention_id:
             return self.convention.party_funder_ids()
-        return list(Funder.objects.filter(region=self.arml.region_id).values_list("pk", flat=True))
+        return [funder.pk for funder in self.arml.region.funders.all()]
 
     def conclusions_hash(self) -> str:
         lines = sorted([li.funder_id, li.function, str(li.amount)] for li in self.lines.all())
