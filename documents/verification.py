@@ -131,6 +131,21 @@ def verify(version: DocumentVersion) -> VerificationReport:
     return report
 
 
+def verify_recent(version: DocumentVersion, *, max_age: int = 600) -> VerificationReport:
+    """verify(), reusing a report made in the last `max_age` seconds for these exact bytes.
+
+    For the panels of the object pages (a full check costs ~90 ms per page); the verification
+    page, `audit verify` and the API always check afresh."""
+    from django.core.cache import cache
+
+    key = f"documents:verify:{version.pk}:{version.sha256}"
+    report = cache.get(key)
+    if report is None:
+        report = verify(version)
+        cache.set(key, report, max_age)
+    return report
+
+
 def verify_bytes(content: bytes, *, expected_fields: dict[str, Signature] | None = None
                  ) -> list[SignatureReport]:
     """Validate the signatures in raw PDF bytes (used by the benchmarks and verify())."""

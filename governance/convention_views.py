@@ -202,7 +202,7 @@ def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def signature_panel(obj: Any, kind: str) -> dict[str, Any] | None:
     """The expected signers of the object's current signed document, who signed, and whether
     the whole file verifies."""
-    from documents.verification import verify
+    from documents.verification import verify_recent
     from workflows.documents import current_document
 
     document = current_document(obj, kind)
@@ -218,7 +218,7 @@ def signature_panel(obj: Any, kind: str) -> dict[str, Any] | None:
     return {
         "document": document,
         "latest": latest,
-        "report": verify(latest),
+        "report": verify_recent(latest),
         "slots": [
             {"slot": slot, "signature": signed.get(slot["field"])} for slot in document.signer_slots
         ],

@@ -111,3 +111,19 @@ def test_a_countersign_via_the_api_by_the_wrong_officer_is_refused_with_json(cli
         content_type="application/json",
     )
     assert response.status_code == 409 and response.json()["code"] == "circuit_task_required"
+
+
+def test_the_signature_panel_reuses_a_recent_verification(client, world, monkeypatch):
+    from documents import verification
+
+    conv = world.awaiting()
+    calls = []
+    real = verification.verify
+    monkeypatch.setattr(verification, "verify", lambda v: calls.append(v.pk) or real(v))
+    client.force_login(world.auditor)
+    for _ in range(3):
+        assert "vérifié" in client.get(conv.get_absolute_url()).content.decode()
+    assert len(calls) == 1  # one full check for three page views of the same bytes
+    perform(world.fresh(conv), "countersign", actor=world.state_officer)
+    client.get(conv.get_absolute_url())
+    assert len(calls) == 2 and calls[0] != calls[1]  # a new version is checked afresh
