@@ -19,28 +19,18 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     arml = get_object_or_404(dashboards.dashboard_armls(request.user), pk=pk)
     tables = dashboards.tables_for(arml)
     charts = {}
-    funders = tables["financeurs"]
-    if funders.rows:
-        charts["financeurs"] = grouped_bars(
-            title=funders.title,
-            groups=[str(r[0]) for r in funders.rows],
-            series=[
-                (name, [r[i + 1] for r in funders.rows])
-                for i, name in enumerate(funders.header[1:-1])
-            ],
-            unit=" €",
-        )
-    functions = tables["fonctions"]
-    if functions.rows:
-        charts["fonctions"] = grouped_bars(
-            title=functions.title,
-            groups=[str(r[0]) for r in functions.rows],
-            series=[
-                (name, [r[i + 1] for r in functions.rows])
-                for i, name in enumerate(functions.header[1:-1])
-            ],
-            unit=" €",
-        )
+    for name in ("financeurs", "fonctions"):  # year rows; one column per funder / function
+        table = tables[name]
+        if table.rows:
+            charts[name] = grouped_bars(
+                title=table.title,
+                groups=[str(r[0]) for r in table.rows],
+                series=[
+                    (label, [r[i + 1] for r in table.rows])
+                    for i, label in enumerate(table.header[1:-1])
+                ],
+                unit=" €",
+            )
     indicators = [r for r in tables["indicateurs"].rows if r[3] != "" and r[4] != ""]
     if indicators:
         charts["indicateurs"] = grouped_bars(
