@@ -68,7 +68,7 @@ def _db_time(vendor: str, text: str) -> str:
 def _bench_appends(connection: Any) -> None:
     from audit.canonical import GENESIS_HASH, event_hash
     from audit.services import append
-    from governance.models import Arml, Region
+    from governance.organisations.models import Arml, Region
 
     region = Region.objects.create(code="B01", name="Bench region")
     arml = Arml.objects.create(region=region, name="Bench ARML", short_name="BENCH")

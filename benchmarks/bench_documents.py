@@ -39,7 +39,7 @@ def run() -> None:
     from documents.models import Document
     from documents.renderers import RENDERERS, get_renderer
     from documents.samples import convention_facts, facts_for, signer_slots_for_convention
-    from governance.models import Arml, Person, Region, Role
+    from governance.organisations.models import Arml, Person, Region, Role
 
     region = Region.objects.create(code="B1", name="Bench")
     arml = Arml.objects.create(region=region, name="ARML Bench", short_name="Bench")

@@ -4,10 +4,10 @@ from rest_framework.routers import DefaultRouter
 
 from audit.api import register as register_audit
 from documents.api import register as register_documents
-from governance.api import register as register_governance
-from governance.convention_api import register as register_conventions
-from governance.dialogue_api import register as register_dialogues
-from governance.programme_api import register as register_programmes
+from governance.conventions.api import register as register_conventions
+from governance.dialogues.api import register as register_dialogues
+from governance.organisations.api import register as register_governance
+from governance.programmes.api import register as register_programmes
 
 router = DefaultRouter()
 register_governance(router)

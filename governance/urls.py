@@ -1,12 +1,12 @@
 from django.urls import path
 
-from governance import action_plan_views as plans
-from governance import convention_views as cpom
-from governance import dashboard_views as dash
-from governance import dialogue_views as dg
-from governance import meeting_views as meetings
-from governance import programme_views as pra
-from governance import views
+from governance.action_plans import views as plans
+from governance.conventions import views as cpom
+from governance.dialogues import views as dash
+from governance.dialogues import views as dg
+from governance.meetings import views as meetings
+from governance.organisations import views as views
+from governance.programmes import views as pra
 
 app_name = "governance"
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from governance.models import Mandate, Person, Role
+from governance.organisations.models import Mandate, Person, Role
 from permissions.models import Delegation
 
 

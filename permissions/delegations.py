@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models import Arml, Mandate, Person
+from governance.organisations.models import Arml, Mandate, Person
 from permissions.models import Delegation
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from governance.models.people import Mandate, Person, Role
+from governance.organisations.models import Mandate, Person, Role
 
 Rule = Callable[[Any, Any, Person], str | None]
 
@@ -35,7 +35,7 @@ def is_the_submitter(obj: Any, principal: Any, actor: Person) -> str | None:
 
 def ml_directors_on_their_own_items(obj: Any, principal: Any, actor: Person) -> str | None:
     """A Mission Locale director acts only on the items they submitted (ARML staff on all)."""
-    from governance.models.people import Role as R
+    from governance.organisations.models import Role as R
 
     arml_wide = {R.ARML_DIRECTOR, R.ARML_STAFF}  # the ARML's own team acts on every plan
     if principal.roles & arml_wide:
@@ -74,7 +74,7 @@ def is_a_party_officer(obj: Any, principal: Any, actor: Person) -> str | None:
     The ARML side (president) is not concerned; the signature field of each party is further
     matched by role when the document is signed.
     """
-    from governance.models.people import Role as R
+    from governance.organisations.models import Role as R
 
     funder_roles = {R.STATE_OFFICER, R.REGION_OFFICER, R.OTHER_FUNDER}
     if not principal.roles & funder_roles or principal.roles & {R.PRESIDENT}:
@@ -86,9 +86,9 @@ def is_a_party_officer(obj: Any, principal: Any, actor: Person) -> str | None:
 
 def termination_deliberated_for_the_arml(obj: Any, principal: Any, actor: Person) -> str | None:
     """The ARML terminates a convention only on a final board deliberation deciding it."""
-    from governance.deliberations import adopted_deliberation_for
-    from governance.models.bodies import BodyKind
-    from governance.models.people import Role as R
+    from governance.meetings.selectors import adopted_deliberation_for
+    from governance.organisations.models import BodyKind
+    from governance.organisations.models import Role as R
 
     if R.PRESIDENT not in principal.roles:
         return None
@@ -100,7 +100,7 @@ def termination_deliberated_for_the_arml(obj: Any, principal: Any, actor: Person
 
 def represented_funders(person: Person, arml_id: int) -> set[int]:
     """Funders `person` represents today in an ARML; cached on the instance for one request."""
-    from governance.models.people import Role as R
+    from governance.organisations.models import Role as R
 
     cache = person.__dict__.setdefault("_represented_funders", {})
     if arml_id not in cache:

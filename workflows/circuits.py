@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow import PROCESS, STATUS
 from viewflow.workflow.models import Task
 
-from governance.models import Person
+from governance.organisations.models import Person
 from workflows import errors
 from workflows.models import Circuit
 

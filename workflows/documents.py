@@ -18,7 +18,7 @@ from django.utils.translation import override
 from documents.exceptions import DocumentError
 from documents.models import Document
 from documents.services import countersign, issue
-from governance.models import Role
+from governance.organisations.models import Role
 from permissions.authorization import Principal
 from workflows import errors
 from workflows.lifecycle import Lifecycle, TransitionContext

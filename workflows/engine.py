@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from governance.models import Person
+from governance.organisations.models import Person
 from permissions.authorization import Principal, Refused, authorize
 from workflows import errors
 from workflows.lifecycle import Lifecycle, TransitionContext

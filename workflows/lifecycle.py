@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin
 
-from governance.models.people import Person
+from governance.organisations.models import Person
 
 
 @dataclass(frozen=True)

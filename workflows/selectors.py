@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from governance.models import Mandate, Person
+from governance.organisations.models import Mandate, Person
 from permissions.authorization import candidates, check
 from permissions.models import Delegation
 from workflows.lifecycle import Lifecycle

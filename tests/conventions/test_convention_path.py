@@ -7,8 +7,13 @@ from django.utils import timezone
 from audit.verification import verify_ledger
 from documents.models import Document
 from documents.verification import verify
-from governance.conventions import convention_save_content, effective_funding, funding_table
-from governance.models import ConventionState, Role
+from governance.conventions.models import ConventionState
+from governance.conventions.services import (
+    convention_save_content,
+    effective_funding,
+    funding_table,
+)
+from governance.organisations.models import Role
 from permissions.models import Delegation
 from tests.decisions import board_adopts
 from workflows import errors

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from governance.dialogues import conclusions_save, dialogue_create, dialogue_prepare
-from governance.models import ManagementDialogue
+from governance.dialogues.models import ManagementDialogue
+from governance.dialogues.services import conclusions_save, dialogue_create, dialogue_prepare
 from tests.conventions.conftest import World as ConventionWorld
 from workflows.engine import perform
 

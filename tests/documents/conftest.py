@@ -8,7 +8,7 @@ import pytest
 from documents import services
 from documents.models import DocumentVersion
 from documents.samples import convention_facts, signer_slots_for_convention
-from governance.models import Arml, FunderKind, Person, Role
+from governance.organisations.models import Arml, FunderKind, Person, Role
 from tests.factories import ArmlFactory, FunderFactory, PersonFactory, give_mandate
 
 

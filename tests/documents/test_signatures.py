@@ -12,7 +12,7 @@ from documents.exceptions import (
 )
 from documents.models import Certificate, CertificateKind, Signature
 from documents.verification import verify
-from governance.models import Role
+from governance.organisations.models import Role
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,17 +16,9 @@ from django.utils import timezone
 from audit.services import checkpoint_create
 from audit.verification import verify_ledger
 from documents.models import Signature
-from governance.models import (
-    BodyKind,
-    BodyRules,
-    Convention,
-    ConventionState,
-    Deliberation,
-    FunderKind,
-    Meeting,
-    MeetingState,
-    Role,
-)
+from governance.conventions.models import Convention, ConventionState
+from governance.meetings.models import Deliberation, Meeting, MeetingState
+from governance.organisations.models import BodyKind, BodyRules, FunderKind, Role
 from tests.factories import (
     ArmlFactory,
     BodyFactory,

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from governance import meetings as svc
-from governance.models import BodyKind, BodyRules, Meeting, Presence, Role
+from governance.meetings import services as svc
+from governance.meetings.models import Meeting, Presence
+from governance.organisations.models import BodyKind, BodyRules, Role
 from tests.factories import (
     ArmlFactory,
     BodyFactory,

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections  # noqa: F401 (connection: read by skipif)
 
 from audit.verification import verify_ledger
-from governance.models import Deliberation, Meeting
+from governance.meetings.models import Deliberation, Meeting
 from workflows.engine import perform
 
 pytestmark = [

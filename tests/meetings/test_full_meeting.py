@@ -6,9 +6,10 @@ from audit.models import AuditEvent
 from audit.verification import verify_ledger
 from documents.models import Document, DocumentVersion
 from documents.verification import verify
-from governance import meetings as svc
-from governance.deliberations import adopted_deliberation_for, extract_request_create
-from governance.models import BodyKind, Deliberation, ExtractRequest, Invitation, ItemKind
+from governance.meetings import services as svc
+from governance.meetings.models import Deliberation, ExtractRequest, Invitation, ItemKind
+from governance.meetings.selectors import adopted_deliberation_for, extract_request_create
+from governance.organisations.models import BodyKind
 from workflows.engine import perform
 
 pytestmark = pytest.mark.django_db

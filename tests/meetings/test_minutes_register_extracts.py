@@ -7,10 +7,11 @@ import pytest
 
 from documents.models import Document
 from documents.verification import verify
-from governance import meetings as svc
-from governance.deliberations import adopted_deliberation_for, extract_request_create
-from governance.models import ActionPlan, BodyKind, Deliberation, Role
-from governance.models.meetings import ItemKind
+from governance.action_plans.models import ActionPlan
+from governance.meetings import services as svc
+from governance.meetings.models import Deliberation, ItemKind
+from governance.meetings.selectors import adopted_deliberation_for, extract_request_create
+from governance.organisations.models import BodyKind, Role
 from tests.factories import BodyFactory, give_mandate
 from workflows import errors
 from workflows.engine import perform

@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from documents.models import Document
 from documents.verification import verify
-from governance import meetings as svc
-from governance.models import Meeting, Presence
-from governance.models.meetings import earliest_meeting_date
+from governance.meetings import services as svc
+from governance.meetings.models import Meeting, Presence, earliest_meeting_date
 from workflows import errors
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from governance.models import Deliberation, ExtractRequest, Meeting, Presence
+from governance.meetings.models import Deliberation, ExtractRequest, Meeting, Presence
 
 pytestmark = pytest.mark.django_db
 

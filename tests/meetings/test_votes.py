@@ -2,9 +2,9 @@
 
 import pytest
 
-from governance import meetings as svc
-from governance.models import BodyRules, Deliberation
-from governance.models.meetings import decide
+from governance.meetings import services as svc
+from governance.meetings.models import Deliberation, decide
+from governance.organisations.models import BodyRules
 from workflows import errors
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditEvent
-from governance.models import FunderOpinion, FundingMark
-from governance.programmes import (
+from governance.programmes.models import FunderOpinion, FundingMark
+from governance.programmes.services import (
     current_marks,
     funder_opinion_add,
     funding_mark_set,

@@ -1,6 +1,6 @@
 import pytest
 
-from governance.models import Programme, ProgrammeState
+from governance.programmes.models import Programme, ProgrammeState
 from tests.decisions import board_adopts
 from tests.programmes.conftest import QUARTER, TODAY
 

@@ -6,7 +6,7 @@ from audit.models import AuditEvent
 from documents import gc, signing, storage
 from documents.models import Document, DocumentVersion
 from documents.renderers.kinds import ActionPlanRenderer
-from governance.models import Role
+from governance.organisations.models import Role
 from workflows import errors
 from workflows.engine import perform
 

@@ -3,7 +3,8 @@ from django.core import mail
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from governance.models import ActionPlan, Role
+from governance.action_plans.models import ActionPlan
+from governance.organisations.models import Role
 
 pytestmark = pytest.mark.django_db
 

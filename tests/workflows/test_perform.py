@@ -7,7 +7,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from documents.models import DocumentVersion
 from documents.verification import verify
-from governance.models import Role
+from governance.organisations.models import Role
 from permissions.models import Delegation
 from tests.factories import give_mandate
 from workflows import errors

@@ -14,7 +14,7 @@ from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.lock import select_for_update_lock
 
-from governance.models.people import Role
+from governance.organisations.models import Role
 from workflows.models import Circuit
 
 

@@ -1,0 +1,40 @@
+"""The CPOM's models: conventions and their content versions, amendments, and the countersigning
+steps both share."""
+
+from governance.conventions.models.circuit_steps import countersigned_steps  # noqa: I001
+from governance.conventions.models.conventions import (
+    EDITABLE,
+    AMOUNT,
+    Convention,
+    ConventionState,
+    ConventionVersion,
+    FunderAmount,
+    FundingLine,
+    IndicatorTarget,
+    board_adopted_this_version,
+)
+from governance.conventions.models.amendments import (
+    Amendment,
+    AmendmentLine,
+    AmendmentState,
+    board_adopted_this_amendment,
+    has_lines,
+)
+
+__all__ = [
+    "AMOUNT",
+    "EDITABLE",
+    "Amendment",
+    "AmendmentLine",
+    "AmendmentState",
+    "Convention",
+    "ConventionState",
+    "ConventionVersion",
+    "FunderAmount",
+    "FundingLine",
+    "IndicatorTarget",
+    "board_adopted_this_amendment",
+    "board_adopted_this_version",
+    "countersigned_steps",
+    "has_lines",
+]

@@ -1,0 +1,343 @@
+"""Management dialogue services, indicator measurements (manual and CSV import) and selectors."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from governance.conventions.models import Amendment, Convention, ConventionState
+from governance.conventions.services import amendment_open, party_lines
+from governance.dialogues.models import (
+    DialogueLine,
+    DialogueState,
+    DialogueTarget,
+    ManagementDialogue,
+    Measurement,
+)
+from governance.organisations.models import Arml, Funder, Indicator, Person, Role
+from permissions.selectors import armls_for, roles_in
+
+PREPARERS = {Role.ARML_DIRECTOR, Role.ARML_STAFF}
+NEGOTIATORS = {Role.STATE_OFFICER}
+
+
+def dialogues_for(user: Person) -> QuerySet[ManagementDialogue]:
+    return (
+        ManagementDialogue.objects.filter(arml__in=armls_for(user))
+        .select_related("arml__region", "convention")
+        .order_by("-year", "arml__short_name")
+    )
+
+
+def _require(actor: Person, arml: Arml, roles: set[str], message: str) -> None:
+    if not roles_in(actor, arml) & roles and not actor.is_superuser:
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def dialogue_create(
+    *, actor: Person, arml: Arml, year: int, meeting_date: dt.date | None = None
+) -> ManagementDialogue:
+    from audit.services import append
+
+    _require(actor, arml, PREPARERS, _("Only the ARML's director or staff prepare the dialogue."))
+    if ManagementDialogue.objects.filter(arml=arml, year=year).exists():
+        raise ValidationError({"year": _("A dialogue already exists for this year.")})
+    convention = (
+        Convention.objects.filter(arml=arml, state=ConventionState.IN_FORCE)
+        .order_by("-created_at")
+        .first()
+    )
+    dialogue = ManagementDialogue.objects.create(
+        arml=arml,
+        year=year,
+        meeting_date=meeting_date,
+        convention=convention,
+        file_due_days=arml.dialogue_file_days,
+    )
+    append(
+        action="dialogue.created",
+        actor=actor,
+        obj=dialogue,
+        arml=arml,
+        to_state=dialogue.state,
+        data={"year": year, "convention": convention.pk if convention else None},
+    )
+    return dialogue
+
+
+@transaction.atomic
+def dialogue_prepare(
+    *,
+    actor: Person,
+    dialogue: ManagementDialogue,
+    meeting_date: dt.date | None,
+    financial_report: str,
+    actions_report: str,
+) -> ManagementDialogue:
+    from audit.services import append
+
+    dialogue = ManagementDialogue.objects.select_for_update().get(pk=dialogue.pk)
+    _require(
+        actor,
+        dialogue.arml,
+        PREPARERS,
+        _("Only the ARML's director or staff prepare the dialogue."),
+    )
+    if dialogue.state != DialogueState.PREPARATION:
+        raise ValidationError(_("The file can only change during preparation."))
+    dialogue.meeting_date = meeting_date
+    dialogue.financial_report = financial_report.strip()
+    dialogue.actions_report = actions_report.strip()
+    dialogue.save(
+        update_fields=["meeting_date", "financial_report", "actions_report", "updated_at"]
+    )
+    append(
+        action="dialogue.file_saved",
+        actor=actor,
+        obj=dialogue,
+        arml=dialogue.arml,
+        from_state=dialogue.state,
+        to_state=dialogue.state,
+        data={"meeting_date": meeting_date.isoformat() if meeting_date else None},
+    )
+    return dialogue
+
+
+# -- measurements -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    indicator: Indicator
+    year: int
+    value: Decimal
+
+
+CSV_COLUMNS = ("indicateur", "annee", "valeur")
+
+
+def parse_measurements_csv(content: bytes | str) -> list[Row]:
+    """Rows of a CSV (UTF-8, `;` or `,` separated, header `indicateur;annee;valeur`, decimal
+    comma or point). Any bad row makes the whole file refused, naming its line."""
+    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    if not text.strip():
+        raise ValidationError(_("The file is empty."))
+    dialect = ";" if text.splitlines()[0].count(";") >= text.splitlines()[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=dialect)
+    header = [h.strip().lower() for h in next(reader)]
+    if tuple(header[:3]) != CSV_COLUMNS:
+        raise ValidationError(
+            _("Line 1: the header must be %(expected)s (found %(found)s).")
+            % {"expected": ";".join(CSV_COLUMNS), "found": ";".join(header)}
+        )
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    rows, errors, seen = [], [], set()
+    for number, fields in enumerate(reader, start=2):
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) < 3:
+            errors.append(_("Line %(n)s: three columns are expected.") % {"n": number})
+            continue
+        code, year_text, value_text = (f.strip() for f in fields[:3])
+        indicator = indicators.get(code)
+        if indicator is None:
+            errors.append(
+                _("Line %(n)s: unknown indicator “%(code)s”.") % {"n": number, "code": code}
+            )
+            continue
+        try:
+            year = int(year_text)
+        except ValueError:
+            errors.append(_("Line %(n)s: “%(v)s” is not a year.") % {"n": number, "v": year_text})
+            continue
+        try:
+            value = Decimal(value_text.replace("\u202f", "").replace(" ", "").replace(",", "."))
+            if not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            errors.append(
+                _("Line %(n)s: “%(v)s” is not a number.") % {"n": number, "v": value_text}
+            )
+            continue
+        if (code, year) in seen:
+            errors.append(
+                _("Line %(n)s: %(code)s %(year)s appears twice.")
+                % {"n": number, "code": code, "year": year}
+            )
+            continue
+        seen.add((code, year))
+        rows.append(Row(number, indicator, year, value.quantize(Decimal("0.01"))))
+    if errors:
+        raise ValidationError(errors)
+    if not rows:
+        raise ValidationError(_("The file has no measurement."))
+    return rows
+
+
+@transaction.atomic
+def measurements_record(
+    *, actor: Person, arml: Arml, rows: Iterable[Row], source: str = "manual"
+) -> int:
+    from audit.services import append
+
+    _require(actor, arml, PREPARERS, _("Only the ARML's director or staff record measurements."))
+    rows = list(rows)
+    for row in rows:
+        Measurement.objects.update_or_create(
+            arml=arml,
+            indicator=row.indicator,
+            year=row.year,
+            defaults={"value": row.value, "source": source, "recorded_by": actor},
+        )
+    append(
+        action="measurements.recorded",
+        actor=actor,
+        obj=arml,
+        arml=arml,
+        data={"source": source, "rows": [[r.indicator.code, r.year, str(r.value)] for r in rows]},
+    )
+    return len(rows)
+
+
+# -- conclusions --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conclusions_save(
+    *,
+    actor: Person,
+    dialogue: ManagementDialogue,
+    objectives: str,
+    lines: Iterable[Mapping[str, Any]],
+    targets: Iterable[Mapping[str, Any]],
+) -> ManagementDialogue:
+    from audit.services import append
+
+    dialogue = ManagementDialogue.objects.select_for_update().get(pk=dialogue.pk)
+    _require(actor, dialogue.arml, NEGOTIATORS, _("The State officer drafts the conclusions."))
+    if dialogue.state != DialogueState.MEETING_HELD:
+        raise ValidationError(
+            _("Conclusions are drafted once the meeting is held, before they are proposed.")
+        )
+    new_lines = party_lines(DialogueLine, dialogue.party_funder_ids(), lines, dialogue=dialogue)
+    dialogue.objectives = objectives.strip()
+    dialogue.save(update_fields=["objectives", "updated_at"])
+    dialogue.lines.all().delete()
+    dialogue.targets.all().delete()
+    DialogueLine.objects.bulk_create(new_lines)
+    DialogueTarget.objects.bulk_create(
+        [
+            DialogueTarget(
+                dialogue=dialogue, indicator=t["indicator"], target=Decimal(str(t["target"]))
+            )
+            for t in targets
+        ]
+    )
+    append(
+        action="dialogue.conclusions_saved",
+        actor=actor,
+        obj=dialogue,
+        arml=dialogue.arml,
+        from_state=dialogue.state,
+        to_state=dialogue.state,
+        data={"conclusions_sha256": dialogue.conclusions_hash()},
+    )
+    return dialogue
+
+
+def open_amendment_draft(dialogue: ManagementDialogue, *, actor: Person) -> Amendment | None:
+    """On conclusion: a draft amendment of the convention in force with the concluded lines.
+
+    Done by the system for the parties who concluded, so no drafter role is required; the
+    amendment then follows its own lifecycle (deliberation, signatures)."""
+    convention = dialogue.convention
+    if convention is None or convention.state != ConventionState.IN_FORCE:
+        return None
+    if dialogue.year not in convention.content.years:
+        return None
+    dialogue.amendment = amendment_open(
+        actor=actor,
+        convention=convention,
+        year=dialogue.year,
+        changes=_("Conclusions of the management dialogue %(ref)s.")
+        % {"ref": dialogue.reference()},
+        lines=[
+            {"funder": li.funder, "function": li.function, "amount": li.amount}
+            for li in dialogue.lines.all()
+        ],
+        data={"from_dialogue": dialogue.pk},
+    )
+    return dialogue.amendment
+
+
+def dialogue_facts(dialogue: ManagementDialogue, name: str) -> dict[str, Any]:
+    """What each of the dialogue's documents prints."""
+    facts: dict[str, Any] = {
+        "parties": [{"name": str(dialogue.arml), "description": _("Regional association")}]
+        + [
+            {"name": str(f), "description": f.get_kind_display()}
+            for f in Funder.objects.filter(
+                pk__in=dialogue.party_funder_ids(), kind__in=["state", "region"]
+            )
+        ],
+    }
+    if name == "transmit_file":
+        facts["measurements"] = [
+            {
+                "indicator": f"{m.indicator.code} — {m.indicator.label}",
+                "year": m.year,
+                "value": str(m.value),
+            }
+            for m in Measurement.objects.filter(
+                arml=dialogue.arml, year=dialogue.year - 1
+            ).select_related("indicator")
+        ]
+        facts["financial_report"] = dialogue.financial_report
+        facts["actions_report"] = dialogue.actions_report
+        if dialogue.meeting_date:
+            facts["body"] = [
+                _("Dialogue meeting planned on %(date)s.")
+                % {"date": dialogue.meeting_date.strftime("%d/%m/%Y")}
+            ]
+    elif name in {"accept", "propose_conclusions"}:
+        facts["objectives"] = dialogue.objectives
+        facts["targets"] = [
+            {
+                "indicator": f"{t.indicator.code} — {t.indicator.label}",
+                "year": dialogue.year,
+                "value": str(t.target),
+            }
+            for t in dialogue.targets.select_related("indicator")
+        ]
+        facts["funding"] = [
+            {
+                "year": dialogue.year,
+                "funder": str(li.funder),
+                "function": li.function,
+                "amount": str(li.amount),
+            }
+            for li in dialogue.lines.select_related("funder")
+        ]
+        facts["conclusions_sha256"] = dialogue.conclusions_hash()
+    elif name == "record_meeting":
+        facts["body"] = [
+            _("Meeting held on %(date)s at %(place)s.")
+            % {
+                "date": dialogue.held_on.strftime("%d/%m/%Y") if dialogue.held_on else "",
+                "place": dialogue.place or "—",
+            },
+            _("Participants: %(p)s") % {"p": dialogue.participants},
+        ]
+    return facts

@@ -1,0 +1,654 @@
+"""Meeting services and selectors (STYLE.md: writes in services, reads in selectors).
+
+State changes (convene, open, start the session, lapse, close, countersign the minutes) go
+through workflows.engine.perform(); the records made between them — agenda, attendance,
+proxies, interests, votes, receipts — are written here, each ledgered as an event. Who records:
+the ARML's secretary or president (the attendance sheet and the tally are theirs). Every write
+locks the meeting row, so a record cannot slip in while the meeting changes state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.action_plans.models import ActionPlan, PlanState
+from governance.conventions.models import Amendment, AmendmentState, Convention, ConventionState
+from governance.meetings.models import (
+    ATTENDING,
+    FINISHED,
+    AgendaItem,
+    Attendance,
+    Choice,
+    InterestDeclaration,
+    Invitation,
+    ItemKind,
+    Meeting,
+    MeetingState,
+    Presence,
+    Proxy,
+    Quorum,
+    Result,
+    Vote,
+)
+from governance.organisations.models import Body, Mandate, Person, Role
+from permissions.selectors import armls_for
+from workflows import errors
+
+RECORDERS = frozenset({Role.SECRETARY, Role.PRESIDENT})
+ORGANISERS = frozenset({Role.PRESIDENT})
+
+
+class MeetingClosed(errors.InvalidState):
+    """A change refused because the meeting is closed (or lapsed): its records are final."""
+
+    code = "meeting_closed"
+
+
+# -- selectors ---------------------------------------------------------------------------------
+def meetings_for(user: Person) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(arml__in=armls_for(user))
+        .select_related("arml", "body", "previous", "chair")
+        .order_by("-starts_at")
+    )
+
+
+def roles_of(user: Person, arml_id: int) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    rows = Mandate.objects.active().filter(person=user, arml_id=arml_id)
+    return frozenset(rows.values_list("role", flat=True))
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    roles: frozenset[str]
+
+    @property
+    def can_record(self) -> bool:
+        return bool(self.roles & RECORDERS)
+
+    @property
+    def can_organise(self) -> bool:
+        return bool(self.roles & ORGANISERS)
+
+
+def meeting_for(
+    user: Person, pk: int, *, queryset: QuerySet[Meeting] | None = None
+) -> tuple[Meeting, MeetingAccess]:
+    """The meeting if it lies in the user's scope (DoesNotExist otherwise) and what they may do."""
+    meeting = (queryset if queryset is not None else meetings_for(user)).get(pk=pk)
+    return meeting, MeetingAccess(roles_of(user, meeting.arml_id))
+
+
+def bodies_organised_by(user: Person) -> QuerySet[Body]:
+    """Bodies of the ARMLs where the user presides today: where they may plan meetings."""
+    armls = Mandate.objects.active().filter(person=user, role__in=ORGANISERS).values("arml_id")
+    return Body.objects.filter(arml_id__in=armls).select_related("arml").order_by("arml", "kind")
+
+
+def quorum_of(meeting: Meeting) -> Quorum:
+    return meeting.quorum()
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One agenda item on the meeting page: its voices, votes, interests and result."""
+
+    item: AgendaItem
+    voices: list[tuple[Person, Person, str]]  # (whose voice, cast by, current choice or "")
+    interested: list[Person]
+    result: Result | None
+
+
+def agenda_of(meeting: Meeting) -> list[ItemView]:
+    people = {p.pk: p for p in Person.objects.filter(pk__in=meeting.member_ids())}
+    views = []
+    for item in meeting.items.prefetch_related("votes", "interests__person"):
+        chosen = {v.voter_id: v.choice for v in item.votes.all()}
+        voices = (
+            []
+            if not item.is_voted
+            else [
+                (people[voter], people[holder], chosen.get(voter, ""))
+                for voter, holder in sorted(
+                    meeting.voices(item).items(), key=lambda vh: (people[vh[0]].last_name, vh[0])
+                )
+                if voter in people and holder in people
+            ]
+        )
+        views.append(
+            ItemView(
+                item,
+                voices,
+                [d.person for d in item.interests.all()],
+                meeting.result(item) if item.votes.all() else None,
+            )
+        )
+    return views
+
+
+def results_of(meeting: Meeting) -> list[tuple[AgendaItem, Result | None]]:
+    return [(item, meeting.result(item)) for item in meeting.items.all()]
+
+
+# Subjects an agenda item may decide on: (arml id) → objects. The lead adds conventions here.
+SubjectSource = Callable[[int], Iterable[Model]]
+
+
+def _action_plans(arml_id: int) -> Iterable[Model]:
+    open_states = [PlanState.UNDER_REVIEW, PlanState.OPINION_GIVEN, PlanState.POSTPONED]
+    return ActionPlan.objects.filter(arml_id=arml_id, state__in=open_states).order_by("-created_at")
+
+
+def _previous_minutes(arml_id: int) -> Iterable[Model]:
+    return (
+        Meeting.objects.filter(arml_id=arml_id, state=MeetingState.MINUTES_SIGNED)
+        .select_related("body")
+        .order_by("-starts_at")[:10]
+    )
+
+
+def _conventions_to_adopt(arml_id: int) -> Iterable[Model]:
+    """Frozen conventions and draft amendments: the board adopts them by a deliberation."""
+    frozen = Convention.objects.filter(arml_id=arml_id, state=ConventionState.FROZEN)
+    yield from frozen.prefetch_related("versions")
+    drafts = Amendment.objects.filter(arml_id=arml_id, state=AmendmentState.DRAFT)
+    yield from drafts.select_related("convention")
+
+
+SUBJECT_SOURCES: list[SubjectSource] = [_action_plans, _previous_minutes, _conventions_to_adopt]
+
+
+def subject_key(obj: Model) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def subject_choices(arml_id: int) -> list[tuple[str, str]]:
+    return [(subject_key(obj), str(obj)) for source in SUBJECT_SOURCES for obj in source(arml_id)]
+
+
+def subject_from_key(key: str, arml_id: int) -> Model | None:
+    """The object a choice key names, if a subject source offers it for this ARML."""
+    if not key:
+        return None
+    for source in SUBJECT_SOURCES:
+        for obj in source(arml_id):
+            if subject_key(obj) == key:
+                return obj
+    raise ValidationError({"subject": _("This item cannot be put on the agenda.")})
+
+
+# -- writes ------------------------------------------------------------------------------------
+def _require(actor: Person, arml_id: int, roles: frozenset[str], message: str) -> None:
+    if not roles_of(actor, arml_id) & roles:
+        raise errors.Forbidden(message)
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("body", "arml").get(pk=meeting.pk)
+
+
+def _require_state(meeting: Meeting, states: set[str], what: str) -> None:
+    if meeting.state in states:
+        return
+    values = {"what": what, "state": meeting.state_label()}
+    if meeting.state in FINISHED:
+        raise MeetingClosed(_("The meeting is closed: %(what)s can no longer be changed.") % values)
+    if meeting.state == MeetingState.LAPSED:
+        raise MeetingClosed(_("The meeting lapsed: %(what)s can no longer be changed.") % values)
+    raise errors.InvalidState(
+        _("You cannot change %(what)s while the meeting is “%(state)s”.") % values
+    )
+
+
+def _ledger(
+    meeting: Meeting,
+    action: str,
+    actor: Person,
+    data: Mapping[str, Any],
+    request_info: Mapping[str, str] | None = None,
+) -> None:
+    from audit.services import append
+
+    append(
+        action=f"meeting.{action}",
+        actor=actor,
+        principal=actor,
+        obj=meeting,
+        arml=meeting.arml,
+        data=dict(data),
+        request_info=request_info,
+    )
+
+
+@transaction.atomic
+def meeting_plan(
+    *,
+    actor: Person,
+    body: Body,
+    starts_at: dt.datetime,
+    place: str = "",
+    video_link: str = "",
+    items: Iterable[Mapping[str, Any]] = (),
+    previous: Meeting | None = None,
+    request_info: Mapping[str, str] | None = None,
+) -> Meeting:
+    """The president plans a meeting of a body with its agenda (convening is a transition)."""
+    _require(actor, body.arml_id, ORGANISERS, _("Only the president plans the meetings of a body."))
+    meeting = Meeting(
+        arml_id=body.arml_id,
+        body=body,
+        starts_at=starts_at,
+        place=place,
+        video_link=video_link,
+        previous=previous,
+        convocation=2 if previous is not None else 1,
+    )
+    if not (place or video_link):
+        raise ValidationError({"place": _("Give a place or a video link.")})
+    meeting.full_clean()
+    meeting.save()
+    for item in items:
+        _add_item(meeting, **item)
+    _ledger(
+        meeting,
+        "planned",
+        actor,
+        {
+            "body": body.kind,
+            "starts_at": starts_at.isoformat(),
+            "convocation": meeting.convocation,
+            "agenda": [i.title for i in meeting.items.all()],
+        },
+        request_info,
+    )
+    return meeting
+
+
+def _add_item(
+    meeting: Meeting,
+    *,
+    title: str,
+    kind: str = ItemKind.DELIBERATION,
+    description: str = "",
+    subject: Model | None = None,
+) -> AgendaItem:
+    if kind not in ItemKind.values:
+        raise ValidationError({"kind": _("Choose the kind of item.")})
+    last = meeting.items.order_by("-order").values_list("order", flat=True).first() or 0
+    item = AgendaItem(
+        meeting=meeting, order=last + 1, title=title, description=description, kind=kind
+    )
+    if subject is not None:
+        if getattr(subject, "arml_id", None) != meeting.arml_id:
+            raise ValidationError({"subject": _("The subject belongs to another ARML.")})
+        item.subject_content_type = ContentType.objects.get_for_model(subject)
+        item.subject_id = str(subject.pk)
+        item.subject_label = str(subject)[:255]
+        fingerprint = getattr(subject, "deliberation_fingerprint", None)
+        item.subject_fingerprint = fingerprint() if callable(fingerprint) else ""
+    item.full_clean(exclude=["meeting"])
+    item.save()
+    return item
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    meeting: Meeting,
+    actor: Person,
+    title: str,
+    kind: str = ItemKind.DELIBERATION,
+    description: str = "",
+    subject: Model | None = None,
+    request_info: Mapping[str, str] | None = None,
+) -> AgendaItem:
+    """Add an item while the meeting is planned: once convened, the agenda is what was sent."""
+    meeting = _locked(meeting)
+    _require(actor, meeting.arml_id, ORGANISERS, _("Only the president sets the agenda."))
+    if meeting.state != MeetingState.PLANNED:
+        raise errors.InvalidState(
+            _("The agenda was sent with the convocation: it can no longer change.")
+        )
+    item = _add_item(meeting, title=title, kind=kind, description=description, subject=subject)
+    _ledger(
+        meeting,
+        "agenda_item_added",
+        actor,
+        {"item": item.order, "title": title, "kind": kind, "subject": item.subject_label},
+        request_info,
+    )
+    return item
+
+
+@transaction.atomic
+def invitation_receive(
+    *,
+    invitation: Invitation,
+    actor: Person,
+    at: dt.datetime | None = None,
+    request_info: Mapping[str, str] | None = None,
+) -> Invitation:
+    """The member acknowledges receipt (or the secretary records it)."""
+    meeting = _locked(invitation.meeting)
+    if actor.pk != invitation.person_id:
+        _require(
+            actor,
+            meeting.arml_id,
+            RECORDERS,
+            _("Only the member or the secretary records the receipt of a convocation."),
+        )
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.received_at is None:
+        invitation.received_at = at or timezone.now()
+        invitation.save(update_fields=["received_at"])
+        _ledger(
+            meeting,
+            "invitation_received",
+            actor,
+            {"person": invitation.person_id, "received_at": invitation.received_at.isoformat()},
+            request_info,
+        )
+    return invitation
+
+
+def _member(meeting: Meeting, person: Person) -> None:
+    if person.pk not in meeting.member_ids():
+        raise errors.InvalidData(
+            _("%(person)s is not a member of the %(body)s on the day of the meeting.")
+            % {"person": person, "body": meeting.body.name}
+        )
+
+
+SHEET_STATES = {MeetingState.CONVENED, MeetingState.OPENED}
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    meeting: Meeting,
+    actor: Person,
+    person: Person,
+    status: str,
+    request_info: Mapping[str, str] | None = None,
+) -> Attendance:
+    """Present, remote or absent; `represented` follows from a proxy (proxy_record)."""
+    meeting = _locked(meeting)
+    _require(
+        actor,
+        meeting.arml_id,
+        RECORDERS,
+        _("Only the secretary or the president keeps the attendance sheet."),
+    )
+    _require_state(meeting, SHEET_STATES, _("the attendance sheet"))
+    _member(meeting, person)
+    if status not in {Presence.PRESENT, Presence.REMOTE, Presence.ABSENT}:
+        raise errors.InvalidData(
+            _("Choose present, remote or absent; a proxy makes a member represented.")
+        )
+    proxy = meeting.proxies.filter(giver=person).select_related("holder").first()
+    if proxy is not None and status in ATTENDING:
+        raise errors.InvalidData(
+            _(
+                "%(person)s gave a proxy to %(holder)s: "
+                "withdraw the proxy before recording them as present."
+            )
+            % {"person": person, "holder": proxy.holder}
+        )
+    if (
+        proxy is None
+        and status == Presence.ABSENT
+        and meeting.proxies.filter(holder=person).exists()
+    ):
+        raise errors.InvalidData(
+            _("%(person)s holds a proxy: withdraw it before recording them as absent.")
+            % {"person": person}
+        )
+    row, _created = Attendance.objects.update_or_create(
+        meeting=meeting,
+        person=person,
+        defaults={"status": Presence.REPRESENTED if proxy else status},
+    )
+    _ledger(
+        meeting,
+        "attendance_recorded",
+        actor,
+        {"person": person.pk, "status": row.status},
+        request_info,
+    )
+    return row
+
+
+@transaction.atomic
+def proxy_record(
+    *,
+    meeting: Meeting,
+    actor: Person,
+    giver: Person,
+    holder: Person,
+    request_info: Mapping[str, str] | None = None,
+) -> Proxy:
+    meeting = _locked(meeting)
+    _require(
+        actor, meeting.arml_id, RECORDERS, _("Only the secretary or the president records proxies.")
+    )
+    _require_state(meeting, SHEET_STATES, _("the proxies"))
+    if giver.pk == holder.pk:
+        raise errors.InvalidData(_("A member cannot give a proxy to themselves."))
+    _member(meeting, giver)
+    if holder.pk not in meeting.member_ids():
+        raise errors.InvalidData(
+            _("A proxy can only be given to a member of the body: %(holder)s is not one.")
+            % {"holder": holder}
+        )
+    presence = meeting.presence()
+    if presence.get(giver.pk) in ATTENDING:
+        raise errors.InvalidData(
+            _("%(person)s is recorded as present: a member cannot both attend and give a proxy.")
+            % {"person": giver}
+        )
+    if meeting.proxies.filter(giver=giver).exists():
+        raise errors.InvalidData(_("%(person)s has already given a proxy.") % {"person": giver})
+    if meeting.proxies.filter(giver=holder).exists():
+        raise errors.InvalidData(
+            _("%(holder)s has given a proxy themselves and cannot hold one.") % {"holder": holder}
+        )
+    cap = meeting.rules.max_proxies_per_holder
+    held = meeting.proxies.filter(holder=holder).count()
+    if held >= cap:
+        raise errors.InvalidData(
+            _(
+                "%(holder)s already holds %(held)s proxy(ies): "
+                "the rules allow at most %(cap)s per holder."
+            )
+            % {"holder": holder, "held": held, "cap": cap}
+        )
+    proxy = Proxy.objects.create(meeting=meeting, giver=giver, holder=holder)
+    Attendance.objects.update_or_create(
+        meeting=meeting, person=giver, defaults={"status": Presence.REPRESENTED}
+    )
+    _ledger(
+        meeting, "proxy_recorded", actor, {"giver": giver.pk, "holder": holder.pk}, request_info
+    )
+    return proxy
+
+
+@transaction.atomic
+def proxy_withdraw(
+    *, meeting: Meeting, actor: Person, giver: Person, request_info: Mapping[str, str] | None = None
+) -> None:
+    meeting = _locked(meeting)
+    _require(
+        actor, meeting.arml_id, RECORDERS, _("Only the secretary or the president records proxies.")
+    )
+    _require_state(meeting, SHEET_STATES, _("the proxies"))
+    deleted, _rows = meeting.proxies.filter(giver=giver).delete()
+    if not deleted:
+        raise errors.InvalidData(_("%(person)s has given no proxy.") % {"person": giver})
+    meeting.attendances.filter(person=giver, status=Presence.REPRESENTED).delete()
+    _ledger(meeting, "proxy_withdrawn", actor, {"giver": giver.pk}, request_info)
+
+
+@transaction.atomic
+def interest_declare(
+    *,
+    item: AgendaItem,
+    actor: Person,
+    person: Person,
+    reason: str = "",
+    request_info: Mapping[str, str] | None = None,
+) -> InterestDeclaration:
+    """A member declares an interest in an item (themselves, or recorded by the secretary)."""
+    meeting = _locked(item.meeting)
+    if actor.pk != person.pk:
+        _require(
+            actor,
+            meeting.arml_id,
+            RECORDERS,
+            _("Only the member concerned or the secretary records a declaration of interest."),
+        )
+    _require_state(
+        meeting,
+        {MeetingState.PLANNED, MeetingState.CONVENED, MeetingState.OPENED, MeetingState.IN_SESSION},
+        _("the declarations of interest"),
+    )
+    _member(meeting, person)
+    if item.votes.filter(cast_by=person).exists() or item.votes.filter(voter=person).exists():
+        raise errors.InvalidData(
+            _("%(person)s has already voted on this item: declare the interest before the vote.")
+            % {"person": person}
+        )
+    declaration, _created = InterestDeclaration.objects.get_or_create(
+        item=item, person=person, defaults={"reason": reason}
+    )
+    _ledger(
+        meeting,
+        "interest_declared",
+        actor,
+        {"item": item.order, "person": person.pk, "reason": reason},
+        request_info,
+    )
+    return declaration
+
+
+@transaction.atomic
+def vote_record(
+    *,
+    item: AgendaItem,
+    actor: Person,
+    voter: Person,
+    choice: str,
+    request_info: Mapping[str, str] | None = None,
+) -> Vote:
+    """Record (or correct, during the session) one member's voice on one item."""
+    meeting = _locked(item.meeting)
+    _require(
+        actor,
+        meeting.arml_id,
+        RECORDERS,
+        _("Only the secretary or the president records the votes."),
+    )
+    _require_state(meeting, {MeetingState.IN_SESSION}, _("the votes"))
+    if item.meeting_id != meeting.pk or not item.is_voted:
+        raise errors.InvalidData(_("This item is not put to the vote."))
+    if choice not in Choice.values:
+        raise errors.InvalidData(_("Choose for, against or abstention."))
+    if item.interests.filter(person=voter).exists():
+        raise errors.InvalidData(
+            _("%(person)s declared an interest in this item and does not take part in the vote.")
+            % {"person": voter}
+        )
+    holder_id = meeting.voices(item).get(voter.pk)
+    if holder_id is None:
+        raise errors.InvalidData(
+            _("%(person)s is neither present nor represented by an attending member on this item.")
+            % {"person": voter}
+        )
+    previous = item.votes.filter(voter=voter).values_list("choice", flat=True).first()
+    vote, _created = Vote.objects.update_or_create(
+        item=item,
+        voter=voter,
+        defaults={"cast_by_id": holder_id, "choice": choice, "recorded_by": actor},
+    )
+    _ledger(
+        meeting,
+        "vote_recorded",
+        actor,
+        {
+            "item": item.order,
+            "voter": voter.pk,
+            "cast_by": holder_id,
+            "choice": choice,
+            **({"previous": previous} if previous else {}),
+        },
+        request_info,
+    )
+    return vote
+
+
+def votes_record(
+    *,
+    item: AgendaItem,
+    actor: Person,
+    choices: Mapping[int, str],
+    request_info: Mapping[str, str] | None = None,
+) -> list[Vote]:
+    """Several voices on one item, all or none (the vote form of the page)."""
+    people = Person.objects.in_bulk(list(choices))
+    if set(choices) - set(people):
+        raise errors.InvalidData(_("Choose a member of the body."))
+    with transaction.atomic():
+        return [
+            vote_record(
+                item=item, actor=actor, voter=people[pk], choice=choice, request_info=request_info
+            )
+            for pk, choice in choices.items()
+            if choice
+        ]
+
+
+@transaction.atomic
+def meeting_second_convocation(
+    *,
+    meeting: Meeting,
+    actor: Person,
+    starts_at: dt.datetime,
+    place: str | None = None,
+    video_link: str | None = None,
+    request_info: Mapping[str, str] | None = None,
+) -> Meeting:
+    """After a lapse, the same agenda again under the second-convocation quorum."""
+    meeting = _locked(meeting)
+    if meeting.state != MeetingState.LAPSED:
+        raise errors.InvalidState(
+            _("A second convocation follows a meeting that lapsed for lack of quorum.")
+        )
+    if meeting.convocation != 1:
+        raise errors.InvalidState(_("This meeting was already a second convocation."))
+    if meeting.next_convocations.exists():
+        raise errors.InvalidState(_("A second convocation already exists for this meeting."))
+    items = [
+        {"title": i.title, "kind": i.kind, "description": i.description, "subject": i.subject}
+        for i in meeting.items.all()
+    ]
+    return meeting_plan(
+        actor=actor,
+        body=meeting.body,
+        starts_at=starts_at,
+        place=meeting.place if place is None else place,
+        video_link=meeting.video_link if video_link is None else video_link,
+        items=items,
+        previous=meeting,
+        request_info=request_info,
+    )
