@@ -84,20 +84,6 @@ def is_a_party_officer(obj: Any, principal: Any, actor: Person) -> str | None:
     return _("You do not represent a funder that is a party to this convention.")
 
 
-def termination_deliberated_for_the_arml(obj: Any, principal: Any, actor: Person) -> str | None:
-    """The ARML terminates a convention only on a final board deliberation deciding it."""
-    from governance.meetings.selectors import adopted_deliberation_for
-    from governance.organisations.models import BodyKind
-    from governance.organisations.models import Role as R
-
-    if R.PRESIDENT not in principal.roles:
-        return None
-    fingerprint = f"termination:{obj.frozen_hash}"
-    if adopted_deliberation_for(obj, body_kinds={BodyKind.CA}, fingerprint=fingerprint):
-        return None
-    return _("The ARML terminates a convention only on a final board deliberation deciding it.")
-
-
 def represented_funders(person: Person, arml_id: int) -> set[int]:
     """Funders `person` represents today in an ARML; cached on the instance for one request."""
     from governance.organisations.models import Role as R

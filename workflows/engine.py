@@ -22,7 +22,13 @@ from governance.organisations.models import Person
 from permissions.authorization import Principal, Refused, authorize
 from workflows import errors
 from workflows.lifecycle import Lifecycle, TransitionContext
-from workflows.specs import TransitionSpec, UnknownTransition, spec_for, unmet_messages
+from workflows.specs import (
+    TransitionSpec,
+    UnknownTransition,
+    condition_messages,
+    deliberation_unmet,
+    spec_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -152,9 +158,12 @@ def _perform(
         raise errors.InvalidData(
             " ".join(exc.messages), details=getattr(exc, "message_dict", None)
         ) from None
-    unmet = unmet_messages(locked, spec)
+    unmet = condition_messages(locked, spec)
     if unmet:
         raise errors.ConditionsUnmet(" ".join(unmet), details={"conditions": unmet})
+    missing = deliberation_unmet(locked, spec, principal.roles)
+    if missing:
+        raise errors.DeliberationRequired(missing, details={"conditions": [missing]})
 
     ctx = TransitionContext(
         actor=actor, principal=principal.person, comment=comment, data=clean, now=timezone.now()

@@ -60,6 +60,12 @@ class ConditionsUnmet(TransitionError):
     code = "conditions_unmet"
 
 
+class DeliberationRequired(ConditionsUnmet):
+    """The transition declares a deliberation (`Deliberated`) that the bodies have not taken."""
+
+    code = "deliberation_required"
+
+
 class Conflict(TransitionError):
     status = 409
     code = "conflict"

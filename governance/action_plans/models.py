@@ -21,7 +21,7 @@ from permissions.rules import (
     not_the_submitter,
 )
 from workflows.lifecycle import Lifecycle, TransitionContext
-from workflows.specs import condition, step
+from workflows.specs import Deliberated, step
 
 
 class PlanState(models.TextChoices):
@@ -55,11 +55,13 @@ ACTIVE = [
 ]
 
 
-@condition(
-    _("Above the board threshold, approval needs an adopted board deliberation on this plan.")
+#: Above the ARML's threshold, the president approves only on an adopted board deliberation.
+BOARD_APPROVAL = Deliberated(
+    bodies=frozenset({BodyKind.CA}),
+    applies=lambda plan: plan.budget > plan.arml.action_plan_board_threshold,
+    subject=_("Approval"),
+    message=_("Above the board threshold, approval needs an adopted board deliberation on this plan."),
 )
-def within_threshold_or_deliberated(plan: ActionPlan) -> bool:
-    return plan.budget <= plan.arml.action_plan_board_threshold or plan.has_board_deliberation()
 
 
 class ActionPlan(Lifecycle):
@@ -126,14 +128,6 @@ class ActionPlan(Lifecycle):
 
     def beneficiary_ids(self) -> list[int]:
         return [ml.pk for ml in self.beneficiaries.all()]
-
-    def has_board_deliberation(self) -> bool:
-        """A final, adopted board (CA) deliberation deciding on this plan."""
-        from governance.meetings.selectors import (
-            adopted_deliberation_for,  # the register reads models
-        )
-
-        return adopted_deliberation_for(self, body_kinds={BodyKind.CA}) is not None
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
@@ -246,13 +240,13 @@ class ActionPlan(Lifecycle):
         field=state,
         source=PlanState.OPINION_GIVEN,
         target=PlanState.APPROVED,
-        conditions=[within_threshold_or_deliberated],
         custom=step(
             label=_("Approve"),
             done="approved",
             roles={Role.PRESIDENT},
             rules=[not_the_submitter, not_president_of_a_beneficiary],
             document="action_plan",
+            deliberation=BOARD_APPROVAL,
         ),
     )
     def approve(self, ctx: TransitionContext) -> None:

@@ -7,8 +7,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.meetings import selectors as register
-from governance.meetings import services as meetings
+from governance.meetings import selectors, services
 from governance.meetings.models import AgendaItem, Deliberation, ExtractRequest, Meeting
 from governance.organisations.models import Person
 from workflows import errors
@@ -102,7 +101,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = MeetingSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return meetings.meetings_for(self.request.user).prefetch_related("items")
+        return selectors.meetings_for(self.request.user).prefetch_related("items")
 
     def _record(self, request, call):  # type: ignore[no-untyped-def]
         meeting = self.get_object()
@@ -129,7 +128,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         return self._record(
             request,
-            lambda m: meetings.attendance_record(
+            lambda m: services.attendance_record(
                 meeting=m,
                 actor=request.user,
                 person=self._member(m, data.validated_data["person"]),
@@ -145,7 +144,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         return self._record(
             request,
-            lambda m: meetings.proxy_record(
+            lambda m: services.proxy_record(
                 meeting=m,
                 actor=request.user,
                 giver=self._member(m, data.validated_data["giver"]),
@@ -161,7 +160,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         return self._record(
             request,
-            lambda m: meetings.vote_record(
+            lambda m: services.vote_record(
                 item=m.items.get(pk=data.validated_data["item"]),
                 actor=request.user,
                 voter=self._member(m, data.validated_data["voter"]),
@@ -210,7 +209,7 @@ class DeliberationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DeliberationSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        qs = register.deliberations_for(self.request.user).order_by(
+        qs = selectors.deliberations_for(self.request.user).order_by(
             "-year", "body_kind", "-sequence", "-pk"
         )
         params = self.request.query_params
@@ -224,7 +223,7 @@ class DeliberationViewSet(viewsets.ReadOnlyModelViewSet):
     def extracts(self, request, pk=None):  # type: ignore[no-untyped-def]
         deliberation = self.get_object()
         try:
-            created = register.extract_request_create(
+            created = services.extract_request_create(
                 deliberation=deliberation, actor=request.user, request_info=request_info(request)
             )
         except errors.TransitionError as exc:
@@ -258,4 +257,4 @@ class ExtractRequestViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet
     serializer_class = ExtractRequestSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return register.extract_requests_for(self.request.user).order_by("-created_at")
+        return selectors.extract_requests_for(self.request.user).order_by("-created_at")

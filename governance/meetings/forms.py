@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from governance.meetings.models import ItemKind
-from governance.meetings.services import subject_choices
+from governance.meetings.selectors import subject_choices
 from governance.organisations.models import Body
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -10,25 +10,24 @@ locks the meeting row, so a record cannot slip in while the meeting changes stat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.action_plans.models import ActionPlan, PlanState
-from governance.conventions.models import Amendment, AmendmentState, Convention, ConventionState
 from governance.meetings.models import (
     ATTENDING,
     FINISHED,
     AgendaItem,
     Attendance,
     Choice,
+    Deliberation,
+    ExtractRequest,
     InterestDeclaration,
     Invitation,
     ItemKind,
@@ -36,157 +35,18 @@ from governance.meetings.models import (
     MeetingState,
     Presence,
     Proxy,
-    Quorum,
-    Result,
     Vote,
 )
-from governance.organisations.models import Body, Mandate, Person, Role
+from governance.meetings.selectors import ORGANISERS, RECORDERS, roles_of
+from governance.organisations.models import Body, Person
 from permissions.selectors import armls_for
 from workflows import errors
-
-RECORDERS = frozenset({Role.SECRETARY, Role.PRESIDENT})
-ORGANISERS = frozenset({Role.PRESIDENT})
 
 
 class MeetingClosed(errors.InvalidState):
     """A change refused because the meeting is closed (or lapsed): its records are final."""
 
     code = "meeting_closed"
-
-
-# -- selectors ---------------------------------------------------------------------------------
-def meetings_for(user: Person) -> QuerySet[Meeting]:
-    return (
-        Meeting.objects.filter(arml__in=armls_for(user))
-        .select_related("arml", "body", "previous", "chair")
-        .order_by("-starts_at")
-    )
-
-
-def roles_of(user: Person, arml_id: int) -> frozenset[str]:
-    if not user.is_authenticated:
-        return frozenset()
-    rows = Mandate.objects.active().filter(person=user, arml_id=arml_id)
-    return frozenset(rows.values_list("role", flat=True))
-
-
-@dataclass(frozen=True)
-class MeetingAccess:
-    roles: frozenset[str]
-
-    @property
-    def can_record(self) -> bool:
-        return bool(self.roles & RECORDERS)
-
-    @property
-    def can_organise(self) -> bool:
-        return bool(self.roles & ORGANISERS)
-
-
-def meeting_for(
-    user: Person, pk: int, *, queryset: QuerySet[Meeting] | None = None
-) -> tuple[Meeting, MeetingAccess]:
-    """The meeting if it lies in the user's scope (DoesNotExist otherwise) and what they may do."""
-    meeting = (queryset if queryset is not None else meetings_for(user)).get(pk=pk)
-    return meeting, MeetingAccess(roles_of(user, meeting.arml_id))
-
-
-def bodies_organised_by(user: Person) -> QuerySet[Body]:
-    """Bodies of the ARMLs where the user presides today: where they may plan meetings."""
-    armls = Mandate.objects.active().filter(person=user, role__in=ORGANISERS).values("arml_id")
-    return Body.objects.filter(arml_id__in=armls).select_related("arml").order_by("arml", "kind")
-
-
-def quorum_of(meeting: Meeting) -> Quorum:
-    return meeting.quorum()
-
-
-@dataclass(frozen=True)
-class ItemView:
-    """One agenda item on the meeting page: its voices, votes, interests and result."""
-
-    item: AgendaItem
-    voices: list[tuple[Person, Person, str]]  # (whose voice, cast by, current choice or "")
-    interested: list[Person]
-    result: Result | None
-
-
-def agenda_of(meeting: Meeting) -> list[ItemView]:
-    people = {p.pk: p for p in Person.objects.filter(pk__in=meeting.member_ids())}
-    views = []
-    for item in meeting.items.prefetch_related("votes", "interests__person"):
-        chosen = {v.voter_id: v.choice for v in item.votes.all()}
-        voices = (
-            []
-            if not item.is_voted
-            else [
-                (people[voter], people[holder], chosen.get(voter, ""))
-                for voter, holder in sorted(
-                    meeting.voices(item).items(), key=lambda vh: (people[vh[0]].last_name, vh[0])
-                )
-                if voter in people and holder in people
-            ]
-        )
-        views.append(
-            ItemView(
-                item,
-                voices,
-                [d.person for d in item.interests.all()],
-                meeting.result(item) if item.votes.all() else None,
-            )
-        )
-    return views
-
-
-def results_of(meeting: Meeting) -> list[tuple[AgendaItem, Result | None]]:
-    return [(item, meeting.result(item)) for item in meeting.items.all()]
-
-
-# Subjects an agenda item may decide on: (arml id) → objects. The lead adds conventions here.
-SubjectSource = Callable[[int], Iterable[Model]]
-
-
-def _action_plans(arml_id: int) -> Iterable[Model]:
-    open_states = [PlanState.UNDER_REVIEW, PlanState.OPINION_GIVEN, PlanState.POSTPONED]
-    return ActionPlan.objects.filter(arml_id=arml_id, state__in=open_states).order_by("-created_at")
-
-
-def _previous_minutes(arml_id: int) -> Iterable[Model]:
-    return (
-        Meeting.objects.filter(arml_id=arml_id, state=MeetingState.MINUTES_SIGNED)
-        .select_related("body")
-        .order_by("-starts_at")[:10]
-    )
-
-
-def _conventions_to_adopt(arml_id: int) -> Iterable[Model]:
-    """Frozen conventions and draft amendments: the board adopts them by a deliberation."""
-    frozen = Convention.objects.filter(arml_id=arml_id, state=ConventionState.FROZEN)
-    yield from frozen.prefetch_related("versions")
-    drafts = Amendment.objects.filter(arml_id=arml_id, state=AmendmentState.DRAFT)
-    yield from drafts.select_related("convention")
-
-
-SUBJECT_SOURCES: list[SubjectSource] = [_action_plans, _previous_minutes, _conventions_to_adopt]
-
-
-def subject_key(obj: Model) -> str:
-    return f"{obj._meta.label_lower}:{obj.pk}"
-
-
-def subject_choices(arml_id: int) -> list[tuple[str, str]]:
-    return [(subject_key(obj), str(obj)) for source in SUBJECT_SOURCES for obj in source(arml_id)]
-
-
-def subject_from_key(key: str, arml_id: int) -> Model | None:
-    """The object a choice key names, if a subject source offers it for this ARML."""
-    if not key:
-        return None
-    for source in SUBJECT_SOURCES:
-        for obj in source(arml_id):
-            if subject_key(obj) == key:
-                return obj
-    raise ValidationError({"subject": _("This item cannot be put on the agenda.")})
 
 
 # -- writes ------------------------------------------------------------------------------------
@@ -296,8 +156,7 @@ def _add_item(
         item.subject_content_type = ContentType.objects.get_for_model(subject)
         item.subject_id = str(subject.pk)
         item.subject_label = str(subject)[:255]
-        fingerprint = getattr(subject, "deliberation_fingerprint", None)
-        item.subject_fingerprint = fingerprint() if callable(fingerprint) else ""
+        item.subject_fingerprint = subject.deliberation_fingerprint()
     item.full_clean(exclude=["meeting"])
     item.save()
     return item
@@ -652,3 +511,36 @@ def meeting_second_convocation(
         previous=meeting,
         request_info=request_info,
     )
+
+
+@transaction.atomic
+def extract_request_create(
+    *, deliberation: Deliberation, actor: Person, **info: Any
+) -> ExtractRequest:
+    """Anyone in the ARML's scope asks for a certified extract of a final, adopted deliberation;
+    the president issues it (the `issue` transition)."""
+    from audit.services import append
+
+    if not armls_for(actor).filter(pk=deliberation.arml_id).exists():
+        raise PermissionDenied(_("This deliberation is outside your scope."))
+    if not (deliberation.adopted and deliberation.is_final):
+        raise errors.InvalidState(
+            _(
+                "Only a final, adopted deliberation can be extracted: "
+                "the minutes must be signed first."
+            )
+        )
+    request = ExtractRequest.objects.create(
+        arml_id=deliberation.arml_id, deliberation=deliberation, requested_by=actor
+    )
+    append(
+        action="extract_request.requested",
+        actor=actor,
+        principal=actor,
+        obj=request,
+        arml=request.arml,
+        to_state=request.state,
+        data={"deliberation": deliberation.number},
+        request_info=info.get("request_info"),
+    )
+    return request

@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance.meetings import selectors as register_svc
-from governance.meetings import services as svc
+from governance.meetings import selectors, services
 from governance.meetings.forms import (
     AgendaFormSet,
     AgendaItemForm,
@@ -30,9 +29,9 @@ from workflows import errors
 from workflows.web import lifecycle_context, request_info, transition_post
 
 
-def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, svc.MeetingAccess]:
+def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, selectors.MeetingAccess]:
     try:
-        return svc.meeting_for(request.user, pk)
+        return selectors.meeting_for(request.user, pk)
     except Meeting.DoesNotExist:
         raise Http404 from None
 
@@ -60,7 +59,7 @@ def _person(meeting: Meeting, value: str | None) -> Person:
 
 # -- list, plan, detail ----------------------------------------------------------------------
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = svc.meetings_for(request.user)
+    meetings = selectors.meetings_for(request.user)
     state = request.GET.get("etat", "")
     if state:
         meetings = meetings.filter(state=state)
@@ -71,13 +70,13 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "meetings": meetings,
             "state": state,
             "states": MeetingState.choices,
-            "can_plan": svc.bodies_organised_by(request.user).exists(),
+            "can_plan": selectors.bodies_organised_by(request.user).exists(),
         },
     )
 
 
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    bodies = svc.bodies_organised_by(request.user)
+    bodies = selectors.bodies_organised_by(request.user)
     if not bodies.exists():
         raise PermissionDenied(_("Only a president plans the meetings of their bodies."))
     arml_ids = sorted(set(bodies.values_list("arml_id", flat=True)))
@@ -93,12 +92,12 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                     "title": row["title"],
                     "kind": row["kind"],
                     "description": row["description"],
-                    "subject": svc.subject_from_key(row.get("subject", ""), body.arml_id),
+                    "subject": selectors.subject_from_key(row.get("subject", ""), body.arml_id),
                 }
                 for row in agenda.cleaned_data
                 if row.get("title")
             ]
-            meeting = svc.meeting_plan(
+            meeting = services.meeting_plan(
                 actor=request.user,
                 body=body,
                 starts_at=form.cleaned_data["starts_at"],
@@ -134,7 +133,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "access": access,
         "sheet": sheet,
-        "agenda": svc.agenda_of(meeting),
+        "agenda": selectors.agenda_of(meeting),
         "quorum": meeting.frozen_quorum()
         if meeting.quorum_members is not None
         else meeting.quorum(),
@@ -142,9 +141,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "my_invitation": next((i for i in invitations if i.person_id == request.user.pk), None),
         "presence_choices": [(v, lbl) for v, lbl in Presence.choices if v != Presence.REPRESENTED],
         "vote_choices": Choice.choices,
-        "sheet_open": meeting.state in svc.SHEET_STATES,
+        "sheet_open": meeting.state in services.SHEET_STATES,
         "votes_open": meeting.state == MeetingState.IN_SESSION,
-        "interests_open": meeting.state not in {MeetingState.LAPSED, *svc.FINISHED},
+        "interests_open": meeting.state not in {MeetingState.LAPSED, *services.FINISHED},
         "agenda_open": meeting.state == MeetingState.PLANNED and access.can_organise,
         "item_form": AgendaItemForm(arml_ids=[meeting.arml_id], prefix="point"),
         "earliest": meeting.earliest_date(timezone.localdate()),
@@ -176,13 +175,13 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid() or not form.cleaned_data.get("title"):
             raise ValidationError(_("Give the item a title."))
         data = form.cleaned_data
-        svc.agenda_item_add(
+        services.agenda_item_add(
             meeting=meeting,
             actor=request.user,
             title=data["title"],
             kind=data["kind"],
             description=data["description"],
-            subject=svc.subject_from_key(data.get("subject", ""), meeting.arml_id),
+            subject=selectors.subject_from_key(data.get("subject", ""), meeting.arml_id),
             request_info=request_info(request),
         )
 
@@ -198,7 +197,7 @@ def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
         for person in meeting.members():
             status = request.POST.get(f"presence_{person.pk}", "")
             if status and status != presence.get(person.pk):
-                svc.attendance_record(
+                services.attendance_record(
                     meeting=meeting,
                     actor=request.user,
                     person=person,
@@ -215,7 +214,7 @@ def proxy_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(
         request,
         meeting,
-        lambda: svc.proxy_record(
+        lambda: services.proxy_record(
             meeting=meeting,
             actor=request.user,
             giver=_person(meeting, request.POST.get("giver")),
@@ -233,7 +232,7 @@ def proxy_remove(request: HttpRequest, pk: int, giver: int) -> HttpResponse:
     return _done(
         request,
         meeting,
-        lambda: svc.proxy_withdraw(
+        lambda: services.proxy_withdraw(
             meeting=meeting,
             actor=request.user,
             giver=_person(meeting, str(giver)),
@@ -252,7 +251,7 @@ def interest_add(request: HttpRequest, pk: int) -> HttpResponse:
         item = meeting.items.filter(pk=request.POST.get("item") or 0).first()
         if item is None:
             raise errors.InvalidData(_("Choose an agenda item."))
-        svc.interest_declare(
+        services.interest_declare(
             item=item,
             actor=request.user,
             person=_person(meeting, request.POST.get("person")),
@@ -274,7 +273,7 @@ def votes_save(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     return _done(
         request,
         meeting,
-        lambda: svc.votes_record(
+        lambda: services.votes_record(
             item=item,
             actor=request.user,
             choices=choices,
@@ -295,7 +294,7 @@ def invitation_ack(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(
         request,
         meeting,
-        lambda: svc.invitation_receive(
+        lambda: services.invitation_receive(
             invitation=invitation,
             actor=request.user,
             request_info=request_info(request),
@@ -314,7 +313,7 @@ def second_convocation(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            new = svc.meeting_second_convocation(
+            new = services.meeting_second_convocation(
                 meeting=meeting,
                 actor=request.user,
                 request_info=request_info(request),
@@ -347,8 +346,8 @@ def register(request: HttpRequest, arml_pk: int) -> HttpResponse:
         body_kind = ""
     year_text = request.GET.get("annee", "")
     year = int(year_text) if year_text.isdigit() else None
-    rows = list(register_svc.register_for(request.user, arml, body_kind=body_kind, year=year))
-    register_svc.attach_extract_downloads(rows)
+    rows = list(selectors.register_for(request.user, arml, body_kind=body_kind, year=year))
+    selectors.attach_extract_downloads(rows)
     return render(
         request,
         "governance/meetings/register.html",
@@ -359,17 +358,17 @@ def register(request: HttpRequest, arml_pk: int) -> HttpResponse:
             "body_kind": body_kind,
             "year": year,
             "body_kinds": BodyKind.choices,
-            "years": register_svc.register_years(arml),
+            "years": selectors.register_years(arml),
         },
     )
 
 
 @require_POST
 def extract_request(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = get_object_or_404(register_svc.deliberations_for(request.user), pk=pk)
+    deliberation = get_object_or_404(selectors.deliberations_for(request.user), pk=pk)
     back = reverse("governance:register", args=[deliberation.arml_id])
     try:
-        created = register_svc.extract_request_create(
+        created = services.extract_request_create(
             deliberation=deliberation, actor=request.user, request_info=request_info(request)
         )
     except errors.TransitionError as exc:
@@ -380,7 +379,7 @@ def extract_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def extract_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    extract = get_object_or_404(register_svc.extract_requests_for(request.user), pk=pk)
+    extract = get_object_or_404(selectors.extract_requests_for(request.user), pk=pk)
     context = {"extract": extract, **lifecycle_context(request, extract)}
     context["action_url_prefix"] = f"{extract.get_absolute_url()}transitions/"
     return render(request, "governance/meetings/extract_request_detail.html", context)
@@ -388,5 +387,5 @@ def extract_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def extract_request_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    extract = get_object_or_404(register_svc.extract_requests_for(request.user), pk=pk)
+    extract = get_object_or_404(selectors.extract_requests_for(request.user), pk=pk)
     return transition_post(request, extract, name)

@@ -34,7 +34,7 @@ from governance.organisations.models import (
 )
 from permissions.rules import not_the_submitter
 from workflows.lifecycle import Lifecycle, TransitionContext
-from workflows.specs import condition, step
+from workflows.specs import Deliberated, condition, step
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 ZERO = Decimal("0.00")
@@ -55,23 +55,16 @@ def has_actions(programme: Programme) -> bool:
     return programme.actions.exists()
 
 
-@condition(
-    _(
+#: The board or the general assembly validates the version submitted to the funders.
+VALIDATION = Deliberated(
+    bodies=frozenset({BodyKind.CA, BodyKind.AG}),
+    fingerprint=lambda programme: programme.frozen_hash,
+    subject=_("Validation"),
+    message=_(
         "The board (CA) or the general assembly (AG) must first adopt, by a final deliberation, "
         "this submitted version of the programme."
-    )
+    ),
 )
-def bodies_adopted_this_version(programme: Programme) -> bool:
-    from governance.meetings.selectors import adopted_deliberation_for
-
-    return bool(programme.frozen_hash) and (
-        adopted_deliberation_for(
-            programme,
-            body_kinds={BodyKind.CA, BodyKind.AG},
-            fingerprint=programme.deliberation_fingerprint(),
-        )
-        is not None
-    )
 
 
 @condition(_("Record the quarterly progress of the actions at least once before the evaluation."))
@@ -232,13 +225,13 @@ class Programme(Lifecycle):
         field=state,
         source=ProgrammeState.IN_CONSULTATION,
         target=ProgrammeState.VALIDATED,
-        conditions=[bodies_adopted_this_version],
         custom=step(
             label=_("Validate the programme"),
             done="validated",
             roles={Role.PRESIDENT},
             rules=[not_the_submitter],
             document="programme",
+            deliberation=VALIDATION,
         ),
     )
     def validate(self, ctx: TransitionContext) -> None:

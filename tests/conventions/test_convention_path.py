@@ -225,7 +225,7 @@ def test_termination_by_the_arml_needs_a_termination_deliberation(world):
     perform(world.fresh(conv), "countersign", actor=world.state_officer)
     perform(world.fresh(conv), "countersign", actor=world.region_officer)
     conv = world.fresh(conv)
-    with pytest.raises(errors.Forbidden, match="délibération"):
+    with pytest.raises(errors.DeliberationRequired, match="délibération"):
         perform(conv, "terminate", actor=world.president, comment="Dissolution")
     board_adopts(conv)  # fingerprint "termination:<hash>" while in force
     conv = perform(world.fresh(conv), "terminate", actor=world.president, comment="Dissolution").obj

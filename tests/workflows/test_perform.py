@@ -104,7 +104,7 @@ def test_above_the_threshold_approval_needs_a_board_deliberation(world):
     assert plan.state == "opinion_given"
     refusal = AuditEvent.objects.order_by("-seq").first()
     assert refusal.action == "action_plan.refused_attempt"
-    assert refusal.data["refusal"]["code"] == "conditions_unmet"
+    assert refusal.data["refusal"]["code"] == "deliberation_required"
 
 
 def test_a_refusal_needs_a_comment_and_the_refused_attempt_is_ledgered(world):

@@ -11,13 +11,11 @@ from governance.conventions.models.conventions import (
     FunderAmount,
     FundingLine,
     IndicatorTarget,
-    board_adopted_this_version,
 )
 from governance.conventions.models.amendments import (
     Amendment,
     AmendmentLine,
     AmendmentState,
-    board_adopted_this_amendment,
     has_lines,
 )
 
@@ -33,8 +31,6 @@ __all__ = [
     "FunderAmount",
     "FundingLine",
     "IndicatorTarget",
-    "board_adopted_this_amendment",
-    "board_adopted_this_version",
     "countersigned_steps",
     "has_lines",
 ]

@@ -16,7 +16,7 @@ from governance.conventions.models.conventions import Convention, FunderAmount
 from governance.organisations.models import Arml, BodyKind, Role
 from permissions.rules import is_a_party_officer
 from workflows.lifecycle import Lifecycle, TransitionContext
-from workflows.specs import condition, step
+from workflows.specs import Deliberated, condition, step
 
 
 class AmendmentState(models.TextChoices):
@@ -27,16 +27,13 @@ class AmendmentState(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
-@condition(_("The board must first adopt this amendment by a final deliberation."))
-def board_adopted_this_amendment(amendment: Amendment) -> bool:
-    from governance.meetings.selectors import adopted_deliberation_for
-
-    return (
-        adopted_deliberation_for(
-            amendment, body_kinds={BodyKind.CA}, fingerprint=amendment.content_hash()
-        )
-        is not None
-    )
+#: The board adopts the amendment in this exact content (its funding lines).
+ADOPTION = Deliberated(
+    bodies=frozenset({BodyKind.CA}),
+    fingerprint=lambda amendment: amendment.content_hash(),
+    subject=_("Adoption"),
+    message=_("The board must first adopt this amendment by a final deliberation."),
+)
 
 
 @condition(_("The amendment needs at least one funding line."))
@@ -101,9 +98,6 @@ class Amendment(
         )
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def deliberation_fingerprint(self) -> str:
-        return self.content_hash()
-
     def document_facts(self, name: str, ctx: TransitionContext) -> dict[str, Any]:
         content = self.convention.content
         return {
@@ -135,8 +129,10 @@ class Amendment(
         field=state,
         source=AmendmentState.DRAFT,
         target=AmendmentState.ADOPTED,
-        conditions=[has_lines, board_adopted_this_amendment],
-        custom=step(label=_("Adopt"), done="adopted", roles={Role.PRESIDENT}),
+        conditions=[has_lines],
+        custom=step(
+            label=_("Adopt"), done="adopted", roles={Role.PRESIDENT}, deliberation=ADOPTION
+        ),
     )
     def adopt(self, ctx: TransitionContext) -> None:
         pass

@@ -28,9 +28,9 @@ from governance.organisations.models import (
     Person,
     Role,
 )
-from permissions.rules import is_a_party_officer, termination_deliberated_for_the_arml
+from permissions.rules import is_a_party_officer
 from workflows.lifecycle import Lifecycle, TransitionContext
-from workflows.specs import condition, step
+from workflows.specs import Deliberated, step
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
@@ -52,16 +52,21 @@ class ConventionState(models.TextChoices):
 EDITABLE = {ConventionState.DRAFT, ConventionState.IN_RENEGOTIATION}
 
 
-@condition(_("The board must first adopt, by a final deliberation, this frozen version."))
-def board_adopted_this_version(convention: Convention) -> bool:
-    from governance.meetings.selectors import adopted_deliberation_for
-
-    return (
-        adopted_deliberation_for(
-            convention, body_kinds={BodyKind.CA}, fingerprint=convention.frozen_hash
-        )
-        is not None
-    )
+#: The board adopts the frozen version (statuts: the CA approves conventions).
+ADOPTION = Deliberated(
+    bodies=frozenset({BodyKind.CA}),
+    fingerprint=lambda convention: convention.frozen_hash,
+    subject=_("Adoption"),
+    message=_("The board must first adopt, by a final deliberation, this frozen version."),
+)
+#: The ARML terminates only on a board deliberation deciding it; a funder, by its own decision.
+TERMINATION = Deliberated(
+    bodies=frozenset({BodyKind.CA}),
+    fingerprint=lambda convention: f"termination:{convention.frozen_hash}",
+    roles=frozenset({Role.PRESIDENT}),
+    subject=_("Termination"),
+    message=_("The ARML terminates a convention only on a final board deliberation deciding it."),
+)
 
 
 class Convention(
@@ -118,12 +123,6 @@ class Convention(
         content = self.content
         return [party.pk for party in content.parties.all()] if content else []
 
-    def deliberation_fingerprint(self) -> str:
-        """What a board deliberation decides on: the frozen version, or its termination."""
-        if self.state in {ConventionState.IN_FORCE, ConventionState.IN_EVALUATION}:
-            return f"termination:{self.frozen_hash}"
-        return self.frozen_hash or (self.content.sha256 if self.content else "")
-
     def document_facts(self, name: str, ctx: TransitionContext) -> dict[str, Any]:
         content = self.content
         facts = content.document_facts() if content else {}
@@ -175,8 +174,9 @@ class Convention(
         field=state,
         source=ConventionState.FROZEN,
         target=ConventionState.ADOPTED,
-        conditions=[board_adopted_this_version],
-        custom=step(label=_("Adopt"), done="adopted", roles={Role.PRESIDENT}),
+        custom=step(
+            label=_("Adopt"), done="adopted", roles={Role.PRESIDENT}, deliberation=ADOPTION
+        ),
     )
     def adopt(self, ctx: TransitionContext) -> None:
         pass
@@ -235,7 +235,8 @@ class Convention(
             label=_("Terminate"),
             done="terminated",
             roles={Role.PRESIDENT, Role.STATE_OFFICER, Role.REGION_OFFICER},
-            rules=[is_a_party_officer, termination_deliberated_for_the_arml],
+            rules=[is_a_party_officer],
+            deliberation=TERMINATION,
             comment_required=True,
             style="danger",
         ),
