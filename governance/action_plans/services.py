@@ -1,4 +1,4 @@
-"""Action plan services and selectors (STYLE.md: writes in services, reads in selectors)."""
+"""Writes on action plans outside transitions: a director drafts a plan."""
 
 from __future__ import annotations
 
@@ -6,30 +6,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from governance.action_plans.models import ActionPlan
-from governance.organisations.models import Mandate, MissionLocale, Person, Role
-from permissions.selectors import armls_for
-
-
-def plans_for(user: Person) -> QuerySet[ActionPlan]:
-    return (
-        ActionPlan.objects.filter(arml__in=armls_for(user))
-        .select_related("arml", "mission_locale", "submitted_by")
-        .order_by("-created_at")
-    )
-
-
-def directed_mls(user: Person) -> QuerySet[MissionLocale]:
-    """Missions Locales the user directs today: where they may draft action plans."""
-    ids = (
-        Mandate.objects.active()
-        .filter(person=user, role=Role.ML_DIRECTOR)
-        .values("mission_locale_id")
-    )
-    return MissionLocale.objects.filter(pk__in=ids).select_related("arml")
+from governance.action_plans.selectors import directed_mls
+from governance.organisations.models import MissionLocale, Person
 
 
 @transaction.atomic

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from governance.action_plans.forms import ActionPlanForm
 from governance.action_plans.models import ActionPlan
-from governance.action_plans.services import action_plan_create, directed_mls, plans_for
+from governance.action_plans.selectors import directed_mls, plans_for
+from governance.action_plans.services import action_plan_create
 from workflows.web import lifecycle_context, transition_post
 
 

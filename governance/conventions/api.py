@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from governance.conventions import services as svc
+from governance.conventions import selectors, services
 from governance.conventions.models import Amendment, Convention, ConventionVersion
 from governance.organisations.models import Arml, Function, Funder, Indicator
 from permissions.selectors import armls_for
@@ -44,20 +44,20 @@ class ContentSerializer(serializers.Serializer):
     funding_lines = LineSerializer(many=True, required=False)
     targets = TargetSerializer(many=True, required=False)
 
-    def to_content(self) -> svc.Content:
+    def to_content(self) -> services.Content:
         data = self.validated_data
-        return svc.Content(
+        return services.Content(
             title=data["title"],
             start_year=data["start_year"],
             end_year=data["end_year"],
             parties=list(data["parties"]),
             objectives=dict(data.get("objectives", {})),
             lines=[
-                svc.LineInput(li["year"], li["funder"], int(li["function"]), li["amount"])
+                services.LineInput(li["year"], li["funder"], int(li["function"]), li["amount"])
                 for li in data.get("funding_lines", [])
             ],
             targets=[
-                svc.TargetInput(t["indicator"], t["year"], t["target"])
+                services.TargetInput(t["indicator"], t["year"], t["target"])
                 for t in data.get("targets", [])
             ],
         )
@@ -128,7 +128,7 @@ class ConventionSerializer(serializers.ModelSerializer):
         ]
 
     def get_totals(self, convention: Convention) -> dict[str, Any]:
-        summary = svc.effective_funding(convention).summary()
+        summary = selectors.effective_funding(convention).summary()
         return {
             "by_year": {str(y): str(t) for y, t in summary["by_year"]},
             "by_funder": {str(f.pk): str(t) for f, t in summary["by_funder"]},
@@ -145,7 +145,7 @@ class ConventionViewSet(
     serializer_class = ConventionSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return svc.conventions_for(self.request.user)
+        return selectors.conventions_for(self.request.user)
 
     @extend_schema(request=CreateConventionSerializer, responses=ConventionSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -156,7 +156,7 @@ class ConventionViewSet(
             return Response(
                 {"code": "not_found", "detail": "ARML hors de votre périmètre."}, status=404
             )
-        convention = svc.convention_create(
+        convention = services.convention_create(
             actor=request.user, arml=arml, content=payload.to_content()
         )
         return Response(ConventionSerializer(convention).data, status=status.HTTP_201_CREATED)
@@ -167,7 +167,7 @@ class ConventionViewSet(
         convention = self.get_object()
         payload = ContentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        version = svc.convention_save_content(
+        version = services.convention_save_content(
             actor=request.user, convention=convention, content=payload.to_content()
         )
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
@@ -221,18 +221,18 @@ class AmendmentViewSet(
     serializer_class = AmendmentSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return svc.amendments_for(self.request.user)
+        return selectors.amendments_for(self.request.user)
 
     @extend_schema(request=CreateAmendmentSerializer, responses=AmendmentSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = CreateAmendmentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        if not svc.conventions_for(request.user).filter(pk=data["convention"].pk).exists():
+        if not selectors.conventions_for(request.user).filter(pk=data["convention"].pk).exists():
             return Response(
                 {"code": "not_found", "detail": "Convention hors de votre périmètre."}, status=404
             )
-        amendment = svc.amendment_create(
+        amendment = services.amendment_create(
             actor=request.user,
             convention=data["convention"],
             year=data["year"],

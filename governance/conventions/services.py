@@ -1,4 +1,4 @@
-"""Convention (CPOM) and amendment services and selectors.
+"""Writes on conventions (CPOM) and amendments outside transitions.
 
 Content is never edited in place: each save is a new ConventionVersion with its hash, ledgered.
 Amounts are Decimals end to end (no float ever touches money).
@@ -14,20 +14,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from governance.conventions.models import (
     Amendment,
     AmendmentLine,
-    AmendmentState,
     Convention,
     ConventionVersion,
     FundingLine,
     IndicatorTarget,
 )
 from governance.organisations.models import Arml, Function, Funder, Indicator, Person, Role
-from permissions.selectors import armls_for, roles_in
+from permissions.selectors import roles_in
 
 DRAFTERS = {Role.ARML_DIRECTOR, Role.ARML_STAFF}
 
@@ -56,130 +55,6 @@ class Content:
     objectives: dict[str, str] = field(default_factory=dict)
     lines: list[LineInput] = field(default_factory=list)
     targets: list[TargetInput] = field(default_factory=list)
-
-
-# -- reads --------------------------------------------------------------------------------
-
-
-def conventions_for(user: Person) -> QuerySet[Convention]:
-    return (
-        Convention.objects.filter(arml__in=armls_for(user))
-        .select_related("arml")
-        .order_by("-created_at")
-    )
-
-
-def amendments_for(user: Person) -> QuerySet[Amendment]:
-    return Amendment.objects.filter(arml__in=armls_for(user)).select_related("arml", "convention")
-
-
-@dataclass
-class FundingTable:
-    """Amounts by year × funder (rows) and function (columns), with the totals."""
-
-    years: list[int]
-    funders: list[Funder]
-    cells: dict[tuple[int, int, int], Decimal]
-    amended_years: dict[int, int] = field(default_factory=dict)  # year → amendment number
-
-    def amount(self, year: int, funder_id: int, function: int) -> Decimal:
-        return self.cells.get((year, funder_id, function), Decimal("0.00"))
-
-    def total_for_year(self, year: int) -> Decimal:
-        return sum((v for (y, _f, _n), v in self.cells.items() if y == year), Decimal("0.00"))
-
-    def total_for_funder(self, funder_id: int) -> Decimal:
-        return sum((v for (_y, f, _n), v in self.cells.items() if f == funder_id), Decimal("0.00"))
-
-    def total_for_year_and_funder(self, year: int, funder_id: int) -> Decimal:
-        return sum(
-            (v for (y, f, _n), v in self.cells.items() if y == year and f == funder_id),
-            Decimal("0.00"),
-        )
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.cells.values(), Decimal("0.00"))
-
-    def rows(self) -> list[dict[str, Any]]:
-        """One row per year × funder with an amount per function: what templates print."""
-        out = []
-        for year in self.years:
-            for funder in self.funders:
-                amounts = [self.amount(year, funder.pk, f) for f in Function.values]
-                out.append(
-                    {
-                        "year": year,
-                        "funder": funder,
-                        "amounts": amounts,
-                        "total": sum(amounts, Decimal("0.00")),
-                        "amended": self.amended_years.get(year),
-                    }
-                )
-        return out
-
-    def summary(self) -> dict[str, Any]:
-        """Every total a page prints: by year, by funder, by function, overall."""
-        return {
-            "by_year": [(year, self.total_for_year(year)) for year in self.years],
-            "by_funder": [(funder, self.total_for_funder(funder.pk)) for funder in self.funders],
-            "by_function": self.function_totals(),
-            "total": self.total,
-        }
-
-    def function_totals(self) -> list[Decimal]:
-        return [
-            sum((v for (_y, _f, n), v in self.cells.items() if n == function), Decimal("0.00"))
-            for function in Function.values
-        ]
-
-
-def funding_table(version: ConventionVersion) -> FundingTable:
-    lines = list(version.funding_lines.select_related("funder"))
-    funders = sorted(
-        {line.funder for line in lines} | set(version.parties.all()), key=lambda f: (f.kind, f.name)
-    )
-    cells = {(line.year, line.funder_id, line.function): line.amount for line in lines}
-    return FundingTable(version.years, funders, cells)
-
-
-def effective_funding(convention: Convention) -> FundingTable:
-    """The table as amended: an amendment in force replaces the lines of its year."""
-    table = funding_table(convention.content)
-    amendments = (
-        convention.amendments.filter(state=AmendmentState.IN_FORCE)
-        .prefetch_related("lines__funder")
-        .order_by("number")
-    )
-    for amendment in amendments:  # later amendments win
-        table.cells = {k: v for k, v in table.cells.items() if k[0] != amendment.year}
-        for line in amendment.lines.all():
-            table.cells[(amendment.year, line.funder_id, line.function)] = line.amount
-            if line.funder not in table.funders:
-                table.funders.append(line.funder)
-        table.amended_years[amendment.year] = amendment.number
-    return table
-
-
-def amount_history(convention: Convention) -> list[dict[str, Any]]:
-    """For every amended year × funder: the original total and each amendment's total."""
-    original = funding_table(convention.content)
-    history = []
-    for amendment in convention.amendments.filter(state=AmendmentState.IN_FORCE).order_by("number"):
-        per_funder: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
-        for line in amendment.lines.all():
-            per_funder[line.funder_id] += line.amount
-        for funder in original.funders:
-            history.append(
-                {
-                    "year": amendment.year,
-                    "funder": funder,
-                    "amendment": amendment,
-                    "before": original.total_for_year_and_funder(amendment.year, funder.pk),
-                    "after": per_funder.get(funder.pk, Decimal("0.00")),
-                }
-            )
-    return history
 
 
 # -- writes -------------------------------------------------------------------------------
@@ -395,32 +270,6 @@ def amendment_open(
         arml=amendment.arml,
         to_state=amendment.state,
         data={"year": year, "content_sha256": amendment.content_hash(), **(data or {})},
-    )
-    return amendment
-
-
-@transaction.atomic
-def amendment_save_lines(
-    *, actor: Person, amendment: Amendment, changes: str, lines: Iterable[Mapping[str, Any]]
-) -> Amendment:
-    from audit.services import append
-
-    amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
-    _check_drafter(actor, amendment.arml)
-    if amendment.state != AmendmentState.DRAFT:
-        raise ValidationError(_("Only a draft amendment can change."))
-    amendment.changes = changes.strip()
-    amendment.save(update_fields=["changes", "updated_at"])
-    amendment.lines.all().delete()
-    _amendment_lines(amendment, lines)
-    append(
-        action="amendment.content_saved",
-        actor=actor,
-        obj=amendment,
-        arml=amendment.arml,
-        from_state=amendment.state,
-        to_state=amendment.state,
-        data={"content_sha256": amendment.content_hash()},
     )
     return amendment
 

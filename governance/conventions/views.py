@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance.conventions import services as svc
+from governance.conventions import selectors, services
 from governance.conventions.forms import (
     HeaderForm,
     content_from,
@@ -26,11 +26,11 @@ from workflows.web import lifecycle_context, transition_post
 
 
 def _drafting_armls(user: Any) -> list[Arml]:
-    return [a for a in armls_for(user) if roles_in(user, a) & svc.DRAFTERS or user.is_superuser]
+    return [a for a in armls_for(user) if roles_in(user, a) & services.DRAFTERS or user.is_superuser]
 
 
 def convention_list(request: HttpRequest) -> HttpResponse:
-    conventions = svc.conventions_for(request.user).prefetch_related("versions")
+    conventions = selectors.conventions_for(request.user).prefetch_related("versions")
     return render(
         request,
         "governance/conventions/convention_list.html",
@@ -99,8 +99,8 @@ def _save(
     content = content_from(header, lines, targets)
     try:
         if convention is None:
-            return svc.convention_create(actor=request.user, arml=arml, content=content), header, []
-        svc.convention_save_content(actor=request.user, convention=convention, content=content)
+            return services.convention_create(actor=request.user, arml=arml, content=content), header, []
+        services.convention_save_content(actor=request.user, convention=convention, content=content)
         return convention, header, []
     except ValidationError as exc:
         return None, header, exc.messages
@@ -147,8 +147,8 @@ def _years(header: HeaderForm) -> list[int]:
 
 
 def convention_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    convention = get_object_or_404(svc.conventions_for(request.user), pk=pk)
-    if not roles_in(request.user, convention.arml) & svc.DRAFTERS:
+    convention = get_object_or_404(selectors.conventions_for(request.user), pk=pk)
+    if not roles_in(request.user, convention.arml) & services.DRAFTERS:
         raise PermissionDenied(_("Only the ARML's director or staff draft a convention."))
     problems: list[str] = []
     version = convention.content
@@ -177,21 +177,21 @@ def convention_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    convention = get_object_or_404(svc.conventions_for(request.user), pk=pk)
+    convention = get_object_or_404(selectors.conventions_for(request.user), pk=pk)
     version = convention.content
-    table = svc.effective_funding(convention)
+    table = selectors.effective_funding(convention)
     context = {
         "convention": convention,
         "version": version,
         "table": table,
         "functions": list(Function),
-        "history_of_amounts": svc.amount_history(convention),
+        "history_of_amounts": selectors.amount_history(convention),
         "targets": version.targets.select_related("indicator").order_by("indicator__code", "year"),
         "amendments": convention.amendments.order_by("number"),
         "can_edit": convention.is_editable
-        and bool(roles_in(request.user, convention.arml) & svc.DRAFTERS),
+        and bool(roles_in(request.user, convention.arml) & services.DRAFTERS),
         "can_amend": convention.state == "in_force"
-        and bool(roles_in(request.user, convention.arml) & svc.DRAFTERS),
+        and bool(roles_in(request.user, convention.arml) & services.DRAFTERS),
         "signature_panel": signature_panel(convention, "convention"),
         "action_url_prefix": f"{convention.get_absolute_url()}transitions/",
         **lifecycle_context(request, convention),
@@ -227,7 +227,7 @@ def signature_panel(obj: Any, kind: str) -> dict[str, Any] | None:
 
 @require_POST
 def convention_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    convention = get_object_or_404(svc.conventions_for(request.user), pk=pk)
+    convention = get_object_or_404(selectors.conventions_for(request.user), pk=pk)
     return transition_post(request, convention, name)
 
 
@@ -244,7 +244,7 @@ def _amendment_lines(
 
 
 def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    convention = get_object_or_404(svc.conventions_for(request.user), pk=pk)
+    convention = get_object_or_404(selectors.conventions_for(request.user), pk=pk)
     parties = list(convention.content.parties.all())
     problems: list[str] = []
     if request.method == "POST":
@@ -255,7 +255,7 @@ def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
             problems.append(_("Choose the year amended."))
         if not problems:
             try:
-                amendment = svc.amendment_create(
+                amendment = services.amendment_create(
                     actor=request.user,
                     convention=convention,
                     year=year,
@@ -282,7 +282,7 @@ def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    amendment = get_object_or_404(svc.amendments_for(request.user), pk=pk)
+    amendment = get_object_or_404(selectors.amendments_for(request.user), pk=pk)
     context = {
         "amendment": amendment,
         "lines": amendment.lines.select_related("funder"),
@@ -296,5 +296,5 @@ def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def amendment_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    amendment = get_object_or_404(svc.amendments_for(request.user), pk=pk)
+    amendment = get_object_or_404(selectors.amendments_for(request.user), pk=pk)
     return transition_post(request, amendment, name)

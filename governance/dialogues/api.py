@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from governance.dialogues import services as svc
+from governance.dialogues import selectors, services
 from governance.dialogues.models import ManagementDialogue
 from governance.organisations.models import Arml, Function, Funder, Indicator
 from permissions.selectors import armls_for
@@ -100,7 +100,7 @@ class DialogueViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return svc.dialogues_for(self.request.user)
+        return selectors.dialogues_for(self.request.user)
 
     @extend_schema(request=CreateDialogueSerializer, responses=DialogueSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -111,7 +111,7 @@ class DialogueViewSet(
             return Response(
                 {"code": "not_found", "detail": "ARML hors de votre périmètre."}, status=404
             )
-        dialogue = svc.dialogue_create(
+        dialogue = services.dialogue_create(
             actor=request.user,
             arml=arml,
             year=payload.validated_data["year"],
@@ -124,7 +124,7 @@ class DialogueViewSet(
     def save_file(self, request: Request, pk: Any = None) -> Response:
         payload = FileSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        dialogue = svc.dialogue_prepare(
+        dialogue = services.dialogue_prepare(
             actor=request.user, dialogue=self.get_object(), **payload.validated_data
         )
         return Response(DialogueSerializer(dialogue).data)
@@ -135,7 +135,7 @@ class DialogueViewSet(
         payload = ConclusionsSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        dialogue = svc.conclusions_save(
+        dialogue = services.conclusions_save(
             actor=request.user,
             dialogue=self.get_object(),
             objectives=data["objectives"],
@@ -162,8 +162,8 @@ class DialogueViewSet(
                 {"code": "file_required", "detail": "Joignez un fichier CSV (champ « file »)."},
                 status=400,
             )
-        rows = svc.parse_measurements_csv(upload.read())
-        count = svc.measurements_record(
+        rows = services.parse_measurements_csv(upload.read())
+        count = services.measurements_record(
             actor=request.user, arml=dialogue.arml, rows=rows, source="csv"
         )
         return Response({"recorded": count}, status=status.HTTP_201_CREATED)

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from governance.conventions.models import Convention, ConventionState, IndicatorTarget
-from governance.conventions.services import effective_funding
+from governance.conventions.selectors import effective_funding
 from governance.dialogues.models import Measurement
 from governance.organisations.models import Arml, Function
 from permissions.selectors import armls_for

@@ -177,7 +177,7 @@ class ManagementDialogue(Lifecycle):
         }
 
     def document_facts(self, name: str, ctx: TransitionContext) -> dict[str, Any]:
-        from governance.dialogues.services import dialogue_facts
+        from governance.dialogues.documents import dialogue_facts
 
         return dialogue_facts(self, name)
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from governance.conventions.models import Amendment, Convention, ConventionState
@@ -24,19 +23,11 @@ from governance.dialogues.models import (
     ManagementDialogue,
     Measurement,
 )
-from governance.organisations.models import Arml, Funder, Indicator, Person, Role
-from permissions.selectors import armls_for, roles_in
+from governance.organisations.models import Arml, Indicator, Person, Role
+from permissions.selectors import roles_in
 
 PREPARERS = {Role.ARML_DIRECTOR, Role.ARML_STAFF}
 NEGOTIATORS = {Role.STATE_OFFICER}
-
-
-def dialogues_for(user: Person) -> QuerySet[ManagementDialogue]:
-    return (
-        ManagementDialogue.objects.filter(arml__in=armls_for(user))
-        .select_related("arml__region", "convention")
-        .order_by("-year", "arml__short_name")
-    )
 
 
 def _require(actor: Person, arml: Arml, roles: set[str], message: str) -> None:
@@ -280,64 +271,3 @@ def open_amendment_draft(dialogue: ManagementDialogue, *, actor: Person) -> Amen
         data={"from_dialogue": dialogue.pk},
     )
     return dialogue.amendment
-
-
-def dialogue_facts(dialogue: ManagementDialogue, name: str) -> dict[str, Any]:
-    """What each of the dialogue's documents prints."""
-    facts: dict[str, Any] = {
-        "parties": [{"name": str(dialogue.arml), "description": _("Regional association")}]
-        + [
-            {"name": str(f), "description": f.get_kind_display()}
-            for f in Funder.objects.filter(
-                pk__in=dialogue.party_funder_ids(), kind__in=["state", "region"]
-            )
-        ],
-    }
-    if name == "transmit_file":
-        facts["measurements"] = [
-            {
-                "indicator": f"{m.indicator.code} — {m.indicator.label}",
-                "year": m.year,
-                "value": str(m.value),
-            }
-            for m in Measurement.objects.filter(
-                arml=dialogue.arml, year=dialogue.year - 1
-            ).select_related("indicator")
-        ]
-        facts["financial_report"] = dialogue.financial_report
-        facts["actions_report"] = dialogue.actions_report
-        if dialogue.meeting_date:
-            facts["body"] = [
-                _("Dialogue meeting planned on %(date)s.")
-                % {"date": dialogue.meeting_date.strftime("%d/%m/%Y")}
-            ]
-    elif name in {"accept", "propose_conclusions"}:
-        facts["objectives"] = dialogue.objectives
-        facts["targets"] = [
-            {
-                "indicator": f"{t.indicator.code} — {t.indicator.label}",
-                "year": dialogue.year,
-                "value": str(t.target),
-            }
-            for t in dialogue.targets.select_related("indicator")
-        ]
-        facts["funding"] = [
-            {
-                "year": dialogue.year,
-                "funder": str(li.funder),
-                "function": li.function,
-                "amount": str(li.amount),
-            }
-            for li in dialogue.lines.select_related("funder")
-        ]
-        facts["conclusions_sha256"] = dialogue.conclusions_hash()
-    elif name == "record_meeting":
-        facts["body"] = [
-            _("Meeting held on %(date)s at %(place)s.")
-            % {
-                "date": dialogue.held_on.strftime("%d/%m/%Y") if dialogue.held_on else "",
-                "place": dialogue.place or "—",
-            },
-            _("Participants: %(p)s") % {"p": dialogue.participants},
-        ]
-    return facts

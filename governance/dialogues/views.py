@@ -16,8 +16,7 @@ from django.views.decorators.http import require_POST
 
 from governance.conventions.forms import parse_grids
 from governance.conventions.views import _grid_context, signature_panel
-from governance.dialogues import dashboards
-from governance.dialogues import services as svc
+from governance.dialogues import dashboards, selectors, services
 from governance.dialogues.charts import grouped_bars
 from governance.dialogues.models import Measurement
 from governance.organisations.models import Arml, Function, Funder, Indicator
@@ -26,7 +25,7 @@ from workflows.web import lifecycle_context, transition_post
 
 
 def _preparing_armls(user: Any) -> list[Arml]:
-    return [a for a in armls_for(user) if roles_in(user, a) & svc.PREPARERS]
+    return [a for a in armls_for(user) if roles_in(user, a) & services.PREPARERS]
 
 
 def dialogue_list(request: HttpRequest) -> HttpResponse:
@@ -37,7 +36,7 @@ def dialogue_list(request: HttpRequest) -> HttpResponse:
         try:
             year = int(request.POST.get("year", ""))
             meeting = request.POST.get("meeting_date") or None
-            dialogue = svc.dialogue_create(
+            dialogue = services.dialogue_create(
                 actor=request.user,
                 arml=armls[0],
                 year=year,
@@ -53,7 +52,7 @@ def dialogue_list(request: HttpRequest) -> HttpResponse:
         request,
         "governance/dialogues/dialogue_list.html",
         {
-            "dialogues": svc.dialogues_for(request.user),
+            "dialogues": selectors.dialogues_for(request.user),
             "can_open": bool(armls),
             "next_year": timezone.localdate().year + 1,
         },
@@ -61,7 +60,7 @@ def dialogue_list(request: HttpRequest) -> HttpResponse:
 
 
 def dialogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    dialogue = get_object_or_404(svc.dialogues_for(request.user), pk=pk)
+    dialogue = get_object_or_404(selectors.dialogues_for(request.user), pk=pk)
     roles = roles_in(request.user, dialogue.arml)
     parties = list(Funder.objects.filter(pk__in=dialogue.party_funder_ids()))
     values = {
@@ -70,8 +69,8 @@ def dialogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     targets = {t.indicator_id: t.target for t in dialogue.targets.all()}
     context = {
         "dialogue": dialogue,
-        "can_prepare": dialogue.state == "preparation" and bool(roles & svc.PREPARERS),
-        "can_conclude": dialogue.state == "meeting_held" and bool(roles & svc.NEGOTIATORS),
+        "can_prepare": dialogue.state == "preparation" and bool(roles & services.PREPARERS),
+        "can_conclude": dialogue.state == "meeting_held" and bool(roles & services.NEGOTIATORS),
         "measurements": Measurement.objects.filter(
             arml=dialogue.arml, year=dialogue.year - 1
         ).select_related("indicator"),
@@ -91,10 +90,10 @@ def dialogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def dialogue_prepare(request: HttpRequest, pk: int) -> HttpResponse:
-    dialogue = get_object_or_404(svc.dialogues_for(request.user), pk=pk)
+    dialogue = get_object_or_404(selectors.dialogues_for(request.user), pk=pk)
     try:
         meeting = request.POST.get("meeting_date") or None
-        svc.dialogue_prepare(
+        services.dialogue_prepare(
             actor=request.user,
             dialogue=dialogue,
             meeting_date=dt.date.fromisoformat(meeting) if meeting else None,
@@ -112,13 +111,13 @@ def dialogue_prepare(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def measurements_import(request: HttpRequest, pk: int) -> HttpResponse:
-    dialogue = get_object_or_404(svc.dialogues_for(request.user), pk=pk)
+    dialogue = get_object_or_404(selectors.dialogues_for(request.user), pk=pk)
     upload = request.FILES.get("file")
     try:
         if upload is not None:
             if upload.size > 1_000_000:
                 raise ValidationError(_("The file is too large (1 MB at most)."))
-            rows = svc.parse_measurements_csv(upload.read())
+            rows = services.parse_measurements_csv(upload.read())
             source = "csv"
         else:
             indicator = Indicator.objects.filter(pk=request.POST.get("indicator")).first()
@@ -129,9 +128,9 @@ def measurements_import(request: HttpRequest, pk: int) -> HttpResponse:
                 year = int(request.POST.get("year", ""))
             except (InvalidOperation, ValueError):
                 raise ValidationError(_("Give a year and a number.")) from None
-            rows = [svc.Row(0, indicator, year, value.quantize(Decimal("0.01")))]
+            rows = [services.Row(0, indicator, year, value.quantize(Decimal("0.01")))]
             source = "manual"
-        count = svc.measurements_record(
+        count = services.measurements_record(
             actor=request.user, arml=dialogue.arml, rows=rows, source=source
         )
     except (ValidationError, PermissionDenied) as exc:
@@ -144,7 +143,7 @@ def measurements_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def conclusions_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    dialogue = get_object_or_404(svc.dialogues_for(request.user), pk=pk)
+    dialogue = get_object_or_404(selectors.dialogues_for(request.user), pk=pk)
     parties = list(Funder.objects.filter(pk__in=dialogue.party_funder_ids()))
     lines, _targets, problems = parse_grids(request.POST, years=[0], parties=parties)
     targets = []
@@ -167,7 +166,7 @@ def conclusions_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, p)
         return HttpResponseRedirect(dialogue.get_absolute_url())
     try:
-        svc.conclusions_save(
+        services.conclusions_save(
             actor=request.user,
             dialogue=dialogue,
             objectives=request.POST.get("objectives", ""),
@@ -185,7 +184,7 @@ def conclusions_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def dialogue_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    dialogue = get_object_or_404(svc.dialogues_for(request.user), pk=pk)
+    dialogue = get_object_or_404(selectors.dialogues_for(request.user), pk=pk)
     return transition_post(request, dialogue, name)
 
 

@@ -1,6 +1,8 @@
 """The API of meetings, the register of deliberations and certified extracts (uniform lifecycle
 endpoints, plus records of attendance, proxies and votes that refuse changes once closed)."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
@@ -258,3 +260,9 @@ class ExtractRequestViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.extract_requests_for(self.request.user).order_by("-created_at")
+
+
+def register(router: Any) -> None:
+    router.register("meetings", MeetingViewSet, basename="meeting")
+    router.register("deliberations", DeliberationViewSet, basename="deliberation")
+    router.register("extract-requests", ExtractRequestViewSet, basename="extract-request")

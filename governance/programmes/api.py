@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from governance.organisations.models import Arml, Function, Funder, Indicator, MissionLocale
-from governance.programmes import services as svc
+from governance.programmes import selectors, services
 from governance.programmes.models import (
     FunderOpinion,
     FundingMark,
@@ -52,8 +52,8 @@ class ActionInputSerializer(serializers.Serializer):
     budget = BudgetInputSerializer(many=True, required=False, default=list)
 
     @staticmethod
-    def to_input(data: dict[str, Any]) -> svc.ActionInput:
-        return svc.ActionInput(
+    def to_input(data: dict[str, Any]) -> services.ActionInput:
+        return services.ActionInput(
             function=int(data["function"]),
             title=data["title"],
             objective=data["objective"],
@@ -150,7 +150,7 @@ class ActionSerializer(serializers.ModelSerializer):
         return [{"funder": b.funder_id, "amount": str(b.amount)} for b in a.budget_lines.all()]
 
     def get_funding_marks(self, a: ProgrammeAction) -> dict[str, bool]:
-        return {str(fid): m.funds for fid, m in svc.current_marks(a).items()}
+        return {str(fid): m.funds for fid, m in selectors.current_marks(a).items()}
 
     def get_action_plans(self, a: ProgrammeAction) -> list[int]:
         return [plan.pk for plan in a.action_plans.all()]
@@ -183,10 +183,10 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def _view(self, programme: Programme) -> svc.ProgrammeView:
+    def _view(self, programme: Programme) -> selectors.ProgrammeView:
         cache = self.context.setdefault("_views", {})
         if programme.pk not in cache:
-            cache[programme.pk] = svc.programme_view(programme, self.context.get("user"))
+            cache[programme.pk] = selectors.programme_view(programme, self.context.get("user"))
         return cache[programme.pk]
 
     def get_actions(self, programme: Programme) -> list[dict[str, Any]]:
@@ -256,7 +256,7 @@ class ProgrammeViewSet(
     """Programmes (PRA) in my scope. POST creates a draft with its actions (director or staff)."""
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return svc.programmes_for(self.request.user)
+        return selectors.programmes_for(self.request.user)
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
         return ProgrammeListSerializer if self.action == "list" else ProgrammeSerializer
@@ -279,7 +279,7 @@ class ProgrammeViewSet(
             return Response(
                 {"code": "not_found", "detail": "ARML hors de votre périmètre."}, status=404
             )
-        programme = svc.programme_create(
+        programme = services.programme_create(
             actor=request.user,
             arml=data["arml"],
             title=data["title"],
@@ -306,7 +306,7 @@ class ProgrammeViewSet(
         payload = ActionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._run(
-            lambda: svc.programme_action_save(
+            lambda: services.programme_action_save(
                 actor=request.user,
                 programme=programme,
                 item=ActionInputSerializer.to_input(payload.validated_data),
@@ -322,7 +322,7 @@ class ProgrammeViewSet(
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         return self._run(
-            lambda: svc.funder_opinion_add(
+            lambda: services.funder_opinion_add(
                 actor=request.user,
                 action=self._action_of(programme, data["action"]),
                 text=data["text"],
@@ -340,7 +340,7 @@ class ProgrammeViewSet(
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         return self._run(
-            lambda: svc.funding_mark_set(
+            lambda: services.funding_mark_set(
                 actor=request.user,
                 action=self._action_of(programme, data["action"]),
                 funds=data["funds"],
@@ -359,7 +359,7 @@ class ProgrammeViewSet(
         data = dict(payload.validated_data)
         target = self._action_of(programme, data.pop("action"))
         return self._run(
-            lambda: svc.progress_record(
+            lambda: services.progress_record(
                 actor=request.user, action=target, request_info=request_info(request), **data
             ),
             ProgressSerializer,

@@ -160,7 +160,7 @@ class Programme(Lifecycle):
         return self.frozen_hash or self.compute_hash()
 
     def document_facts(self, name: str, ctx: TransitionContext) -> dict[str, Any]:
-        from governance.programmes.services import evaluation_facts, programme_facts
+        from governance.programmes.documents import evaluation_facts, programme_facts
 
         if name == "evaluate":
             return evaluation_facts(self, summary=ctx.comment)
@@ -178,7 +178,7 @@ class Programme(Lifecycle):
     def clean_transition_data(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
         if name != "contract":
             return {}
-        from governance.programmes.services import contract_target
+        from governance.programmes.selectors import contract_target
 
         convention, amendment = contract_target(
             self, convention=data.get("convention"), amendment=data.get("amendment")

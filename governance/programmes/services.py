@@ -1,4 +1,4 @@
-"""PRA (programme régional d'animation) services and selectors.
+"""Writes on the PRA (programme régional d'animation) outside transitions.
 
 Content changes only in draft (director or staff), each change ledgered with the new content
 hash. Funders' opinions and funding marks happen only in consultation, by the officers of a
@@ -15,21 +15,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, ProtectedError, QuerySet
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.action_plans.models import ActionPlan
-from governance.conventions.models import Amendment, AmendmentState, Convention, ConventionState
 from governance.organisations.models import (
     Arml,
     Function,
     Funder,
     Indicator,
-    Mandate,
     MissionLocale,
     Person,
-    Role,
 )
 from governance.programmes.models import (
     ActionBudgetLine,
@@ -42,14 +38,10 @@ from governance.programmes.models import (
     ProgrammeState,
     ProgressStatus,
 )
+from governance.programmes.rules import CENT, DRAFTERS, REPORTERS
+from governance.programmes.selectors import officer_funders
 from permissions.selectors import armls_for, roles_in
 from workflows import errors
-
-DRAFTERS = {Role.ARML_DIRECTOR, Role.ARML_STAFF}
-REPORTERS = {Role.ARML_DIRECTOR, Role.ARML_STAFF}
-OFFICERS = {Role.STATE_OFFICER, Role.REGION_OFFICER, Role.OTHER_FUNDER}
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -62,269 +54,6 @@ class ActionInput:
     partners: str = ""
     targets: list[tuple[Indicator, Decimal]] = field(default_factory=list)
     budget: list[tuple[Funder, Decimal]] = field(default_factory=list)
-
-
-# -- reads --------------------------------------------------------------------------------
-
-
-def programmes_for(user: Person) -> QuerySet[Programme]:
-    return (
-        Programme.objects.filter(arml__in=armls_for(user))
-        .select_related("arml", "convention", "amendment")
-        .order_by("-start_year", "-created_at")
-    )
-
-
-def officer_funders(user: Person, arml: Arml) -> list[Funder]:
-    """Funders `user` represents today in this ARML (their mandate's funder is of its region)."""
-    if not user.is_authenticated:
-        return []
-    ids = (
-        Mandate.objects.active()
-        .filter(person=user, arml=arml, role__in=OFFICERS, funder__region_id=arml.region_id)
-        .values_list("funder_id", flat=True)
-    )
-    return list(Funder.objects.filter(pk__in=ids).order_by("kind", "name"))
-
-
-def contract_target(
-    programme: Programme, *, convention: Any = None, amendment: Any = None
-) -> tuple[Convention, Amendment | None]:
-    """The convention (or amendment) in force of the same ARML that the programme is attached
-    to. Without a choice, the ARML's only convention in force."""
-    in_force = Convention.objects.filter(arml_id=programme.arml_id, state=ConventionState.IN_FORCE)
-    if amendment not in (None, ""):
-        found = (
-            Amendment.objects.filter(
-                pk=_int(amendment, "amendment"),
-                arml_id=programme.arml_id,
-                state=AmendmentState.IN_FORCE,
-            )
-            .select_related("convention")
-            .first()
-        )
-        if found is None:
-            raise ValidationError(
-                {"amendment": _("Choose an amendment in force of this ARML's convention.")}
-            )
-        return found.convention, found
-    if convention not in (None, ""):
-        chosen = in_force.filter(pk=_int(convention, "convention")).first()
-        if chosen is None:
-            raise ValidationError({"convention": _("Choose a convention in force of this ARML.")})
-        return chosen, None
-    conventions = list(in_force[:2])
-    if len(conventions) != 1:
-        raise ValidationError(
-            {
-                "convention": _("The ARML has no convention in force to attach the programme to.")
-                if not conventions
-                else _("Choose the convention in force to attach the programme to.")
-            }
-        )
-    return conventions[0], None
-
-
-def _int(value: Any, name: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError({name: _("Not a valid identifier.")}) from None
-
-
-def contract_choices(programme: Programme) -> dict[str, Any]:
-    return {
-        "conventions": list(
-            Convention.objects.filter(arml_id=programme.arml_id, state=ConventionState.IN_FORCE)
-        ),
-        "amendments": list(
-            Amendment.objects.filter(
-                arml_id=programme.arml_id, state=AmendmentState.IN_FORCE
-            ).select_related("convention")
-        ),
-    }
-
-
-def programme_actions(programme: Programme, user: Person | None = None) -> list[ProgrammeAction]:
-    """The actions with everything the page shows, in a constant number of queries."""
-    plans = ActionPlan.objects.select_related("mission_locale").order_by("created_at")
-    if user is not None:
-        plans = plans.filter(arml__in=armls_for(user))
-    return list(
-        programme.actions.select_related("lead_ml")
-        .prefetch_related(
-            Prefetch("targets", queryset=ActionTarget.objects.select_related("indicator")),
-            Prefetch("budget_lines", queryset=ActionBudgetLine.objects.select_related("funder")),
-            Prefetch(
-                "opinions",
-                queryset=FunderOpinion.objects.select_related("funder", "author"),
-            ),
-            Prefetch(
-                "funding_marks",
-                queryset=FundingMark.objects.select_related("funder", "author"),
-            ),
-            Prefetch("progress", queryset=ActionProgress.objects.select_related("recorded_by")),
-            Prefetch("action_plans", queryset=plans),
-        )
-        .order_by("function", "pk")
-    )
-
-
-def current_marks(action: ProgrammeAction) -> dict[int, FundingMark]:
-    """The latest mark of each funder on the action (from the prefetch)."""
-    latest: dict[int, FundingMark] = {}
-    for mark in sorted(action.funding_marks.all(), key=lambda m: (m.created_at, m.pk)):
-        latest[mark.funder_id] = mark
-    return latest
-
-
-@dataclass
-class ProgrammeView:
-    """What the programme page prints: actions grouped by function, with every total."""
-
-    functions: list[dict[str, Any]]
-    funders: list[Funder]
-    matrix: list[dict[str, Any]]
-    funder_totals: list[tuple[Funder, Decimal]]
-    total: Decimal
-
-
-def programme_view(programme: Programme, user: Person | None = None) -> ProgrammeView:
-    actions = programme_actions(programme, user)
-    funders = sorted(
-        {line.funder for a in actions for line in a.budget_lines.all()}
-        | set(Funder.objects.filter(region_id=programme.arml.region_id)),
-        key=lambda f: (f.kind, f.name),
-    )
-    cells: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
-    groups = []
-    for function in Function:
-        mine = [a for a in actions if a.function == function.value]
-        for action in mine:
-            action.marks = current_marks(action)
-            action.latest_progress = next(iter(action.progress.all()), None)
-            action.budget_rows = [
-                {
-                    "funder": line.funder,
-                    "amount": line.amount,
-                    "mark": action.marks.get(line.funder_id),
-                }
-                for line in action.budget_lines.all()
-            ]
-            action.unbudgeted_marks = [
-                m
-                for fid, m in action.marks.items()
-                if fid not in {line.funder_id for line in action.budget_lines.all()}
-            ]
-            for line in action.budget_lines.all():
-                cells[(function.value, line.funder_id)] += line.amount
-        groups.append(
-            {
-                "function": function,
-                "actions": mine,
-                "total": sum((a.budget_total for a in mine), ZERO),
-            }
-        )
-    used = [f for f in funders if any(cells.get((n, f.pk)) for n in Function.values)]
-    matrix = [
-        {
-            "function": function,
-            "amounts": [cells.get((function.value, f.pk), ZERO) for f in used],
-            "total": sum((cells.get((function.value, f.pk), ZERO) for f in used), ZERO),
-        }
-        for function in Function
-    ]
-    funder_totals = [
-        (f, sum((cells.get((n, f.pk), ZERO) for n in Function.values), ZERO)) for f in used
-    ]
-    return ProgrammeView(
-        functions=groups,
-        funders=used,
-        matrix=matrix,
-        funder_totals=funder_totals,
-        total=sum((t for _f, t in funder_totals), ZERO),
-    )
-
-
-def programme_facts(programme: Programme) -> dict[str, Any]:
-    """What the signed programme prints (copied: the document never changes after issue)."""
-    view = programme_view(programme)
-    return {
-        "title": programme.title,
-        "period": {"start_year": programme.start_year, "end_year": programme.end_year},
-        "content_sha256": programme.frozen_hash or programme.compute_hash(),
-        "functions": [
-            {
-                "label": str(group["function"].label),
-                "total": str(group["total"]),
-                "actions": [
-                    {
-                        "title": a.title,
-                        "objective": a.objective,
-                        "lead": a.lead,
-                        "partners": a.partners,
-                        "targets": [
-                            {
-                                "indicator": f"{t.indicator.code} — {t.indicator.label}",
-                                "target": str(t.target),
-                                "unit": t.indicator.unit,
-                            }
-                            for t in a.targets.all()
-                        ],
-                        "budget": [
-                            {"funder": str(line.funder), "amount": str(line.amount)}
-                            for line in a.budget_lines.all()
-                        ],
-                        "total": str(a.budget_total),
-                    }
-                    for a in group["actions"]
-                ],
-            }
-            for group in view.functions
-            if group["actions"]
-        ],
-        "funder_totals": [{"funder": str(f), "amount": str(t)} for f, t in view.funder_totals],
-        "total": str(view.total),
-    }
-
-
-def evaluation_facts(programme: Programme, *, summary: str) -> dict[str, Any]:
-    view = programme_view(programme)
-    rows = []
-    for group in view.functions:
-        for a in group["actions"]:
-            latest = a.latest_progress
-            values = latest.measurements if latest else {}
-            rows.append(
-                {
-                    "function": group["function"].value,
-                    "title": a.title,
-                    "status": latest.get_status_display() if latest else str(_("No progress")),
-                    "percent_done": latest.percent_done if latest else 0,
-                    "quarter": f"{latest.year} T{latest.quarter}" if latest else "",
-                    "budget": str(a.budget_total),
-                    "indicators": [
-                        {
-                            "indicator": t.indicator.code,
-                            "target": str(t.target),
-                            "value": values.get(t.indicator.code, ""),
-                        }
-                        for t in a.targets.all()
-                    ],
-                }
-            )
-    return {
-        "title": str(_("Evaluation report — %(title)s") % {"title": programme.title}),
-        "period": {"start_year": programme.start_year, "end_year": programme.end_year},
-        "programme_reference": programme.reference(),
-        "content_sha256": programme.frozen_hash,
-        "summary": summary,
-        "actions": rows,
-        "total": str(view.total),
-    }
-
-
-# -- writes: content (draft only) ---------------------------------------------------------
 
 
 def _check_role(actor: Person, arml: Arml, roles: set[str], message: str) -> None:

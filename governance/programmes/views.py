@@ -14,16 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.organisations.models import Arml, Funder
-from governance.programmes import services as svc
+from governance.programmes import selectors, services
 from governance.programmes.forms import ActionForm, ProgrammeForm, ProgressForm, action_initial
 from governance.programmes.models import ProgrammeAction, ProgrammeState
+from governance.programmes.rules import DRAFTERS, REPORTERS
 from permissions.selectors import armls_for, roles_in
 from workflows import errors
 from workflows.web import lifecycle_context, request_info, transition_post
 
 
 def _drafting_armls(user: Any) -> list[Arml]:
-    return [a for a in armls_for(user) if roles_in(user, a) & svc.DRAFTERS or user.is_superuser]
+    return [a for a in armls_for(user) if roles_in(user, a) & DRAFTERS or user.is_superuser]
 
 
 def _problems(exc: Exception) -> list[str]:
@@ -37,7 +38,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         request,
         "governance/programmes/programme_list.html",
         {
-            "programmes": svc.programmes_for(request.user),
+            "programmes": selectors.programmes_for(request.user),
             "can_draft": bool(_drafting_armls(request.user)),
         },
     )
@@ -53,7 +54,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            programme = svc.programme_create(actor=request.user, arml=arml, **form.cleaned_data)
+            programme = services.programme_create(actor=request.user, arml=arml, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             problems = _problems(exc)
         else:
@@ -69,12 +70,12 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 
 def _programme(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(svc.programmes_for(request.user), pk=pk)
+    return get_object_or_404(selectors.programmes_for(request.user), pk=pk)
 
 
 def _can_draft(request: HttpRequest, programme: Any) -> bool:
     return programme.is_editable and bool(
-        roles_in(request.user, programme.arml) & svc.DRAFTERS or request.user.is_superuser
+        roles_in(request.user, programme.arml) & DRAFTERS or request.user.is_superuser
     )
 
 
@@ -93,7 +94,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            svc.programme_update(actor=request.user, programme=programme, **form.cleaned_data)
+            services.programme_update(actor=request.user, programme=programme, **form.cleaned_data)
         except (ValidationError, PermissionDenied, errors.TransitionError) as exc:
             problems = _problems(exc)
         else:
@@ -108,11 +109,11 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
-    view = svc.programme_view(programme, request.user)
+    view = selectors.programme_view(programme, request.user)
     roles = roles_in(request.user, programme.arml)
-    my_funders = svc.officer_funders(request.user, programme.arml)
+    my_funders = selectors.officer_funders(request.user, programme.arml)
     consulting = programme.state == ProgrammeState.IN_CONSULTATION and bool(my_funders)
-    reporting = programme.state == ProgrammeState.IN_EXECUTION and bool(roles & svc.REPORTERS)
+    reporting = programme.state == ProgrammeState.IN_EXECUTION and bool(roles & REPORTERS)
     if reporting:
         for group in view.functions:
             for action in group["actions"]:
@@ -125,7 +126,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "my_funders": my_funders,
         "reporting": reporting,
         "can_contract": programme.state == ProgrammeState.VALIDATED and "arml_director" in roles,
-        "contract": svc.contract_choices(programme)
+        "contract": selectors.contract_choices(programme)
         if programme.state == ProgrammeState.VALIDATED
         else {},
         "action_url_prefix": f"{programme.get_absolute_url()}transitions/",
@@ -153,7 +154,7 @@ def _action_form_page(
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            saved = svc.programme_action_save(
+            saved = services.programme_action_save(
                 actor=request.user, programme=programme, item=form.to_input(), action=action
             )
         except (ValidationError, PermissionDenied, errors.TransitionError) as exc:
@@ -203,7 +204,7 @@ def programme_action_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(
         request,
         action,
-        lambda: svc.programme_action_delete(actor=request.user, action=action),
+        lambda: services.programme_action_delete(actor=request.user, action=action),
         _("Action deleted."),
     )
 
@@ -219,7 +220,7 @@ def programme_opinion(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(
         request,
         action,
-        lambda: svc.funder_opinion_add(
+        lambda: services.funder_opinion_add(
             actor=request.user,
             action=action,
             text=request.POST.get("text", ""),
@@ -240,7 +241,7 @@ def programme_mark(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(
         request,
         action,
-        lambda: svc.funding_mark_set(
+        lambda: services.funding_mark_set(
             actor=request.user,
             action=action,
             funds=funds == "yes",
@@ -265,7 +266,7 @@ def programme_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(
         request,
         action,
-        lambda: svc.progress_record(
+        lambda: services.progress_record(
             actor=request.user,
             action=action,
             year=data["year"],

@@ -8,11 +8,8 @@ from audit.verification import verify_ledger
 from documents.models import Document
 from documents.verification import verify
 from governance.conventions.models import ConventionState
-from governance.conventions.services import (
-    convention_save_content,
-    effective_funding,
-    funding_table,
-)
+from governance.conventions.selectors import effective_funding, funding_table
+from governance.conventions.services import convention_save_content
 from governance.organisations.models import Role
 from permissions.models import Delegation
 from tests.decisions import board_adopts

@@ -8,7 +8,7 @@ from django.utils import timezone
 from audit.verification import verify_ledger
 from documents.verification import verify
 from governance.conventions.models import AmendmentState
-from governance.conventions.services import effective_funding
+from governance.conventions.selectors import effective_funding
 from governance.dialogues.models import DialogueState, ManagementDialogue, Measurement
 from governance.dialogues.services import measurements_record, parse_measurements_csv
 from workflows import errors

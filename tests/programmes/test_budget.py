@@ -4,12 +4,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from governance.organisations.models import Function
+from governance.programmes.selectors import programme_view
 from governance.programmes.services import (
     ActionInput,
     programme_action_delete,
     programme_action_save,
     programme_update,
-    programme_view,
 )
 from workflows import errors
 
