@@ -116,6 +116,29 @@ def perform_automatic(
     return outcome
 
 
+def run_automatic(activation: Any, name: str) -> None:
+    """The step after the Join: performed for whoever completed the last branch."""
+    from viewflow.workflow import STATUS
+    from viewflow.workflow.models import Task as FlowTask
+
+    last = (
+        FlowTask.objects.filter(
+            process=activation.process, flow_task_type="HUMAN", status=STATUS.DONE
+        )
+        .select_related("owner")
+        .order_by("-finished", "-pk")
+        .first()
+    )
+    principal = Person.objects.get(pk=(last.data or {}).get("principal", last.owner_id))
+    perform_automatic(
+        activation.process.subject,
+        name,
+        actor=last.owner,
+        principal=principal,
+        task=activation.task,
+    )
+
+
 def _after_commit(outcome: Outcome) -> None:
     for hook in AFTER_COMMIT:
         transaction.on_commit(lambda hook=hook: _run_hook(hook, outcome))
