@@ -181,9 +181,7 @@ def condition_messages(obj: Any, spec: TransitionSpec) -> list[str]:
     return messages
 
 
-def unmet_messages(
-    obj: Any, spec: TransitionSpec, roles: Iterable[str] | None = None
-) -> list[str]:
+def unmet_messages(obj: Any, spec: TransitionSpec, roles: Iterable[str] | None = None) -> list[str]:
     """Everything `obj` lacks for `spec`: its conditions, then the deliberation it declares
     (for a principal acting in `roles`; with None, whatever the roles)."""
     messages = condition_messages(obj, spec)

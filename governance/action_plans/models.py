@@ -60,7 +60,9 @@ BOARD_APPROVAL = Deliberated(
     bodies=frozenset({BodyKind.CA}),
     applies=lambda plan: plan.budget > plan.arml.action_plan_board_threshold,
     subject=_("Approval"),
-    message=_("Above the board threshold, approval needs an adopted board deliberation on this plan."),
+    message=_(
+        "Above the board threshold, approval needs an adopted board deliberation on this plan."
+    ),
 )
 
 

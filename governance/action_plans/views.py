@@ -45,7 +45,9 @@ def action_plan_create_view(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Draft saved. Submit it when it is ready."))
         return HttpResponseRedirect(plan.get_absolute_url())
-    return render(request, "governance/action_plans/action_plan_form.html", {"form": form, "ml": ml})
+    return render(
+        request, "governance/action_plans/action_plan_form.html", {"form": form, "ml": ml}
+    )
 
 
 def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -26,7 +26,9 @@ from workflows.web import lifecycle_context, transition_post
 
 
 def _drafting_armls(user: Any) -> list[Arml]:
-    return [a for a in armls_for(user) if roles_in(user, a) & services.DRAFTERS or user.is_superuser]
+    return [
+        a for a in armls_for(user) if roles_in(user, a) & services.DRAFTERS or user.is_superuser
+    ]
 
 
 def convention_list(request: HttpRequest) -> HttpResponse:
@@ -99,7 +101,11 @@ def _save(
     content = content_from(header, lines, targets)
     try:
         if convention is None:
-            return services.convention_create(actor=request.user, arml=arml, content=content), header, []
+            return (
+                services.convention_create(actor=request.user, arml=arml, content=content),
+                header,
+                [],
+            )
         services.convention_save_content(actor=request.user, convention=convention, content=content)
         return convention, header, []
     except ValidationError as exc:

@@ -44,9 +44,14 @@ def adopted_deliberation_for(
     return qs.order_by("-final_at", "-pk").first()
 
 
-def has_adopted_deliberation(obj: Model, body_kinds: frozenset[str], fingerprint: str | None) -> bool:
+def has_adopted_deliberation(
+    obj: Model, body_kinds: frozenset[str], fingerprint: str | None
+) -> bool:
     """The finder the engine uses for `Deliberated` requirements (see GovernanceConfig.ready)."""
-    return adopted_deliberation_for(obj, body_kinds=set(body_kinds), fingerprint=fingerprint) is not None
+    return (
+        adopted_deliberation_for(obj, body_kinds=set(body_kinds), fingerprint=fingerprint)
+        is not None
+    )
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 request, _("Meeting planned. Convene the members when the agenda is ready.")
             )
             return HttpResponseRedirect(meeting.get_absolute_url())
-    return render(request, "governance/meetings/meeting_form.html", {"form": form, "agenda": agenda})
+    return render(
+        request, "governance/meetings/meeting_form.html", {"form": form, "agenda": agenda}
+    )
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -327,7 +329,9 @@ def second_convocation(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Second convocation planned with the same agenda."))
             return HttpResponseRedirect(new.get_absolute_url())
     return render(
-        request, "governance/meetings/meeting_second_convocation.html", {"meeting": meeting, "form": form}
+        request,
+        "governance/meetings/meeting_second_convocation.html",
+        {"meeting": meeting, "form": form},
     )
 
 

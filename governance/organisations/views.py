@@ -47,7 +47,9 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def arml_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "governance/organisations/arml_list.html", {"armls": selectors.armls_list(request.user)}
+        request,
+        "governance/organisations/arml_list.html",
+        {"armls": selectors.armls_list(request.user)},
     )
 
 
@@ -79,13 +81,17 @@ def ml_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     mandates = ml.mandates.active().select_related("person")
     return render(
-        request, "governance/organisations/ml_detail.html", {"ml": ml, "access": access, "mandates": mandates}
+        request,
+        "governance/organisations/ml_detail.html",
+        {"ml": ml, "access": access, "mandates": mandates},
     )
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "governance/organisations/person_list.html", {"people": selectors.people_list(request.user)}
+        request,
+        "governance/organisations/person_list.html",
+        {"people": selectors.people_list(request.user)},
     )
 
 
@@ -94,13 +100,17 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(selectors.people_list(request.user), pk=pk)
     mandates = selectors.mandates_of(person, scope=scope)
     return render(
-        request, "governance/organisations/person_detail.html", {"person": person, "mandates": mandates}
+        request,
+        "governance/organisations/person_detail.html",
+        {"person": person, "mandates": mandates},
     )
 
 
 def body_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "governance/organisations/body_list.html", {"bodies": selectors.bodies_list(request.user)}
+        request,
+        "governance/organisations/body_list.html",
+        {"bodies": selectors.bodies_list(request.user)},
     )
 
 

@@ -54,7 +54,9 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.programme_create(actor=request.user, arml=arml, **form.cleaned_data)
+            programme = services.programme_create(
+                actor=request.user, arml=arml, **form.cleaned_data
+            )
         except (ValidationError, PermissionDenied) as exc:
             problems = _problems(exc)
         else:

@@ -50,9 +50,7 @@ class World(ConventionWorld):
                 {"funder": self.state, "function": 1, "amount": Decimal("130000.00")},
                 {"funder": self.region, "function": 2, "amount": Decimal("85000.50")},
             ],
-            targets=[
-                {"indicator": self.indicator, "target": Decimal("450")}
-            ],
+            targets=[{"indicator": self.indicator, "target": Decimal("450")}],
         )
         return perform(
             ManagementDialogue.objects.get(pk=dialogue.pk),

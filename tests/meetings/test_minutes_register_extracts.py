@@ -76,8 +76,13 @@ def test_register_numbers_are_gapless_per_body_and_year_and_rejections_are_not_n
     second = closed(board, board.plan(days_ahead=40))
     bureau = BodyFactory(arml=board.arml, kind=BodyKind.BUREAU)
     give_mandate(board.president, Role.BOARD_MEMBER, board.arml, body=bureau)
-    other = services.meeting_plan(actor=board.president, body=bureau, starts_at=second.starts_at + dt.timedelta(days=1),
-                             place="Rennes", items=[{"title": "Bureau"}])
+    other = services.meeting_plan(
+        actor=board.president,
+        body=bureau,
+        starts_at=second.starts_at + dt.timedelta(days=1),
+        place="Rennes",
+        items=[{"title": "Bureau"}],
+    )
     other = board.step(board.step(other, "convene"), "open")
     board.attend(other, [board.president])
     other = board.step(other, "start_session")
@@ -106,7 +111,10 @@ def test_a_full_extract_is_requested_by_anyone_in_scope_and_issued_by_the_presid
         perform(request, "issue", actor=board.director)
     outcome = perform(request, "issue", actor=board.president)
     document = outcome.document.document
-    assert document.kind == "extract" and document.facts["deliberation"]["number"] == deliberation.number
+    assert (
+        document.kind == "extract"
+        and document.facts["deliberation"]["number"] == deliberation.number
+    )
     assert outcome.document.signature.signer == board.president
     assert verify(outcome.document).ok
 
@@ -114,14 +122,22 @@ def test_a_full_extract_is_requested_by_anyone_in_scope_and_issued_by_the_presid
 # -- the hook the other lifecycles use ---------------------------------------------------------
 def plan_above_threshold(board) -> ActionPlan:
     return ActionPlan.objects.create(
-        arml=board.arml, mission_locale=board.ml, title="Plateforme régionale", summary="…",
-        budget=Decimal("90000.00"), submitted_by=board.director, state="opinion_given",
+        arml=board.arml,
+        mission_locale=board.ml,
+        title="Plateforme régionale",
+        summary="…",
+        budget=Decimal("90000.00"),
+        submitted_by=board.director,
+        state="opinion_given",
     )
 
 
 def deliberate_on(board, plan, *, choice="for", sign=True, kind=ItemKind.DELIBERATION):
-    meeting = closed(board, board.plan(items=[{"title": "Plan régional", "subject": plan, "kind": kind}]),
-                     choice=choice)
+    meeting = closed(
+        board,
+        board.plan(items=[{"title": "Plan régional", "subject": plan, "kind": kind}]),
+        choice=choice,
+    )
     if sign:
         board.step(meeting, "sign_minutes", actor=board.secretary)
     return Deliberation.objects.get(meeting=meeting)
@@ -154,8 +170,12 @@ def test_the_fingerprint_pins_the_version_decided_on(board):
     try:
         deliberation = deliberate_on(board, plan)
         assert deliberation.item.subject_fingerprint == "sha256:90000.00"
-        assert adopted_deliberation_for(plan, body_kinds={BodyKind.CA}, fingerprint="sha256:90000.00")
-        assert adopted_deliberation_for(plan, body_kinds={BodyKind.CA}, fingerprint="sha256:1") is None
+        assert adopted_deliberation_for(
+            plan, body_kinds={BodyKind.CA}, fingerprint="sha256:90000.00"
+        )
+        assert (
+            adopted_deliberation_for(plan, body_kinds={BodyKind.CA}, fingerprint="sha256:1") is None
+        )
     finally:
         del ActionPlan.deliberation_fingerprint
 
