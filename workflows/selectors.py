@@ -54,7 +54,7 @@ def transition_options(obj: Lifecycle, user: Person) -> list[TransitionOption]:
             if reason is None:
                 chosen = principal
                 break
-            reasons.append(reason)
+            reasons.append(str(reason))
         if spec.automatic:
             continue  # the circuit performs it by itself
         if chosen is not None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from governance.action_plans.models import ActionPlan
 from governance.action_plans.selectors import directed_mls
 from governance.organisations.models import MissionLocale, Person
+from workflows.acts import record
 
 
 @transaction.atomic
@@ -18,8 +19,6 @@ def action_plan_create(
     *, actor: Person, mission_locale: MissionLocale, beneficiaries: Any = (), **fields: Any
 ) -> ActionPlan:
     """A director's draft; ledgered as created. Submitting it is the `propose` transition."""
-    from audit.services import append
-
     if not directed_mls(actor).filter(pk=mission_locale.pk).exists():
         raise PermissionDenied(_("Only the director of this Mission Locale can draft its plans."))
     plan = ActionPlan(
@@ -28,13 +27,11 @@ def action_plan_create(
     plan.full_clean()
     plan.save()
     plan.beneficiaries.set(beneficiaries)
-    append(
-        action="action_plan.created",
+    record(
+        plan,
+        "created",
         actor=actor,
-        principal=actor,
-        obj=plan,
-        arml=plan.arml,
-        to_state=plan.state,
+        created=True,
         data={"budget": str(plan.budget), "title": plan.title},
     )
     return plan

@@ -1,4 +1,4 @@
-"""Pure rules of the CPOM (no ORM): the funding table and its totals."""
+"""Rules of the CPOM (no ORM): who drafts, and the funding table with its totals."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from governance.organisations.models import Function, Funder
+from django.utils.translation import gettext_lazy as _
+
+from governance.organisations.models import Function, Funder, Role
+from permissions.authorization import act
+
+#: The ARML's team drafts conventions and amendments (the director submits and freezes them).
+DRAFTERS = frozenset({Role.ARML_DIRECTOR, Role.ARML_STAFF})
+DRAFT = act("convention.draft", label=_("Draft a convention or an amendment"), roles=DRAFTERS)
 
 
 @dataclass

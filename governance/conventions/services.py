@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -21,14 +21,14 @@ from governance.conventions.models import (
     Amendment,
     AmendmentLine,
     Convention,
+    ConventionState,
     ConventionVersion,
     FundingLine,
     IndicatorTarget,
 )
-from governance.organisations.models import Arml, Function, Funder, Indicator, Person, Role
-from permissions.selectors import roles_in
-
-DRAFTERS = {Role.ARML_DIRECTOR, Role.ARML_STAFF}
+from governance.conventions.rules import DRAFT
+from governance.organisations.models import Arml, Function, Funder, Indicator, Person
+from workflows.acts import record, refusals_ledgered, require
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,6 @@ class Content:
 
 
 # -- writes -------------------------------------------------------------------------------
-
-
-def _check_drafter(actor: Person, arml: Arml) -> None:
-    if not roles_in(actor, arml) & DRAFTERS and not actor.is_superuser:
-        raise PermissionDenied(_("Only the ARML's director or staff draft a convention."))
 
 
 def _validate(content: Content, arml: Arml) -> None:
@@ -140,33 +135,30 @@ def _write_version(convention: Convention, content: Content, actor: Person) -> C
     return version
 
 
+@refusals_ledgered("create", lambda kw: kw["arml"])
 @transaction.atomic
 def convention_create(*, actor: Person, arml: Arml, content: Content) -> Convention:
-    from audit.services import append
-
-    _check_drafter(actor, arml)
+    require(actor, arml, DRAFT)
     _validate(content, arml)
     convention = Convention.objects.create(arml=arml)
     version = _write_version(convention, content, actor)
-    append(
-        action="convention.created",
+    record(
+        convention,
+        "created",
         actor=actor,
-        obj=convention,
-        arml=arml,
-        to_state=convention.state,
+        created=True,
         data={"content_version": version.n, "content_sha256": version.sha256},
     )
     return convention
 
 
+@refusals_ledgered("save_content", lambda kw: kw["convention"])
 @transaction.atomic
 def convention_save_content(
     *, actor: Person, convention: Convention, content: Content
 ) -> ConventionVersion:
-    from audit.services import append
-
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
-    _check_drafter(actor, convention.arml)
+    require(actor, convention, DRAFT)
     if not convention.is_editable:
         raise ValidationError(
             _("The content can only change in draft or in renegotiation (now: %(state)s).")
@@ -174,13 +166,10 @@ def convention_save_content(
         )
     _validate(content, convention.arml)
     version = _write_version(convention, content, actor)
-    append(
-        action="convention.content_saved",
+    record(
+        convention,
+        "content_saved",
         actor=actor,
-        obj=convention,
-        arml=convention.arml,
-        from_state=convention.state,
-        to_state=convention.state,
         data={"content_version": version.n, "content_sha256": version.sha256},
     )
     return version
@@ -218,6 +207,7 @@ def reopen_after_refusal(*, convention: Convention, actor: Person, reason: str) 
     convention.frozen_hash = ""
 
 
+@refusals_ledgered("create_amendment", lambda kw: kw["convention"])
 @transaction.atomic
 def amendment_create(
     *,
@@ -228,7 +218,7 @@ def amendment_create(
     lines: Iterable[Mapping[str, Any]],
 ) -> Amendment:
     """A drafter's amendment of a convention in force."""
-    _check_drafter(actor, convention.arml)
+    require(actor, convention, DRAFT)
     return amendment_open(
         actor=actor, convention=convention, year=year, changes=changes, lines=lines
     )
@@ -246,9 +236,6 @@ def amendment_open(
 ) -> Amendment:
     """Number (under the convention's row lock), create and ledger a draft amendment. Callers
     decide who may: a drafter (amendment_create) or a concluded management dialogue."""
-    from audit.services import append
-    from governance.conventions.models import ConventionState
-
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
     if convention.state != ConventionState.IN_FORCE:
         raise ValidationError(_("Only a convention in force can be amended."))
@@ -263,12 +250,11 @@ def amendment_open(
         changes=changes.strip(),
     )
     _amendment_lines(amendment, lines)
-    append(
-        action="amendment.created",
+    record(
+        amendment,
+        "created",
         actor=actor,
-        obj=amendment,
-        arml=amendment.arml,
-        to_state=amendment.state,
+        created=True,
         data={"year": year, "content_sha256": amendment.content_hash(), **(data or {})},
     )
     return amendment

@@ -20,15 +20,11 @@ from governance.conventions.forms import (
     initial_from,
     parse_grids,
 )
+from governance.conventions.rules import DRAFT
 from governance.organisations.models import Arml, Function, Funder, FunderKind, Indicator
-from permissions.selectors import armls_for, roles_in
+from permissions.authorization import armls_allowed, may
+from workflows.acts import require
 from workflows.web import lifecycle_context, transition_post
-
-
-def _drafting_armls(user: Any) -> list[Arml]:
-    return [
-        a for a in armls_for(user) if roles_in(user, a) & services.DRAFTERS or user.is_superuser
-    ]
 
 
 def convention_list(request: HttpRequest) -> HttpResponse:
@@ -38,7 +34,7 @@ def convention_list(request: HttpRequest) -> HttpResponse:
         "governance/conventions/convention_list.html",
         {
             "conventions": conventions,
-            "can_draft": bool(_drafting_armls(request.user)),
+            "can_draft": bool(armls_allowed(request.user, DRAFT)),
         },
     )
 
@@ -113,7 +109,7 @@ def _save(
 
 
 def convention_create(request: HttpRequest) -> HttpResponse:
-    armls = _drafting_armls(request.user)
+    armls = armls_allowed(request.user, DRAFT)
     if not armls:
         raise PermissionDenied(_("Only the ARML's director or staff draft a convention."))
     arml = armls[0]
@@ -154,8 +150,7 @@ def _years(header: HeaderForm) -> list[int]:
 
 def convention_edit(request: HttpRequest, pk: int) -> HttpResponse:
     convention = get_object_or_404(selectors.conventions_for(request.user), pk=pk)
-    if not roles_in(request.user, convention.arml) & services.DRAFTERS:
-        raise PermissionDenied(_("Only the ARML's director or staff draft a convention."))
+    require(request.user, convention, DRAFT)
     problems: list[str] = []
     version = convention.content
     if request.method == "POST":
@@ -194,10 +189,8 @@ def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history_of_amounts": selectors.amount_history(convention),
         "targets": version.targets.select_related("indicator").order_by("indicator__code", "year"),
         "amendments": convention.amendments.order_by("number"),
-        "can_edit": convention.is_editable
-        and bool(roles_in(request.user, convention.arml) & services.DRAFTERS),
-        "can_amend": convention.state == "in_force"
-        and bool(roles_in(request.user, convention.arml) & services.DRAFTERS),
+        "can_edit": convention.is_editable and may(request.user, convention, DRAFT),
+        "can_amend": convention.state == "in_force" and may(request.user, convention, DRAFT),
         "signature_panel": signature_panel(convention, "convention"),
         "action_url_prefix": f"{convention.get_absolute_url()}transitions/",
         **lifecycle_context(request, convention),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -23,25 +23,17 @@ from governance.dialogues.models import (
     ManagementDialogue,
     Measurement,
 )
-from governance.organisations.models import Arml, Indicator, Person, Role
-from permissions.selectors import roles_in
-
-PREPARERS = {Role.ARML_DIRECTOR, Role.ARML_STAFF}
-NEGOTIATORS = {Role.STATE_OFFICER}
+from governance.dialogues.rules import NEGOTIATE, PREPARE
+from governance.organisations.models import Arml, Indicator, Person
+from workflows.acts import record, refusals_ledgered, require
 
 
-def _require(actor: Person, arml: Arml, roles: set[str], message: str) -> None:
-    if not roles_in(actor, arml) & roles and not actor.is_superuser:
-        raise PermissionDenied(message)
-
-
+@refusals_ledgered("create", lambda kw: kw["arml"])
 @transaction.atomic
 def dialogue_create(
     *, actor: Person, arml: Arml, year: int, meeting_date: dt.date | None = None
 ) -> ManagementDialogue:
-    from audit.services import append
-
-    _require(actor, arml, PREPARERS, _("Only the ARML's director or staff prepare the dialogue."))
+    require(actor, arml, PREPARE)
     if ManagementDialogue.objects.filter(arml=arml, year=year).exists():
         raise ValidationError({"year": _("A dialogue already exists for this year.")})
     convention = (
@@ -56,17 +48,17 @@ def dialogue_create(
         convention=convention,
         file_due_days=arml.dialogue_file_days,
     )
-    append(
-        action="dialogue.created",
+    record(
+        dialogue,
+        "created",
         actor=actor,
-        obj=dialogue,
-        arml=arml,
-        to_state=dialogue.state,
+        created=True,
         data={"year": year, "convention": convention.pk if convention else None},
     )
     return dialogue
 
 
+@refusals_ledgered("prepare", lambda kw: kw["dialogue"])
 @transaction.atomic
 def dialogue_prepare(
     *,
@@ -76,15 +68,8 @@ def dialogue_prepare(
     financial_report: str,
     actions_report: str,
 ) -> ManagementDialogue:
-    from audit.services import append
-
     dialogue = ManagementDialogue.objects.select_for_update().get(pk=dialogue.pk)
-    _require(
-        actor,
-        dialogue.arml,
-        PREPARERS,
-        _("Only the ARML's director or staff prepare the dialogue."),
-    )
+    require(actor, dialogue, PREPARE)
     if dialogue.state != DialogueState.PREPARATION:
         raise ValidationError(_("The file can only change during preparation."))
     dialogue.meeting_date = meeting_date
@@ -93,13 +78,10 @@ def dialogue_prepare(
     dialogue.save(
         update_fields=["meeting_date", "financial_report", "actions_report", "updated_at"]
     )
-    append(
-        action="dialogue.file_saved",
+    record(
+        dialogue,
+        "file_saved",
         actor=actor,
-        obj=dialogue,
-        arml=dialogue.arml,
-        from_state=dialogue.state,
-        to_state=dialogue.state,
         data={"meeting_date": meeting_date.isoformat() if meeting_date else None},
     )
     return dialogue
@@ -177,13 +159,12 @@ def parse_measurements_csv(content: bytes | str) -> list[Row]:
     return rows
 
 
+@refusals_ledgered("record_measurements", lambda kw: kw["arml"])
 @transaction.atomic
 def measurements_record(
     *, actor: Person, arml: Arml, rows: Iterable[Row], source: str = "manual"
 ) -> int:
-    from audit.services import append
-
-    _require(actor, arml, PREPARERS, _("Only the ARML's director or staff record measurements."))
+    require(actor, arml, PREPARE)
     rows = list(rows)
     for row in rows:
         Measurement.objects.update_or_create(
@@ -192,11 +173,11 @@ def measurements_record(
             year=row.year,
             defaults={"value": row.value, "source": source, "recorded_by": actor},
         )
-    append(
+    record(
+        arml,
+        "recorded",
         action="measurements.recorded",
         actor=actor,
-        obj=arml,
-        arml=arml,
         data={"source": source, "rows": [[r.indicator.code, r.year, str(r.value)] for r in rows]},
     )
     return len(rows)
@@ -205,6 +186,7 @@ def measurements_record(
 # -- conclusions --------------------------------------------------------------------------
 
 
+@refusals_ledgered("save_conclusions", lambda kw: kw["dialogue"])
 @transaction.atomic
 def conclusions_save(
     *,
@@ -214,10 +196,8 @@ def conclusions_save(
     lines: Iterable[Mapping[str, Any]],
     targets: Iterable[Mapping[str, Any]],
 ) -> ManagementDialogue:
-    from audit.services import append
-
     dialogue = ManagementDialogue.objects.select_for_update().get(pk=dialogue.pk)
-    _require(actor, dialogue.arml, NEGOTIATORS, _("The State officer drafts the conclusions."))
+    require(actor, dialogue, NEGOTIATE)
     if dialogue.state != DialogueState.MEETING_HELD:
         raise ValidationError(
             _("Conclusions are drafted once the meeting is held, before they are proposed.")
@@ -236,13 +216,10 @@ def conclusions_save(
             for t in targets
         ]
     )
-    append(
-        action="dialogue.conclusions_saved",
+    record(
+        dialogue,
+        "conclusions_saved",
         actor=actor,
-        obj=dialogue,
-        arml=dialogue.arml,
-        from_state=dialogue.state,
-        to_state=dialogue.state,
         data={"conclusions_sha256": dialogue.conclusions_hash()},
     )
     return dialogue

@@ -19,13 +19,14 @@ from governance.conventions.views import _grid_context, signature_panel
 from governance.dialogues import dashboards, selectors, services
 from governance.dialogues.charts import grouped_bars
 from governance.dialogues.models import Measurement
+from governance.dialogues.rules import NEGOTIATE, PREPARE
 from governance.organisations.models import Arml, Function, Funder, Indicator
-from permissions.selectors import armls_for, roles_in
+from permissions.authorization import armls_allowed, may
 from workflows.web import lifecycle_context, transition_post
 
 
 def _preparing_armls(user: Any) -> list[Arml]:
-    return [a for a in armls_for(user) if roles_in(user, a) & services.PREPARERS]
+    return armls_allowed(user, PREPARE)
 
 
 def dialogue_list(request: HttpRequest) -> HttpResponse:
@@ -61,7 +62,6 @@ def dialogue_list(request: HttpRequest) -> HttpResponse:
 
 def dialogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dialogue = get_object_or_404(selectors.dialogues_for(request.user), pk=pk)
-    roles = roles_in(request.user, dialogue.arml)
     parties = list(Funder.objects.filter(pk__in=dialogue.party_funder_ids()))
     values = {
         f"amount-0-{li.funder_id}-{li.function}": f"{li.amount:.2f}" for li in dialogue.lines.all()
@@ -69,8 +69,8 @@ def dialogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     targets = {t.indicator_id: t.target for t in dialogue.targets.all()}
     context = {
         "dialogue": dialogue,
-        "can_prepare": dialogue.state == "preparation" and bool(roles & services.PREPARERS),
-        "can_conclude": dialogue.state == "meeting_held" and bool(roles & services.NEGOTIATORS),
+        "can_prepare": dialogue.state == "preparation" and may(request.user, dialogue, PREPARE),
+        "can_conclude": dialogue.state == "meeting_held" and may(request.user, dialogue, NEGOTIATE),
         "measurements": Measurement.objects.filter(
             arml=dialogue.arml, year=dialogue.year - 1
         ).select_related("indicator"),

@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from governance.organisations.models import Arml, Body, BodyRules, Majority, Mandate, Person, Role
+from permissions.rules import Refusal
 from workflows.lifecycle import Lifecycle, TransitionContext
 from workflows.specs import Slot, condition, step
 
@@ -231,11 +232,14 @@ def all_items_voted(meeting: Meeting) -> bool:
     return not meeting.items.filter(~Q(kind=ItemKind.INFORMATION), votes__isnull=True).exists()
 
 
-def not_the_closer(obj: Any, principal: Any, actor: Person) -> str | None:
+def not_the_closer(obj: Any, principal: Any, actor: Person) -> Refusal | None:
     """The minutes carry two different signatures: who signed as president does not countersign."""
     if obj.closed_by_id is not None and obj.closed_by_id in {principal.person.pk, actor.pk}:
-        return gettext(
-            "The minutes need two different signatories: you already signed them as president."
+        return Refusal(
+            "same_signatory",
+            gettext(
+                "The minutes need two different signatories: you already signed them as president."
+            ),
         )
     return None
 

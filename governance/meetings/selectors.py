@@ -20,7 +20,8 @@ from governance.meetings.models import (
     MeetingState,
     Result,
 )
-from governance.organisations.models import Arml, Body, Mandate, Person, Role
+from governance.meetings.rules import ORGANISERS, RECORDERS
+from governance.organisations.models import Arml, Body, Mandate, Person
 from permissions.selectors import armls_for
 
 
@@ -170,10 +171,6 @@ def extract_requests_for(user: Person) -> QuerySet[ExtractRequest]:
     return ExtractRequest.objects.filter(arml__in=armls_for(user)).select_related(
         "deliberation__item", "deliberation__meeting__body", "requested_by", "arml"
     )
-
-
-RECORDERS = frozenset({Role.SECRETARY, Role.PRESIDENT})
-ORGANISERS = frozenset({Role.PRESIDENT})
 
 
 # Meetings ------------------------------------------------------------------------------------

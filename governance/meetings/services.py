@@ -37,10 +37,11 @@ from governance.meetings.models import (
     Proxy,
     Vote,
 )
-from governance.meetings.selectors import ORGANISERS, RECORDERS, roles_of
+from governance.meetings.rules import PLAN, RECORD, SET_AGENDA
 from governance.organisations.models import Body, Person
 from permissions.selectors import armls_for
 from workflows import errors
+from workflows.acts import record, refusals_ledgered, require
 
 
 class MeetingClosed(errors.InvalidState):
@@ -50,11 +51,6 @@ class MeetingClosed(errors.InvalidState):
 
 
 # -- writes ------------------------------------------------------------------------------------
-def _require(actor: Person, arml_id: int, roles: frozenset[str], message: str) -> None:
-    if not roles_of(actor, arml_id) & roles:
-        raise errors.Forbidden(message)
-
-
 def _locked(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().select_related("body", "arml").get(pk=meeting.pk)
 
@@ -72,26 +68,16 @@ def _require_state(meeting: Meeting, states: set[str], what: str) -> None:
     )
 
 
-def _ledger(
-    meeting: Meeting,
-    action: str,
-    actor: Person,
-    data: Mapping[str, Any],
-    request_info: Mapping[str, str] | None = None,
-) -> None:
-    from audit.services import append
-
-    append(
-        action=f"meeting.{action}",
-        actor=actor,
-        principal=actor,
-        obj=meeting,
-        arml=meeting.arml,
-        data=dict(data),
-        request_info=request_info,
-    )
+def _meeting_of(kwargs: dict[str, Any]) -> Meeting:
+    """The meeting a refused record is ledgered on, from the service's arguments."""
+    if "meeting" in kwargs:
+        return kwargs["meeting"]
+    if "item" in kwargs:
+        return kwargs["item"].meeting
+    return kwargs["invitation"].meeting
 
 
+@refusals_ledgered("plan", lambda kw: kw.get("previous") or kw["body"])
 @transaction.atomic
 def meeting_plan(
     *,
@@ -105,7 +91,7 @@ def meeting_plan(
     request_info: Mapping[str, str] | None = None,
 ) -> Meeting:
     """The president plans a meeting of a body with its agenda (convening is a transition)."""
-    _require(actor, body.arml_id, ORGANISERS, _("Only the president plans the meetings of a body."))
+    principal = require(actor, body, PLAN, arml_id=body.arml_id)
     meeting = Meeting(
         arml_id=body.arml_id,
         body=body,
@@ -121,17 +107,18 @@ def meeting_plan(
     meeting.save()
     for item in items:
         _add_item(meeting, **item)
-    _ledger(
+    record(
         meeting,
         "planned",
-        actor,
-        {
+        actor=actor,
+        principal=principal,
+        data={
             "body": body.kind,
             "starts_at": starts_at.isoformat(),
             "convocation": meeting.convocation,
             "agenda": [i.title for i in meeting.items.all()],
         },
-        request_info,
+        request_info=request_info,
     )
     return meeting
 
@@ -162,6 +149,7 @@ def _add_item(
     return item
 
 
+@refusals_ledgered("add_agenda_item", _meeting_of)
 @transaction.atomic
 def agenda_item_add(
     *,
@@ -175,22 +163,25 @@ def agenda_item_add(
 ) -> AgendaItem:
     """Add an item while the meeting is planned: once convened, the agenda is what was sent."""
     meeting = _locked(meeting)
-    _require(actor, meeting.arml_id, ORGANISERS, _("Only the president sets the agenda."))
+    principal = require(actor, meeting, SET_AGENDA)
     if meeting.state != MeetingState.PLANNED:
         raise errors.InvalidState(
-            _("The agenda was sent with the convocation: it can no longer change.")
+            _("The agenda was sent with the convocation: it can no longer change."),
+            code="agenda_locked",
         )
     item = _add_item(meeting, title=title, kind=kind, description=description, subject=subject)
-    _ledger(
+    record(
         meeting,
         "agenda_item_added",
-        actor,
-        {"item": item.order, "title": title, "kind": kind, "subject": item.subject_label},
-        request_info,
+        actor=actor,
+        principal=principal,
+        data={"item": item.order, "title": title, "kind": kind, "subject": item.subject_label},
+        request_info=request_info,
     )
     return item
 
 
+@refusals_ledgered("record_receipt", _meeting_of)
 @transaction.atomic
 def invitation_receive(
     *,
@@ -201,23 +192,21 @@ def invitation_receive(
 ) -> Invitation:
     """The member acknowledges receipt (or the secretary records it)."""
     meeting = _locked(invitation.meeting)
-    if actor.pk != invitation.person_id:
-        _require(
-            actor,
-            meeting.arml_id,
-            RECORDERS,
-            _("Only the member or the secretary records the receipt of a convocation."),
-        )
+    if actor.pk != invitation.person_id:  # the member acknowledges; or the secretary records
+        require(actor, meeting, RECORD)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.received_at is None:
         invitation.received_at = at or timezone.now()
         invitation.save(update_fields=["received_at"])
-        _ledger(
+        record(
             meeting,
             "invitation_received",
-            actor,
-            {"person": invitation.person_id, "received_at": invitation.received_at.isoformat()},
-            request_info,
+            actor=actor,
+            data={
+                "person": invitation.person_id,
+                "received_at": invitation.received_at.isoformat(),
+            },
+            request_info=request_info,
         )
     return invitation
 
@@ -226,13 +215,15 @@ def _member(meeting: Meeting, person: Person) -> None:
     if person.pk not in meeting.member_ids():
         raise errors.InvalidData(
             _("%(person)s is not a member of the %(body)s on the day of the meeting.")
-            % {"person": person, "body": meeting.body.name}
+            % {"person": person, "body": meeting.body.name},
+            code="not_a_member",
         )
 
 
 SHEET_STATES = {MeetingState.CONVENED, MeetingState.OPENED}
 
 
+@refusals_ledgered("record_attendance", _meeting_of)
 @transaction.atomic
 def attendance_record(
     *,
@@ -244,12 +235,7 @@ def attendance_record(
 ) -> Attendance:
     """Present, remote or absent; `represented` follows from a proxy (proxy_record)."""
     meeting = _locked(meeting)
-    _require(
-        actor,
-        meeting.arml_id,
-        RECORDERS,
-        _("Only the secretary or the president keeps the attendance sheet."),
-    )
+    principal = require(actor, meeting, RECORD)
     _require_state(meeting, SHEET_STATES, _("the attendance sheet"))
     _member(meeting, person)
     if status not in {Presence.PRESENT, Presence.REMOTE, Presence.ABSENT}:
@@ -263,7 +249,8 @@ def attendance_record(
                 "%(person)s gave a proxy to %(holder)s: "
                 "withdraw the proxy before recording them as present."
             )
-            % {"person": person, "holder": proxy.holder}
+            % {"person": person, "holder": proxy.holder},
+            code="proxy_giver_attends",
         )
     if (
         proxy is None
@@ -272,23 +259,26 @@ def attendance_record(
     ):
         raise errors.InvalidData(
             _("%(person)s holds a proxy: withdraw it before recording them as absent.")
-            % {"person": person}
+            % {"person": person},
+            code="proxy_holder_absent",
         )
     row, _created = Attendance.objects.update_or_create(
         meeting=meeting,
         person=person,
         defaults={"status": Presence.REPRESENTED if proxy else status},
     )
-    _ledger(
+    record(
         meeting,
         "attendance_recorded",
-        actor,
-        {"person": person.pk, "status": row.status},
-        request_info,
+        actor=actor,
+        principal=principal,
+        data={"person": person.pk, "status": row.status},
+        request_info=request_info,
     )
     return row
 
 
+@refusals_ledgered("record_proxy", _meeting_of)
 @transaction.atomic
 def proxy_record(
     *,
@@ -299,29 +289,35 @@ def proxy_record(
     request_info: Mapping[str, str] | None = None,
 ) -> Proxy:
     meeting = _locked(meeting)
-    _require(
-        actor, meeting.arml_id, RECORDERS, _("Only the secretary or the president records proxies.")
-    )
+    principal = require(actor, meeting, RECORD)
     _require_state(meeting, SHEET_STATES, _("the proxies"))
     if giver.pk == holder.pk:
-        raise errors.InvalidData(_("A member cannot give a proxy to themselves."))
+        raise errors.InvalidData(
+            _("A member cannot give a proxy to themselves."), code="proxy_to_self"
+        )
     _member(meeting, giver)
     if holder.pk not in meeting.member_ids():
         raise errors.InvalidData(
             _("A proxy can only be given to a member of the body: %(holder)s is not one.")
-            % {"holder": holder}
+            % {"holder": holder},
+            code="proxy_holder_not_member",
         )
     presence = meeting.presence()
     if presence.get(giver.pk) in ATTENDING:
         raise errors.InvalidData(
             _("%(person)s is recorded as present: a member cannot both attend and give a proxy.")
-            % {"person": giver}
+            % {"person": giver},
+            code="proxy_giver_attends",
         )
     if meeting.proxies.filter(giver=giver).exists():
-        raise errors.InvalidData(_("%(person)s has already given a proxy.") % {"person": giver})
+        raise errors.InvalidData(
+            _("%(person)s has already given a proxy.") % {"person": giver},
+            code="proxy_already_given",
+        )
     if meeting.proxies.filter(giver=holder).exists():
         raise errors.InvalidData(
-            _("%(holder)s has given a proxy themselves and cannot hold one.") % {"holder": holder}
+            _("%(holder)s has given a proxy themselves and cannot hold one.") % {"holder": holder},
+            code="proxy_holder_gave_one",
         )
     cap = meeting.rules.max_proxies_per_holder
     held = meeting.proxies.filter(holder=holder).count()
@@ -331,34 +327,49 @@ def proxy_record(
                 "%(holder)s already holds %(held)s proxy(ies): "
                 "the rules allow at most %(cap)s per holder."
             )
-            % {"holder": holder, "held": held, "cap": cap}
+            % {"holder": holder, "held": held, "cap": cap},
+            code="proxy_cap",
         )
     proxy = Proxy.objects.create(meeting=meeting, giver=giver, holder=holder)
     Attendance.objects.update_or_create(
         meeting=meeting, person=giver, defaults={"status": Presence.REPRESENTED}
     )
-    _ledger(
-        meeting, "proxy_recorded", actor, {"giver": giver.pk, "holder": holder.pk}, request_info
+    record(
+        meeting,
+        "proxy_recorded",
+        actor=actor,
+        principal=principal,
+        data={"giver": giver.pk, "holder": holder.pk},
+        request_info=request_info,
     )
     return proxy
 
 
+@refusals_ledgered("withdraw_proxy", _meeting_of)
 @transaction.atomic
 def proxy_withdraw(
     *, meeting: Meeting, actor: Person, giver: Person, request_info: Mapping[str, str] | None = None
 ) -> None:
     meeting = _locked(meeting)
-    _require(
-        actor, meeting.arml_id, RECORDERS, _("Only the secretary or the president records proxies.")
-    )
+    principal = require(actor, meeting, RECORD)
     _require_state(meeting, SHEET_STATES, _("the proxies"))
     deleted, _rows = meeting.proxies.filter(giver=giver).delete()
     if not deleted:
-        raise errors.InvalidData(_("%(person)s has given no proxy.") % {"person": giver})
+        raise errors.InvalidData(
+            _("%(person)s has given no proxy.") % {"person": giver}, code="no_proxy"
+        )
     meeting.attendances.filter(person=giver, status=Presence.REPRESENTED).delete()
-    _ledger(meeting, "proxy_withdrawn", actor, {"giver": giver.pk}, request_info)
+    record(
+        meeting,
+        "proxy_withdrawn",
+        actor=actor,
+        principal=principal,
+        data={"giver": giver.pk},
+        request_info=request_info,
+    )
 
 
+@refusals_ledgered("declare_interest", _meeting_of)
 @transaction.atomic
 def interest_declare(
     *,
@@ -370,13 +381,8 @@ def interest_declare(
 ) -> InterestDeclaration:
     """A member declares an interest in an item (themselves, or recorded by the secretary)."""
     meeting = _locked(item.meeting)
-    if actor.pk != person.pk:
-        _require(
-            actor,
-            meeting.arml_id,
-            RECORDERS,
-            _("Only the member concerned or the secretary records a declaration of interest."),
-        )
+    if actor.pk != person.pk:  # the member declares; or the secretary records it
+        require(actor, meeting, RECORD)
     _require_state(
         meeting,
         {MeetingState.PLANNED, MeetingState.CONVENED, MeetingState.OPENED, MeetingState.IN_SESSION},
@@ -386,21 +392,23 @@ def interest_declare(
     if item.votes.filter(cast_by=person).exists() or item.votes.filter(voter=person).exists():
         raise errors.InvalidData(
             _("%(person)s has already voted on this item: declare the interest before the vote.")
-            % {"person": person}
+            % {"person": person},
+            code="already_voted",
         )
     declaration, _created = InterestDeclaration.objects.get_or_create(
         item=item, person=person, defaults={"reason": reason}
     )
-    _ledger(
+    record(
         meeting,
         "interest_declared",
-        actor,
-        {"item": item.order, "person": person.pk, "reason": reason},
-        request_info,
+        actor=actor,
+        data={"item": item.order, "person": person.pk, "reason": reason},
+        request_info=request_info,
     )
     return declaration
 
 
+@refusals_ledgered("record_vote", _meeting_of)
 @transaction.atomic
 def vote_record(
     *,
@@ -412,12 +420,7 @@ def vote_record(
 ) -> Vote:
     """Record (or correct, during the session) one member's voice on one item."""
     meeting = _locked(item.meeting)
-    _require(
-        actor,
-        meeting.arml_id,
-        RECORDERS,
-        _("Only the secretary or the president records the votes."),
-    )
+    principal = require(actor, meeting, RECORD)
     _require_state(meeting, {MeetingState.IN_SESSION}, _("the votes"))
     if item.meeting_id != meeting.pk or not item.is_voted:
         raise errors.InvalidData(_("This item is not put to the vote."))
@@ -426,13 +429,15 @@ def vote_record(
     if item.interests.filter(person=voter).exists():
         raise errors.InvalidData(
             _("%(person)s declared an interest in this item and does not take part in the vote.")
-            % {"person": voter}
+            % {"person": voter},
+            code="conflict_of_interest",
         )
     holder_id = meeting.voices(item).get(voter.pk)
     if holder_id is None:
         raise errors.InvalidData(
             _("%(person)s is neither present nor represented by an attending member on this item.")
-            % {"person": voter}
+            % {"person": voter},
+            code="no_voice",
         )
     previous = item.votes.filter(voter=voter).values_list("choice", flat=True).first()
     vote, _created = Vote.objects.update_or_create(
@@ -440,18 +445,19 @@ def vote_record(
         voter=voter,
         defaults={"cast_by_id": holder_id, "choice": choice, "recorded_by": actor},
     )
-    _ledger(
+    record(
         meeting,
         "vote_recorded",
-        actor,
-        {
+        actor=actor,
+        principal=principal,
+        data={
             "item": item.order,
             "voter": voter.pk,
             "cast_by": holder_id,
             "choice": choice,
             **({"previous": previous} if previous else {}),
         },
-        request_info,
+        request_info=request_info,
     )
     return vote
 
@@ -477,6 +483,7 @@ def votes_record(
         ]
 
 
+@refusals_ledgered("second_convocation", _meeting_of)
 @transaction.atomic
 def meeting_second_convocation(
     *,
@@ -519,8 +526,6 @@ def extract_request_create(
 ) -> ExtractRequest:
     """Anyone in the ARML's scope asks for a certified extract of a final, adopted deliberation;
     the president issues it (the `issue` transition)."""
-    from audit.services import append
-
     if not armls_for(actor).filter(pk=deliberation.arml_id).exists():
         raise PermissionDenied(_("This deliberation is outside your scope."))
     if not (deliberation.adopted and deliberation.is_final):
@@ -533,13 +538,10 @@ def extract_request_create(
     request = ExtractRequest.objects.create(
         arml_id=deliberation.arml_id, deliberation=deliberation, requested_by=actor
     )
-    append(
-        action="extract_request.requested",
+    record(
+        request,
+        "requested",
         actor=actor,
-        principal=actor,
-        obj=request,
-        arml=request.arml,
-        to_state=request.state,
         data={"deliberation": deliberation.number},
         request_info=info.get("request_info"),
     )

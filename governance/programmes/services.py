@@ -38,10 +38,11 @@ from governance.programmes.models import (
     ProgrammeState,
     ProgressStatus,
 )
-from governance.programmes.rules import CENT, DRAFTERS, REPORTERS
+from governance.programmes.rules import CENT, DRAFT, REPORT
 from governance.programmes.selectors import officer_funders
-from permissions.selectors import armls_for, roles_in
+from permissions.selectors import armls_for
 from workflows import errors
+from workflows.acts import record, refusals_ledgered, require
 
 
 @dataclass
@@ -54,17 +55,6 @@ class ActionInput:
     partners: str = ""
     targets: list[tuple[Indicator, Decimal]] = field(default_factory=list)
     budget: list[tuple[Funder, Decimal]] = field(default_factory=list)
-
-
-def _check_role(actor: Person, arml: Arml, roles: set[str], message: str) -> None:
-    if actor.is_superuser:
-        return
-    if not roles_in(actor, arml) & roles:
-        raise PermissionDenied(message)
-
-
-def _check_drafter(actor: Person, arml: Arml) -> None:
-    _check_role(actor, arml, DRAFTERS, _("Only the ARML's director or staff draft the programme."))
 
 
 def _check_draft(programme: Programme) -> None:
@@ -87,23 +77,6 @@ def _validate_header(title: str, start_year: int, end_year: int) -> None:
         raise ValidationError(problems)
 
 
-def _ledger(
-    action: str, actor: Person, programme: Programme, data: Mapping[str, Any], **kwargs: Any
-) -> None:
-    from audit.services import append
-
-    append(
-        action=action,
-        actor=actor,
-        obj=programme,
-        arml=programme.arml,
-        from_state=programme.state,
-        to_state=programme.state,
-        data=dict(data),
-        **kwargs,
-    )
-
-
 def _locked(programme: Programme) -> Programme:
     return (
         Programme.objects.select_related("arml")
@@ -112,6 +85,7 @@ def _locked(programme: Programme) -> Programme:
     )
 
 
+@refusals_ledgered("create", lambda kw: kw["arml"])
 @transaction.atomic
 def programme_create(
     *,
@@ -122,40 +96,38 @@ def programme_create(
     end_year: int,
     actions: Iterable[ActionInput] = (),
 ) -> Programme:
-    from audit.services import append
-
     if not armls_for(actor).filter(pk=arml.pk).exists():
         raise PermissionDenied(_("This ARML is outside your scope."))
-    _check_drafter(actor, arml)
+    require(actor, arml, DRAFT)
     _validate_header(title, start_year, end_year)
     programme = Programme.objects.create(
         arml=arml, title=title.strip(), start_year=start_year, end_year=end_year
     )
     for item in actions:
         _write_action(programme, ProgrammeAction(programme=programme), item)
-    append(
-        action="programme.created",
+    record(
+        programme,
+        "created",
         actor=actor,
-        obj=programme,
-        arml=arml,
-        to_state=programme.state,
+        created=True,
         data={"title": programme.title, "content_sha256": programme.compute_hash()},
     )
     return programme
 
 
+@refusals_ledgered("update", lambda kw: kw["programme"])
 @transaction.atomic
 def programme_update(
     *, actor: Person, programme: Programme, title: str, start_year: int, end_year: int
 ) -> Programme:
     programme = _locked(programme)
-    _check_drafter(actor, programme.arml)
+    require(actor, programme, DRAFT)
     _check_draft(programme)
     _validate_header(title, start_year, end_year)
     programme.title, programme.start_year, programme.end_year = title.strip(), start_year, end_year
     programme.save(update_fields=["title", "start_year", "end_year", "updated_at"])
-    _ledger(
-        "programme.content_saved", actor, programme, {"content_sha256": programme.compute_hash()}
+    record(
+        programme, "content_saved", actor=actor, data={"content_sha256": programme.compute_hash()}
     )
     return programme
 
@@ -211,6 +183,7 @@ def _write_action(programme: Programme, action: ProgrammeAction, item: ActionInp
     )
 
 
+@refusals_ledgered("action_save", lambda kw: kw["programme"])
 @transaction.atomic
 def programme_action_save(
     *,
@@ -220,17 +193,17 @@ def programme_action_save(
     action: ProgrammeAction | None = None,
 ) -> ProgrammeAction:
     programme = _locked(programme)
-    _check_drafter(actor, programme.arml)
+    require(actor, programme, DRAFT)
     _check_draft(programme)
     if action is not None and action.programme_id != programme.pk:
         raise PermissionDenied(_("This action belongs to another programme."))
     target = action or ProgrammeAction(programme=programme)
     _write_action(programme, target, item)
-    _ledger(
-        "programme.action_saved",
-        actor,
+    record(
         programme,
-        {
+        "action_saved",
+        actor=actor,
+        data={
             "programme_action": target.pk,
             "title": target.title,
             "function": target.function,
@@ -240,10 +213,11 @@ def programme_action_save(
     return target
 
 
+@refusals_ledgered("action_delete", lambda kw: kw["action"].programme)
 @transaction.atomic
 def programme_action_delete(*, actor: Person, action: ProgrammeAction) -> None:
     programme = _locked(action.programme)
-    _check_drafter(actor, programme.arml)
+    require(actor, programme, DRAFT)
     _check_draft(programme)
     title, pk = action.title, action.pk
     try:
@@ -258,11 +232,11 @@ def programme_action_delete(*, actor: Person, action: ProgrammeAction) -> None:
                 "it cannot be deleted; change it instead."
             )
         ) from None
-    _ledger(
-        "programme.action_deleted",
-        actor,
+    record(
         programme,
-        {"programme_action": pk, "title": title, "content_sha256": programme.compute_hash()},
+        "action_deleted",
+        actor=actor,
+        data={"programme_action": pk, "title": title, "content_sha256": programme.compute_hash()},
     )
 
 
@@ -295,6 +269,7 @@ def _check_consultation(programme: Programme) -> None:
         )
 
 
+@refusals_ledgered("opinion_add", lambda kw: kw["action"].programme)
 @transaction.atomic
 def funder_opinion_add(
     *,
@@ -312,17 +287,18 @@ def funder_opinion_add(
     opinion = FunderOpinion.objects.create(
         action=action, funder=funder, author=actor, text=text.strip()
     )
-    _ledger(
-        "programme.funder_commented",
-        actor,
+    record(
         programme,
-        {"programme_action": action.pk, "funder": funder.pk, "funder_name": str(funder)},
+        "funder_commented",
+        actor=actor,
+        data={"programme_action": action.pk, "funder": funder.pk, "funder_name": str(funder)},
         comment=opinion.text,
         request_info=request_info,
     )
     return opinion
 
 
+@refusals_ledgered("mark_set", lambda kw: kw["action"].programme)
 @transaction.atomic
 def funding_mark_set(
     *,
@@ -336,11 +312,11 @@ def funding_mark_set(
     funder = _funder_for(actor, programme, funder)
     _check_consultation(programme)
     mark = FundingMark.objects.create(action=action, funder=funder, author=actor, funds=funds)
-    _ledger(
-        "programme.funding_marked",
-        actor,
+    record(
         programme,
-        {
+        "funding_marked",
+        actor=actor,
+        data={
             "programme_action": action.pk,
             "funder": funder.pk,
             "funder_name": str(funder),
@@ -354,6 +330,7 @@ def funding_mark_set(
 # -- writes: execution (quarterly progress) -----------------------------------------------
 
 
+@refusals_ledgered("record", lambda kw: kw["action"].programme)
 @transaction.atomic
 def progress_record(
     *,
@@ -368,12 +345,7 @@ def progress_record(
     request_info: Mapping[str, str] | None = None,
 ) -> ActionProgress:
     programme = _locked(action.programme)
-    _check_role(
-        actor,
-        programme.arml,
-        REPORTERS,
-        _("Only the ARML's director or staff record the progress of the actions."),
-    )
+    require(actor, programme, REPORT)
     if programme.state != ProgrammeState.IN_EXECUTION:
         raise errors.InvalidState(
             _("Progress is recorded only while the programme is in execution (now: %(state)s).")
@@ -426,11 +398,11 @@ def progress_record(
         comment=comment.strip(),
         recorded_by=actor,
     )
-    _ledger(
-        "programme.progress_recorded",
-        actor,
+    record(
         programme,
-        {
+        "progress_recorded",
+        actor=actor,
+        data={
             "programme_action": action.pk,
             "year": year,
             "quarter": quarter,

@@ -13,18 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance.organisations.models import Arml, Funder
+from governance.organisations.models import Funder
 from governance.programmes import selectors, services
 from governance.programmes.forms import ActionForm, ProgrammeForm, ProgressForm, action_initial
 from governance.programmes.models import ProgrammeAction, ProgrammeState
-from governance.programmes.rules import DRAFTERS, REPORTERS
-from permissions.selectors import armls_for, roles_in
+from governance.programmes.rules import DRAFT, REPORT
+from permissions.authorization import armls_allowed, may
+from permissions.selectors import armls_for
 from workflows import errors
 from workflows.web import lifecycle_context, request_info, transition_post
-
-
-def _drafting_armls(user: Any) -> list[Arml]:
-    return [a for a in armls_for(user) if roles_in(user, a) & DRAFTERS or user.is_superuser]
 
 
 def _problems(exc: Exception) -> list[str]:
@@ -39,13 +36,13 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "governance/programmes/programme_list.html",
         {
             "programmes": selectors.programmes_for(request.user),
-            "can_draft": bool(_drafting_armls(request.user)),
+            "can_draft": bool(armls_allowed(request.user, DRAFT)),
         },
     )
 
 
 def programme_create(request: HttpRequest) -> HttpResponse:
-    armls = _drafting_armls(request.user)
+    armls = armls_allowed(request.user, DRAFT)
     if not armls:
         raise PermissionDenied(_("Only the ARML's director or staff draft the programme."))
     arml = armls[0]
@@ -76,9 +73,7 @@ def _programme(request: HttpRequest, pk: int) -> Any:
 
 
 def _can_draft(request: HttpRequest, programme: Any) -> bool:
-    return programme.is_editable and bool(
-        roles_in(request.user, programme.arml) & DRAFTERS or request.user.is_superuser
-    )
+    return programme.is_editable and may(request.user, programme, DRAFT)
 
 
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -112,10 +107,12 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     view = selectors.programme_view(programme, request.user)
-    roles = roles_in(request.user, programme.arml)
+    lifecycle = lifecycle_context(request, programme)
     my_funders = selectors.officer_funders(request.user, programme.arml)
     consulting = programme.state == ProgrammeState.IN_CONSULTATION and bool(my_funders)
-    reporting = programme.state == ProgrammeState.IN_EXECUTION and bool(roles & REPORTERS)
+    reporting = programme.state == ProgrammeState.IN_EXECUTION and may(
+        request.user, programme, REPORT
+    )
     if reporting:
         for group in view.functions:
             for action in group["actions"]:
@@ -127,12 +124,12 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consulting": consulting,
         "my_funders": my_funders,
         "reporting": reporting,
-        "can_contract": programme.state == ProgrammeState.VALIDATED and "arml_director" in roles,
+        "can_contract": any(o.name == "contract" and o.allowed for o in lifecycle["options"]),
         "contract": selectors.contract_choices(programme)
         if programme.state == ProgrammeState.VALIDATED
         else {},
         "action_url_prefix": f"{programme.get_absolute_url()}transitions/",
-        **lifecycle_context(request, programme),
+        **lifecycle,
     }
     return render(request, "governance/programmes/programme_detail.html", context)
 

@@ -99,7 +99,7 @@ def test_the_api_explains_why_a_transition_is_closed(client, world):
     response = client.post(
         f"/api/v1/action-plans/{plan.pk}/transitions/approve/", {}, content_type="application/json"
     )
-    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert response.status_code == 403 and response.json()["code"] == "role_required"
     unknown = client.post(
         f"/api/v1/action-plans/{plan.pk}/transitions/fly/", {}, content_type="application/json"
     )
