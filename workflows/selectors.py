@@ -175,3 +175,29 @@ def history_of(obj: Lifecycle) -> Any:
 
 
 __all__ = ["TransitionOption", "awaiting_for", "history_of", "transition_options"]
+
+
+def signature_panel(obj: Any, kind: str) -> dict[str, Any] | None:
+    """The expected signers of the object's current signed document, who signed, and whether
+    the whole file verifies."""
+    from documents.verification import verify_recent
+    from workflows.documents import current_document
+
+    document = current_document(obj, kind)
+    if document is None or len(document.signer_slots) < 2:
+        return None
+    versions = list(
+        document.versions.select_related("signature__signer", "signature__on_behalf_of").order_by(
+            "n"
+        )
+    )
+    signed = {v.signature.field: v.signature for v in versions if getattr(v, "signature", None)}
+    latest = versions[-1]
+    return {
+        "document": document,
+        "latest": latest,
+        "report": verify_recent(latest),
+        "slots": [
+            {"slot": slot, "signature": signed.get(slot["field"])} for slot in document.signer_slots
+        ],
+    }

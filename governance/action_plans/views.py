@@ -5,13 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from governance.action_plans.forms import ActionPlanForm
 from governance.action_plans.models import ActionPlan
 from governance.action_plans.selectors import directed_mls, plans_for
 from governance.action_plans.services import action_plan_create
-from workflows.web import lifecycle_context, transition_post
+from workflows.web import lifecycle_context
 
 
 def action_plan_list(request: HttpRequest) -> HttpResponse:
@@ -55,9 +54,3 @@ def action_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"plan": plan, **lifecycle_context(request, plan)}
     context["action_url_prefix"] = f"{plan.get_absolute_url()}transitions/"
     return render(request, "governance/action_plans/action_plan_detail.html", context)
-
-
-@require_POST
-def action_plan_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    plan = get_object_or_404(plans_for(request.user), pk=pk)
-    return transition_post(request, plan, name)

@@ -15,7 +15,7 @@ from governance.conventions import selectors, services
 from governance.conventions.models import Amendment, Convention, ConventionVersion
 from governance.organisations.models import Arml, Function, Funder, Indicator
 from permissions.selectors import armls_for
-from workflows.api import LifecycleViewSetMixin
+from workflows.api import LifecycleViewSetMixin, not_found
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
@@ -153,9 +153,7 @@ class ConventionViewSet(
         payload.is_valid(raise_exception=True)
         arml = payload.validated_data["arml"]
         if not armls_for(request.user).filter(pk=arml.pk).exists():
-            return Response(
-                {"code": "not_found", "detail": "ARML hors de votre périmètre."}, status=404
-            )
+            return not_found()
         convention = services.convention_create(
             actor=request.user, arml=arml, content=payload.to_content()
         )
@@ -229,9 +227,7 @@ class AmendmentViewSet(
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         if not selectors.conventions_for(request.user).filter(pk=data["convention"].pk).exists():
-            return Response(
-                {"code": "not_found", "detail": "Convention hors de votre périmètre."}, status=404
-            )
+            return not_found()
         amendment = services.amendment_create(
             actor=request.user,
             convention=data["convention"],

@@ -137,3 +137,46 @@ def content_from(header: HeaderForm, lines: list[LineInput], targets: list[Targe
         lines=lines,
         targets=targets,
     )
+
+
+def grid_context(years: list[int], parties: list[Funder], values: dict[str, str]) -> dict[str, Any]:
+    """The funding grid (year × funder × function) and the indicator grid, as plainly named
+    inputs filled with `values`: the page works without JavaScript."""
+    rows = [
+        {
+            "year": year,
+            "funder": funder,
+            "cells": [
+                {
+                    "name": f"amount-{year}-{funder.pk}-{f}",
+                    "value": values.get(f"amount-{year}-{funder.pk}-{f}", ""),
+                    "label": _("%(year)s, %(funder)s, function %(n)s")
+                    % {"year": year, "funder": funder, "n": f},
+                }
+                for f in Function.values
+            ],
+        }
+        for year in years
+        for funder in parties
+    ]
+    indicators = [
+        {
+            "indicator": ind,
+            "cells": [
+                {
+                    "name": f"target-{ind.pk}-{year}",
+                    "value": values.get(f"target-{ind.pk}-{year}", ""),
+                    "year": year,
+                    "label": _("%(code)s, target %(year)s") % {"code": ind.code, "year": year},
+                }
+                for year in years
+            ],
+        }
+        for ind in Indicator.objects.all()
+    ]
+    return {
+        "grid_rows": rows,
+        "functions": list(Function),
+        "years": years,
+        "indicator_rows": indicators,
+    }

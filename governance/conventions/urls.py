@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from governance.conventions import views
+from governance.conventions import selectors, views
+from workflows.web import transition_view
 
 urlpatterns = [
     path("conventions/", views.convention_list, name="convention_list"),
@@ -12,13 +13,13 @@ urlpatterns = [
     path("conventions/<int:pk>/avenants/nouveau/", views.amendment_create, name="amendment_create"),
     path(
         "conventions/<int:pk>/transitions/<str:name>/",
-        views.convention_transition,
+        transition_view(selectors.conventions_for),
         name="convention_transition",
     ),
     path("avenants/<int:pk>/", views.amendment_detail, name="amendment_detail"),
     path(
         "avenants/<int:pk>/transitions/<str:name>/",
-        views.amendment_transition,
+        transition_view(selectors.amendments_for),
         name="amendment_transition",
     ),
 ]

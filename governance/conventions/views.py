@@ -10,21 +10,22 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from governance.conventions import selectors, services
 from governance.conventions.forms import (
     HeaderForm,
     content_from,
+    grid_context,
     grid_values,
     initial_from,
     parse_grids,
 )
 from governance.conventions.rules import DRAFT
-from governance.organisations.models import Arml, Function, Funder, FunderKind, Indicator
+from governance.organisations.models import Arml, Function, Funder, FunderKind
 from permissions.authorization import armls_allowed, may
 from workflows.acts import require
-from workflows.web import lifecycle_context, transition_post
+from workflows.selectors import signature_panel
+from workflows.web import lifecycle_context
 
 
 def convention_list(request: HttpRequest) -> HttpResponse:
@@ -37,49 +38,6 @@ def convention_list(request: HttpRequest) -> HttpResponse:
             "can_draft": bool(armls_allowed(request.user, DRAFT)),
         },
     )
-
-
-def _grid_context(
-    years: list[int], parties: list[Funder], values: dict[str, str]
-) -> dict[str, Any]:
-    rows = [
-        {
-            "year": year,
-            "funder": funder,
-            "cells": [
-                {
-                    "name": f"amount-{year}-{funder.pk}-{f}",
-                    "value": values.get(f"amount-{year}-{funder.pk}-{f}", ""),
-                    "label": _("%(year)s, %(funder)s, function %(n)s")
-                    % {"year": year, "funder": funder, "n": f},
-                }
-                for f in Function.values
-            ],
-        }
-        for year in years
-        for funder in parties
-    ]
-    indicators = [
-        {
-            "indicator": ind,
-            "cells": [
-                {
-                    "name": f"target-{ind.pk}-{year}",
-                    "value": values.get(f"target-{ind.pk}-{year}", ""),
-                    "year": year,
-                    "label": _("%(code)s, target %(year)s") % {"code": ind.code, "year": year},
-                }
-                for year in years
-            ],
-        }
-        for ind in Indicator.objects.all()
-    ]
-    return {
-        "grid_rows": rows,
-        "functions": list(Function),
-        "years": years,
-        "indicator_rows": indicators,
-    }
 
 
 def _save(
@@ -138,7 +96,7 @@ def convention_create(request: HttpRequest) -> HttpResponse:
         )
         years, values = list(range(start, start + 3)), {}
     context = {"header": header, "arml": arml, "problems": problems, "creating": True}
-    context.update(_grid_context(years, parties, values))
+    context.update(grid_context(years, parties, values))
     return render(request, "governance/conventions/convention_form.html", context)
 
 
@@ -173,7 +131,7 @@ def convention_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "arml": convention.arml,
         "problems": problems,
     }
-    context.update(_grid_context(years, parties, values))
+    context.update(grid_context(years, parties, values))
     return render(request, "governance/conventions/convention_form.html", context)
 
 
@@ -196,38 +154,6 @@ def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **lifecycle_context(request, convention),
     }
     return render(request, "governance/conventions/convention_detail.html", context)
-
-
-def signature_panel(obj: Any, kind: str) -> dict[str, Any] | None:
-    """The expected signers of the object's current signed document, who signed, and whether
-    the whole file verifies."""
-    from documents.verification import verify_recent
-    from workflows.documents import current_document
-
-    document = current_document(obj, kind)
-    if document is None or len(document.signer_slots) < 2:
-        return None
-    versions = list(
-        document.versions.select_related("signature__signer", "signature__on_behalf_of").order_by(
-            "n"
-        )
-    )
-    signed = {v.signature.field: v.signature for v in versions if getattr(v, "signature", None)}
-    latest = versions[-1]
-    return {
-        "document": document,
-        "latest": latest,
-        "report": verify_recent(latest),
-        "slots": [
-            {"slot": slot, "signature": signed.get(slot["field"])} for slot in document.signer_slots
-        ],
-    }
-
-
-@require_POST
-def convention_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    convention = get_object_or_404(selectors.conventions_for(request.user), pk=pk)
-    return transition_post(request, convention, name)
 
 
 # -- amendments ---------------------------------------------------------------------------
@@ -276,7 +202,7 @@ def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
         "values": values,
         "year": request.POST.get("year", ""),
     }
-    context.update(_grid_context([0], parties, values))
+    context.update(grid_context([0], parties, values))
     return render(request, "governance/conventions/amendment_form.html", context)
 
 
@@ -291,9 +217,3 @@ def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **lifecycle_context(request, amendment),
     }
     return render(request, "governance/conventions/amendment_detail.html", context)
-
-
-@require_POST
-def amendment_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    amendment = get_object_or_404(selectors.amendments_for(request.user), pk=pk)
-    return transition_post(request, amendment, name)

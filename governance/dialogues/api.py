@@ -15,7 +15,7 @@ from governance.dialogues import selectors, services
 from governance.dialogues.models import ManagementDialogue
 from governance.organisations.models import Arml, Function, Funder, Indicator
 from permissions.selectors import armls_for
-from workflows.api import LifecycleViewSetMixin
+from workflows.api import LifecycleViewSetMixin, not_found
 
 
 class DialogueSerializer(serializers.ModelSerializer):
@@ -108,9 +108,7 @@ class DialogueViewSet(
         payload.is_valid(raise_exception=True)
         arml = payload.validated_data["arml"]
         if not armls_for(request.user).filter(pk=arml.pk).exists():
-            return Response(
-                {"code": "not_found", "detail": "ARML hors de votre périmètre."}, status=404
-            )
+            return not_found()
         dialogue = services.dialogue_create(
             actor=request.user,
             arml=arml,

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from governance.dialogues import views
+from governance.dialogues import selectors, views
+from workflows.web import transition_view
 
 urlpatterns = [
     path("dialogues/", views.dialogue_list, name="dialogue_list"),
@@ -12,7 +13,7 @@ urlpatterns = [
     path("dialogues/<int:pk>/conclusions/", views.conclusions_edit, name="conclusions_edit"),
     path(
         "dialogues/<int:pk>/transitions/<str:name>/",
-        views.dialogue_transition,
+        transition_view(selectors.dialogues_for),
         name="dialogue_transition",
     ),
     path("tableau-de-bord/", views.dashboard_home, name="dashboard_home"),

@@ -14,15 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance.conventions.forms import parse_grids
-from governance.conventions.views import _grid_context, signature_panel
+from governance.conventions.forms import grid_context, parse_grids
 from governance.dialogues import dashboards, selectors, services
 from governance.dialogues.charts import grouped_bars
 from governance.dialogues.models import Measurement
 from governance.dialogues.rules import NEGOTIATE, PREPARE
 from governance.organisations.models import Arml, Function, Funder, Indicator
 from permissions.authorization import armls_allowed, may
-from workflows.web import lifecycle_context, transition_post
+from workflows.selectors import signature_panel
+from workflows.web import lifecycle_context
 
 
 def _preparing_armls(user: Any) -> list[Arml]:
@@ -82,7 +82,7 @@ def dialogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "functions": list(Function),
         "signature_panel": signature_panel(dialogue, "conclusions"),
         "action_url_prefix": f"{dialogue.get_absolute_url()}transitions/",
-        **_grid_context([0], parties, values),
+        **grid_context([0], parties, values),
         **lifecycle_context(request, dialogue),
     }
     return render(request, "governance/dialogues/dialogue_detail.html", context)
@@ -180,12 +180,6 @@ def conclusions_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Draft conclusions saved."))
     return HttpResponseRedirect(dialogue.get_absolute_url())
-
-
-@require_POST
-def dialogue_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    dialogue = get_object_or_404(selectors.dialogues_for(request.user), pk=pk)
-    return transition_post(request, dialogue, name)
 
 
 def dashboard_home(request: HttpRequest) -> HttpResponse:

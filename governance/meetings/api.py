@@ -3,7 +3,7 @@ endpoints, plus records of attendance, proxies and votes that refuse changes onc
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +13,7 @@ from governance.meetings import selectors, services
 from governance.meetings.models import AgendaItem, Deliberation, ExtractRequest, Meeting
 from governance.organisations.models import Person
 from workflows import errors
-from workflows.api import LifecycleViewSetMixin
+from workflows.api import LifecycleViewSetMixin, refusal_response
 from workflows.web import request_info
 
 
@@ -109,14 +109,13 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
         meeting = self.get_object()
         try:
             call(meeting)
-        except errors.TransitionError as exc:
-            return Response(exc.as_dict(), status=exc.status)
-        except ValidationError as exc:
-            return Response({"code": "invalid_data", "detail": " ".join(exc.messages)}, status=400)
-        except (Person.DoesNotExist, AgendaItem.DoesNotExist):
-            return Response({"code": "not_found", "detail": "Not found."}, status=404)
-        except PermissionDenied as exc:
-            return Response({"code": "forbidden", "detail": str(exc)}, status=403)
+        except (
+            errors.TransitionError,
+            ValidationError,
+            PermissionDenied,
+            ObjectDoesNotExist,
+        ) as exc:
+            return refusal_response(exc)
         meeting = Meeting.objects.get(pk=meeting.pk)
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_200_OK)
 

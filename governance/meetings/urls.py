@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from governance.meetings import views
+from governance.meetings import selectors, views
+from workflows.web import transition_view
 
 urlpatterns = [
     path("seances/", views.meeting_list, name="meeting_list"),
@@ -10,7 +11,7 @@ urlpatterns = [
     path("seances/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path(
         "seances/<int:pk>/transitions/<str:name>/",
-        views.meeting_transition,
+        transition_view(selectors.meetings_for),
         name="meeting_transition",
     ),
     path("seances/<int:pk>/ordre-du-jour/", views.agenda_add, name="meeting_agenda_add"),
@@ -43,7 +44,7 @@ urlpatterns = [
     path("extraits/<int:pk>/", views.extract_request_detail, name="extract_request_detail"),
     path(
         "extraits/<int:pk>/transitions/<str:name>/",
-        views.extract_request_transition,
+        transition_view(selectors.extract_requests_for),
         name="extract_request_transition",
     ),
 ]

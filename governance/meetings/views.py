@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -26,7 +23,7 @@ from governance.meetings.models import Choice, Meeting, MeetingState, Presence
 from governance.organisations.models import BodyKind, Person
 from permissions.selectors import armls_for
 from workflows import errors
-from workflows.web import lifecycle_context, request_info, transition_post
+from workflows.web import act_post, lifecycle_context, request_info
 
 
 def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, selectors.MeetingAccess]:
@@ -34,20 +31,6 @@ def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, selectors.MeetingA
         return selectors.meeting_for(request.user, pk)
     except Meeting.DoesNotExist:
         raise Http404 from None
-
-
-def _done(
-    request: HttpRequest, meeting: Meeting, call: Callable[[], Any], success: str, anchor: str = ""
-) -> HttpResponse:
-    try:
-        call()
-    except errors.TransitionError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
-    return HttpResponseRedirect(meeting.get_absolute_url() + anchor)
 
 
 def _person(meeting: Meeting, value: str | None) -> Person:
@@ -161,12 +144,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/meetings/meeting_detail.html", context)
 
 
-@require_POST
-def meeting_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    meeting, _access = _meeting(request, pk)
-    return transition_post(request, meeting, name)
-
-
 # -- records ---------------------------------------------------------------------------------
 @require_POST
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -187,7 +164,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
             request_info=request_info(request),
         )
 
-    return _done(request, meeting, call, _("Item added to the agenda."), "#h-agenda")
+    return act_post(request, meeting, call, _("Item added to the agenda."), "#h-agenda")
 
 
 @require_POST
@@ -207,13 +184,13 @@ def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
                     request_info=request_info(request),
                 )
 
-    return _done(request, meeting, call, _("Attendance sheet saved."), "#h-attendance")
+    return act_post(request, meeting, call, _("Attendance sheet saved."), "#h-attendance")
 
 
 @require_POST
 def proxy_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, _access = _meeting(request, pk)
-    return _done(
+    return act_post(
         request,
         meeting,
         lambda: services.proxy_record(
@@ -231,7 +208,7 @@ def proxy_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proxy_remove(request: HttpRequest, pk: int, giver: int) -> HttpResponse:
     meeting, _access = _meeting(request, pk)
-    return _done(
+    return act_post(
         request,
         meeting,
         lambda: services.proxy_withdraw(
@@ -261,7 +238,7 @@ def interest_add(request: HttpRequest, pk: int) -> HttpResponse:
             request_info=request_info(request),
         )
 
-    return _done(request, meeting, call, _("Declaration of interest recorded."), "#h-agenda")
+    return act_post(request, meeting, call, _("Declaration of interest recorded."), "#h-agenda")
 
 
 @require_POST
@@ -272,7 +249,7 @@ def votes_save(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     for key, value in request.POST.items():
         if key.startswith("vote_") and value and key[5:].isdigit():
             choices[int(key[5:])] = value
-    return _done(
+    return act_post(
         request,
         meeting,
         lambda: services.votes_record(
@@ -293,7 +270,7 @@ def invitation_ack(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = meeting.invitations.filter(person_id=person).first()
     if invitation is None:
         raise Http404
-    return _done(
+    return act_post(
         request,
         meeting,
         lambda: services.invitation_receive(
@@ -387,9 +364,3 @@ def extract_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"extract": extract, **lifecycle_context(request, extract)}
     context["action_url_prefix"] = f"{extract.get_absolute_url()}transitions/"
     return render(request, "governance/meetings/extract_request_detail.html", context)
-
-
-@require_POST
-def extract_request_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    extract = get_object_or_404(selectors.extract_requests_for(request.user), pk=pk)
-    return transition_post(request, extract, name)

@@ -23,7 +23,7 @@ from governance.programmes.models import (
 )
 from permissions.selectors import armls_for
 from workflows import errors
-from workflows.api import LifecycleViewSetMixin
+from workflows.api import LifecycleViewSetMixin, not_found
 from workflows.web import request_info
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
@@ -276,9 +276,7 @@ class ProgrammeViewSet(
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         if not armls_for(request.user).filter(pk=data["arml"].pk).exists():
-            return Response(
-                {"code": "not_found", "detail": "ARML hors de votre périmètre."}, status=404
-            )
+            return not_found()
         programme = services.programme_create(
             actor=request.user,
             arml=data["arml"],

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from governance.programmes import views
+from governance.programmes import selectors, views
+from workflows.web import transition_view
 
 urlpatterns = [
     path("programmes/", views.programme_list, name="programme_list"),
@@ -16,7 +17,7 @@ urlpatterns = [
     ),
     path(
         "programmes/<int:pk>/transitions/<str:name>/",
-        views.programme_transition,
+        transition_view(selectors.programmes_for),
         name="programme_transition",
     ),
     path(

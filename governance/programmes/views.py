@@ -21,13 +21,7 @@ from governance.programmes.rules import DRAFT, REPORT
 from permissions.authorization import armls_allowed, may
 from permissions.selectors import armls_for
 from workflows import errors
-from workflows.web import lifecycle_context, request_info, transition_post
-
-
-def _problems(exc: Exception) -> list[str]:
-    if isinstance(exc, errors.TransitionError):
-        return [exc.message]
-    return list(getattr(exc, "messages", None) or [str(exc)])
+from workflows.web import act_post, lifecycle_context, problems_of, request_info
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
@@ -55,7 +49,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, arml=arml, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as exc:
-            problems = _problems(exc)
+            problems = problems_of(exc)
         else:
             messages.success(
                 request, _("Programme drafted: add its actions, function by function.")
@@ -93,7 +87,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.programme_update(actor=request.user, programme=programme, **form.cleaned_data)
         except (ValidationError, PermissionDenied, errors.TransitionError) as exc:
-            problems = _problems(exc)
+            problems = problems_of(exc)
         else:
             messages.success(request, _("Programme saved."))
             return HttpResponseRedirect(programme.get_absolute_url())
@@ -134,11 +128,6 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/programmes/programme_detail.html", context)
 
 
-@require_POST
-def programme_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    return transition_post(request, _programme(request, pk), name)
-
-
 def _action_form_page(
     request: HttpRequest, programme: Any, action: ProgrammeAction | None
 ) -> HttpResponse:
@@ -157,7 +146,7 @@ def _action_form_page(
                 actor=request.user, programme=programme, item=form.to_input(), action=action
             )
         except (ValidationError, PermissionDenied, errors.TransitionError) as exc:
-            problems = _problems(exc)
+            problems = problems_of(exc)
         else:
             messages.success(request, _("Action saved."))
             return HttpResponseRedirect(f"{programme.get_absolute_url()}#action-{saved.pk}")
@@ -186,23 +175,17 @@ def programme_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _action_form_page(request, action.programme, action)
 
 
-def _done(request: HttpRequest, action: ProgrammeAction, call: Any, success: str) -> HttpResponse:
-    try:
-        call()
-    except (ValidationError, PermissionDenied, errors.TransitionError) as exc:
-        for problem in _problems(exc):
-            messages.error(request, problem)
-    else:
-        messages.success(request, success)
-    return HttpResponseRedirect(f"{action.programme.get_absolute_url()}#action-{action.pk}")
+def _at(action: ProgrammeAction) -> str:
+    """The programme page at the action (where its forms are)."""
+    return f"{action.programme.get_absolute_url()}#action-{action.pk}"
 
 
 @require_POST
 def programme_action_delete(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
-    return _done(
+    return act_post(
         request,
-        action,
+        _at(action),
         lambda: services.programme_action_delete(actor=request.user, action=action),
         _("Action deleted."),
     )
@@ -216,9 +199,9 @@ def _posted_funder(request: HttpRequest) -> Funder | None:
 @require_POST
 def programme_opinion(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
-    return _done(
+    return act_post(
         request,
-        action,
+        _at(action),
         lambda: services.funder_opinion_add(
             actor=request.user,
             action=action,
@@ -237,9 +220,9 @@ def programme_mark(request: HttpRequest, pk: int) -> HttpResponse:
     if funds not in {"yes", "no"}:
         messages.error(request, _("Say whether the funder funds this action."))
         return HttpResponseRedirect(f"{action.programme.get_absolute_url()}#action-{action.pk}")
-    return _done(
+    return act_post(
         request,
-        action,
+        _at(action),
         lambda: services.funding_mark_set(
             actor=request.user,
             action=action,
@@ -262,9 +245,9 @@ def programme_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, f"{label} : {problem}" if label else problem)
         return HttpResponseRedirect(f"{action.programme.get_absolute_url()}#action-{action.pk}")
     data = form.cleaned_data
-    return _done(
+    return act_post(
         request,
-        action,
+        _at(action),
         lambda: services.progress_record(
             actor=request.user,
             action=action,
