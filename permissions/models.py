@@ -1,4 +1,4 @@
-"""Guardian object permissions with direct foreign keys (DESIGN.md § Permissions).
+"""Guardian object permissions with direct foreign keys (docs/architecture.md).
 
 Direct FKs instead of guardian's generic tables: scope checks become plain joins that the
 database can index, and deleting an ARML cannot leave orphaned permission rows.

@@ -34,7 +34,7 @@ def roles_in(user: Person, arml: Arml) -> set[str]:
 
 @dataclass(frozen=True)
 class Access:
-    """What a user may do with one object (STYLE.md: the access helper returns both)."""
+    """What a user may do with one object (the access helper returns both)."""
 
     arml: Arml
     roles: frozenset[str] = field(default_factory=frozenset)

@@ -1,4 +1,4 @@
-"""perform(): the only way any state changes (DESIGN.md § The path of a transition).
+"""perform(): the only way any state changes (docs/architecture.md § The path of a transition).
 
 lock → authorise → move → document → record, in one transaction; then, after commit, the
 workflow advance and notifications. A refused attempt is ledgered outside the rolled-back
