@@ -295,7 +295,14 @@ def _delegation_data(principal: Principal) -> dict[str, Any]:
     if principal.delegation is None:
         return {}
     d = principal.delegation
-    return {"delegation": {"id": d.pk, "start": d.start.isoformat(), "end": d.end.isoformat()}}
+    return {
+        "delegation": {
+            "id": d.pk,
+            "start": d.start.isoformat(),
+            "end": d.end.isoformat(),
+            "act": d.evidence(),
+        }
+    }
 
 
 def _record_refusal(
