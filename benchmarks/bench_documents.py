@@ -36,6 +36,7 @@ def run() -> None:
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     from documents import pki, services, signing, storage, verification
+    from documents.capacity import Capacity
     from documents.models import Document
     from documents.renderers import RENDERERS, get_renderer
     from documents.samples import convention_facts, facts_for, signer_slots_for_convention
@@ -51,10 +52,11 @@ def run() -> None:
     renderer = get_renderer("convention")
 
     # Bare pyHanko: SimpleSigner (key re-parsed each time), the same local TSA, same fields.
-    credential = pki.signer_credential(people[Role.PRESIDENT], role=Role.PRESIDENT)
+    capacity = Capacity(Role.PRESIDENT, "Présidente de l'ARML", "ARML Bench")
+    credential = pki.signer_credential(people[Role.PRESIDENT], capacity=capacity)
     simple = signers.SimpleSigner(
         signing_cert=signing.to_asn1(credential.certificate),
-        signing_key=asn1_keys.PrivateKeyInfo.load(credential.key.private_bytes(
+        signing_key=asn1_keys.PrivateKeyInfo.load(credential.key.private_key.private_bytes(
             serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption())),
         cert_registry=SimpleCertificateStore.from_certs([signing.to_asn1(pki.ca().certificate)]),
@@ -76,9 +78,9 @@ def run() -> None:
         ).getvalue()
 
     def issue() -> Any:
-        return services.issue(obj=arml, kind="convention", facts=facts,
+        return services.issue(obj=arml, arml=arml, kind="convention", facts=facts,
                               actor=people[Role.PRESIDENT], role=Role.PRESIDENT,
-                              signer_slots=slots, sign_field="president")
+                              capacity=capacity, signer_slots=slots, sign_field="president")
 
     render_ms = _median_ms(lambda: renderer.render(facts))
     sign_ms = _median_ms(bare_sign)
@@ -117,7 +119,7 @@ def run() -> None:
         rendered = get_renderer(kind).render(kind_facts)[1]
         kind_slots = kind_facts["signers"]
         issued = services.issue(obj=arml, kind=kind, facts=kind_facts,
-                                actor=people[Role.PRESIDENT], role=Role.PRESIDENT,
+                                actor=people[Role.PRESIDENT], role=Role.PRESIDENT, arml=arml,
                                 signer_slots=kind_slots, sign_field=kind_slots[0]["field"])
         print(f"  {kind:12} {len(rendered) / 1024:6.1f} kB  issued {issued.size / 1024:6.1f} kB")
     print(f"({Document.objects.count()} documents issued during the run)")

@@ -1,10 +1,13 @@
 """PAdES signing (pyHanko): signer backends, the timestamp authority, signature fields.
 
+Who signs, in which capacity and for whom is told by the caller (`Capacity`,
+`DelegationEvidence`, documents/capacity.py).
+
 Plugging other providers (settings, read at first use):
 - `ARML_SIGNER_BACKEND`: dotted path to a `Signer` subclass. The default, `PlatformSigner`,
-  signs with keys issued by the platform CA. An HSM backend returns a
-  `pyhanko.sign.pkcs11.PKCS11Signer` from `identity()`; a qualified provider returns a
-  pyHanko signer that calls its remote API (e.g. `pyhanko.sign.signers.csc_signer`).
+  signs with keys issued by the platform CA, held in the database (encrypted) or in a PKCS#11
+  token (documents/hsm.py: then through pyHanko's `PKCS11Signer`); a qualified provider returns
+  a pyHanko signer that calls its remote API (e.g. `pyhanko.sign.signers.csc_signer`).
 - `ARML_TSA_URL`: an RFC 3161 timestamp authority. Empty: the platform's own local TSA
   (certificate issued by the platform CA). `ARML_TSA_TRUST_ROOTS`: PEM file of the external
   TSA's roots, added to the verification trust roots.
@@ -26,7 +29,6 @@ from asn1crypto import algos, cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -39,7 +41,12 @@ from pyhanko.stamp.noop import NoOpStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from documents import pki
-from documents.exceptions import CertificateError, SigningFailed
+from documents.capacity import Capacity, DelegationEvidence
+from documents.exceptions import CertificateError, KeyUnavailable, SigningFailed
+from documents.keys import KeyHandle
+from documents.models import KeyStore
+
+__all__ = ["Capacity", "DelegationEvidence", "FieldPlacement", "SignedPdf", "Signer"]
 
 LOCAL_BYTES_RESERVED = 12_288  # hex chars: our CMS with its timestamp is ~2.6 kB of DER
 REMOTE_BYTES_RESERVED = 32_768  # external TSAs embed longer (RSA) chains
@@ -70,13 +77,13 @@ class Signer(abc.ABC):
     """Where a person's signing key lives. Raise `CertificateError` if they cannot sign."""
 
     @abc.abstractmethod
-    def identity(self, *, person: Any, role: str) -> SigningIdentity: ...
+    def identity(self, *, person: Any, capacity: Capacity) -> SigningIdentity: ...
 
 
 class CachedKeySigner(pdf_cms.Signer):
     """pyHanko signer holding an already loaded key (SimpleSigner re-parses it every time)."""
 
-    def __init__(self, key: ec.EllipticCurvePrivateKey, certificate: x509.Certificate,
+    def __init__(self, key: KeyHandle, certificate: x509.Certificate,
                  chain: Iterable[x509.Certificate]) -> None:
         self._key = key
         registry = SimpleCertificateStore.from_certs([to_asn1(c) for c in chain])
@@ -87,21 +94,28 @@ class CachedKeySigner(pdf_cms.Signer):
 
     async def async_sign_raw(self, data: bytes, digest_algorithm: str,
                              dry_run: bool = False) -> bytes:
-        return self._key.sign(data, ec.ECDSA(hashes.SHA256()))
+        return self._key.sign(data)
 
 
 class PlatformSigner(Signer):
-    """Keys issued by the platform CA, decrypted once and kept in memory."""
+    """Keys issued by the platform CA: decrypted once and kept in memory, or in the token."""
 
     def __init__(self) -> None:
-        self._signers: dict[str, CachedKeySigner] = {}
+        self._signers: dict[str, pdf_cms.Signer] = {}
 
-    def identity(self, *, person: Any, role: str) -> SigningIdentity:
-        credential = pki.signer_credential(person, role=role)
+    def identity(self, *, person: Any, capacity: Capacity) -> SigningIdentity:
+        credential = pki.signer_credential(person, capacity=capacity)
         cms_signer = self._signers.get(credential.fingerprint)
         if cms_signer is None:
-            cms_signer = CachedKeySigner(credential.key, credential.certificate,
-                                         [pki.ca().certificate])
+            chain = [pki.ca().certificate]
+            if credential.record.key_store == KeyStore.PKCS11:
+                from documents import hsm
+
+                cms_signer = hsm.token().pyhanko_signer(
+                    credential.record.key_reference, to_asn1(credential.certificate),
+                    [to_asn1(c) for c in chain])
+            else:
+                cms_signer = CachedKeySigner(credential.key, credential.certificate, chain)
             self._signers[credential.fingerprint] = cms_signer
         return SigningIdentity(cms_signer, credential.fingerprint)
 
@@ -144,7 +158,7 @@ class LocalTimeStamper(DummyTimeStamper):
                                          general.as_signing_certificate(self.tsa_cert)),
             general.simple_cms_attribute("message_digest", digest.finalize()),
         ])
-        return self._key.sign(signed_attrs.dump(), ec.ECDSA(hashes.SHA256())), signed_attrs
+        return self._key.sign(signed_attrs.dump()), signed_attrs
 
     def _build_signed_data(self, tst_info_data: bytes, md_algorithm: str, signature: bytes,
                            signed_attrs: cms.CMSAttributes) -> dict[str, Any]:
@@ -201,6 +215,18 @@ def get_timestamper() -> TimeStamper:
     return _timestampers[key]
 
 
+def reset_caches() -> None:
+    """Forget signer backends, timestampers and keys held in memory (tests; after `pki
+    rekey` or a token change in a long-running process)."""
+    from documents import hsm, keys
+
+    with _cache_lock:
+        _backends.clear()
+        _timestampers.clear()
+    keys.forget()
+    hsm.reset()
+
+
 def bytes_reserved() -> int:
     configured = getattr(settings, "ARML_SIGNATURE_BYTES_RESERVED", None)
     if configured:
@@ -230,7 +256,8 @@ class FieldPlacement:
 
 def prepare_and_sign(
     content: bytes, *, placements: Iterable[FieldPlacement], sign_field: str | None = None,
-    person: Any = None, role: str = "", reason: str = "",
+    person: Any = None, capacity: Capacity | None = None, reason: str = "",
+    on_behalf: DelegationEvidence | None = None,
 ) -> tuple[bytes, SignedPdf | None]:
     """Add every signature field in one incremental update and, optionally, fill the first.
 
@@ -247,13 +274,18 @@ def prepare_and_sign(
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue(), None
-    signed = _sign(writer, field=sign_field, person=person, role=role, reason=reason)
+    if capacity is None:
+        raise SigningFailed(_("A signature needs the signer's capacity."))
+    signed = _sign(writer, field=sign_field, person=person, capacity=capacity, reason=reason,
+                   on_behalf=on_behalf)
     return signed.content, signed
 
 
-def sign(content: bytes, *, field: str, person: Any, role: str, reason: str = "") -> SignedPdf:
+def sign(content: bytes, *, field: str, person: Any, capacity: Capacity, reason: str = "",
+         on_behalf: DelegationEvidence | None = None) -> SignedPdf:
     """Fill an existing empty signature field; the result extends `content` byte for byte."""
-    return _sign(_writer(content), field=field, person=person, role=role, reason=reason)
+    return _sign(_writer(content), field=field, person=person, capacity=capacity,
+                 reason=reason, on_behalf=on_behalf)
 
 
 def _writer(content: bytes) -> IncrementalPdfFileWriter:
@@ -263,9 +295,9 @@ def _writer(content: bytes) -> IncrementalPdfFileWriter:
         raise SigningFailed(_("The PDF cannot be read: %(error)s") % {"error": exc}) from exc
 
 
-def _sign(writer: IncrementalPdfFileWriter, *, field: str, person: Any, role: str,
-          reason: str) -> SignedPdf:
-    identity = get_signer().identity(person=person, role=role)
+def _sign(writer: IncrementalPdfFileWriter, *, field: str, person: Any, capacity: Capacity,
+          reason: str, on_behalf: DelegationEvidence | None) -> SignedPdf:
+    identity = get_signer().identity(person=person, capacity=capacity)
     timestamper = _RecordingTimeStamper(get_timestamper())
     meta = PdfSignatureMetadata(
         field_name=field, md_algorithm="sha256", subfilter=pdf_fields.SigSeedSubFilter.PADES,
@@ -277,7 +309,7 @@ def _sign(writer: IncrementalPdfFileWriter, *, field: str, person: Any, role: st
     try:
         output = pdf_signer.sign_pdf(writer, existing_fields_only=True,
                                      bytes_reserved=bytes_reserved())
-    except CertificateError:
+    except (CertificateError, KeyUnavailable):
         raise
     except Exception as exc:
         raise SigningFailed(_("The signature could not be produced: %(error)s")

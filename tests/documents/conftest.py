@@ -10,6 +10,7 @@ from documents.models import DocumentVersion
 from documents.samples import convention_facts, signer_slots_for_convention
 from governance.models import Arml, FunderKind, Person, Role
 from tests.factories import ArmlFactory, FunderFactory, PersonFactory, give_mandate
+from workflows.documents import signer_capacity
 
 
 @dataclass
@@ -21,8 +22,9 @@ class Convention:
 
     def issue(self, **overrides: Any) -> DocumentVersion:
         kwargs: dict[str, Any] = {
-            "obj": self.arml, "kind": "convention", "facts": convention_facts(),
-            "actor": self.president, "role": Role.PRESIDENT,
+            "obj": self.arml, "arml": self.arml, "kind": "convention",
+            "facts": convention_facts(), "actor": self.president, "role": Role.PRESIDENT,
+            "capacity": signer_capacity(self.president, Role.PRESIDENT, self.arml),
             "signer_slots": signer_slots_for_convention(), "sign_field": "president",
         }
         kwargs.update(overrides)
@@ -37,7 +39,8 @@ class Convention:
 
     def countersign(self, version: DocumentVersion, field: str) -> DocumentVersion:
         person, role = self.signer(field)
-        return services.countersign(version=version, field=field, actor=person, role=role)
+        return services.countersign(version=version, field=field, actor=person, role=role,
+                                    capacity=signer_capacity(person, role, self.arml))
 
 
 @pytest.fixture
