@@ -1,7 +1,8 @@
 """PAdES signing (pyHanko): signer backends, the timestamp authority, signature fields.
 
 Who signs, in which capacity and for whom is told by the caller (`Capacity`,
-`DelegationEvidence`, documents/capacity.py).
+`DelegationEvidence`, documents/capacity.py); each signature gets a visible appearance saying so
+(documents/appearance.py).
 
 Plugging other providers (settings, read at first use):
 - `ARML_SIGNER_BACKEND`: dotted path to a `Signer` subclass. The default, `PlatformSigner`,
@@ -37,10 +38,9 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields as pdf_fields
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, pdf_cms
 from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper, TimeStamper
-from pyhanko.stamp.noop import NoOpStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from documents import pki
+from documents import appearance, pki
 from documents.capacity import Capacity, DelegationEvidence
 from documents.exceptions import CertificateError, KeyUnavailable, SigningFailed
 from documents.keys import KeyHandle
@@ -299,16 +299,21 @@ def _sign(writer: IncrementalPdfFileWriter, *, field: str, person: Any, capacity
           reason: str, on_behalf: DelegationEvidence | None) -> SignedPdf:
     identity = get_signer().identity(person=person, capacity=capacity)
     timestamper = _RecordingTimeStamper(get_timestamper())
+    if on_behalf is not None:
+        reason = " — ".join(filter(None, [reason, appearance.delegation_line(on_behalf)]))
     meta = PdfSignatureMetadata(
         field_name=field, md_algorithm="sha256", subfilter=pdf_fields.SigSeedSubFilter.PADES,
         name=str(person), reason=reason or None, location=None,
     )
     pdf_signer = PdfSigner(meta, identity.cms_signer, timestamper=timestamper,
-                           stamp_style=NoOpStampStyle())
+                           stamp_style=appearance.stamp_style())
     signed_at = timezone.now()
+    text = appearance.text(name=str(person), capacity=capacity, signed_at=signed_at,
+                           on_behalf=on_behalf)
     try:
         output = pdf_signer.sign_pdf(writer, existing_fields_only=True,
-                                     bytes_reserved=bytes_reserved())
+                                     bytes_reserved=bytes_reserved(),
+                                     appearance_text_params={"appearance": text})
     except (CertificateError, KeyUnavailable):
         raise
     except Exception as exc:

@@ -90,3 +90,10 @@ def test_the_database_refuses_updates(convention):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE documents_documentversion SET size = 1 WHERE id = %s",
                        [version.pk])
+
+
+def test_the_database_refuses_updates_of_signatures_after_migration_0003(convention):
+    """SQLite rebuilds a table to add a column, dropping its triggers: 0003 restores it."""
+    signature = Signature.objects.get(version=convention.issue())
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE documents_signature SET role = 'x' WHERE id = %s", [signature.pk])
