@@ -166,3 +166,11 @@ def test_a_misconfigured_token_is_reported(settings, tmp_path):
     settings.ARML_PKCS11_PIN_FILE = str(tmp_path / "pin")
     settings.ARML_PKCS11_TOKEN_LABEL = "arml"
     assert [m.id for m in pkcs11_token()] == ["documents.E010"]
+
+
+def test_pki_show_tells_when_the_key_encryption_key_does_not_match(kek, convention, capsys):
+    convention.issue()
+    restart_with(kek, NEW)
+    call_command("pki", "show")
+    out = capsys.readouterr().out
+    assert out.count("KEK DOES NOT MATCH") == 4 and "KEK ok" not in out
