@@ -40,7 +40,7 @@ from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, pdf_cms
 from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper, TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from documents import appearance, pki
+from documents import appearance, hsm, pki
 from documents.capacity import Capacity, DelegationEvidence
 from documents.exceptions import CertificateError, KeyUnavailable, SigningFailed
 from documents.keys import KeyHandle
@@ -101,22 +101,23 @@ class PlatformSigner(Signer):
     """Keys issued by the platform CA: decrypted once and kept in memory, or in the token."""
 
     def __init__(self) -> None:
-        self._signers: dict[str, pdf_cms.Signer] = {}
+        self._signers: dict[tuple[str, int], pdf_cms.Signer] = {}
 
     def identity(self, *, person: Any, capacity: Capacity) -> SigningIdentity:
         credential = pki.signer_credential(person, capacity=capacity)
-        cms_signer = self._signers.get(credential.fingerprint)
+        # A PKCS11Signer is bound to the process's session on the token (see hsm.token()).
+        session = hsm.token() if credential.record.key_store == KeyStore.PKCS11 else None
+        key = (credential.fingerprint, id(session))
+        cms_signer = self._signers.get(key)
         if cms_signer is None:
             chain = [pki.ca().certificate]
-            if credential.record.key_store == KeyStore.PKCS11:
-                from documents import hsm
-
-                cms_signer = hsm.token().pyhanko_signer(
+            if session is not None:
+                cms_signer = session.pyhanko_signer(
                     credential.record.key_reference, to_asn1(credential.certificate),
                     [to_asn1(c) for c in chain])
             else:
                 cms_signer = CachedKeySigner(credential.key, credential.certificate, chain)
-            self._signers[credential.fingerprint] = cms_signer
+            self._signers[key] = cms_signer
         return SigningIdentity(cms_signer, credential.fingerprint)
 
 
@@ -218,7 +219,7 @@ def get_timestamper() -> TimeStamper:
 def reset_caches() -> None:
     """Forget signer backends, timestampers and keys held in memory (tests; after `pki
     rekey` or a token change in a long-running process)."""
-    from documents import hsm, keys
+    from documents import keys
 
     with _cache_lock:
         _backends.clear()
