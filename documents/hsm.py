@@ -34,6 +34,10 @@ from documents.models import Certificate, KeyStore
 _lock = threading.RLock()
 _libs: dict[str, Any] = {}  # one pkcs11.lib per module and process: C_Initialize runs once
 _token: Token | None = None
+# A PIN the token refused, per configuration: not tried again by this process (each wrong try
+# counts towards locking the token's PIN) until the settings change, reset() or a restart.
+_refused: dict[TokenSettings, KeyUnavailable] = {}
+_PIN_ERRORS = ("PinIncorrect", "PinInvalid", "PinLenRange", "PinLocked", "PinExpired")
 
 
 @dataclass(frozen=True)
@@ -87,11 +91,13 @@ class Token:
             token = lib.get_token(token_label=config.label)
             self.session = token.open(rw=True, user_pin=config.pin or None)
         except Exception as exc:  # noqa: BLE001 - any PKCS#11 failure is a configuration fault
-            raise KeyUnavailable(
+            error = KeyUnavailable(
                 _("The PKCS#11 token %(label)s cannot be opened (%(module)s): %(error)s")
                 % {"label": config.label or "?", "module": config.module,
-                   "error": _describe(exc)}
-            ) from exc
+                   "error": _describe(exc)})
+            if type(exc).__name__ in _PIN_ERRORS:
+                _refused[config] = error
+            raise error from exc
         self._keys: dict[bytes, Any] = {}
 
     def close(self) -> None:
@@ -188,6 +194,8 @@ def token() -> Token:
     if current is not None and current.pid == os.getpid() and current.config == config:
         return current
     with _lock:
+        if config in _refused:
+            raise KeyUnavailable(str(_refused[config]))
         if _token is not None and (_token.pid != os.getpid() or _token.config != config):
             if _token.pid == os.getpid():
                 _token.close()
@@ -204,6 +212,7 @@ def reset() -> None:
         if _token is not None and _token.pid == os.getpid():
             _token.close()
         _token = None
+        _refused.clear()
 
 
 class TokenKey(KeyHandle):

@@ -113,6 +113,28 @@ def test_a_wrong_pin_is_a_clear_503_not_a_traceback(token_settings):
         perform(world.plan("opinion_given"), "approve", actor=world.people[Role.PRESIDENT])
 
 
+def test_a_refused_pin_is_not_tried_again_by_the_process(token_settings, softhsm, monkeypatch):
+    """Each wrong PIN counts towards locking the token: one try per process and setting."""
+    pki.init()
+    token_settings.ARML_PKCS11_PIN = "wrong-pin"
+    signing.reset_caches()
+    attempts = []
+    real = hsm.Token
+
+    def counting(config):
+        attempts.append(config)
+        return real(config)
+
+    monkeypatch.setattr(hsm, "Token", counting)
+    for _ in range(3):
+        with pytest.raises(KeyUnavailable, match="PinIncorrect"):
+            pki.platform_sign(b"x")
+    assert len(attempts) == 1
+    token_settings.ARML_PKCS11_PIN = softhsm.pin
+    assert pki.platform_verify(b"x", pki.platform_sign(b"x"))  # a new setting is tried
+    assert len(attempts) == 2
+
+
 def test_pin_from_a_file(token_settings, tmp_path, softhsm):
     (tmp_path / "pin").write_text(softhsm.pin + "\n")
     token_settings.ARML_PKCS11_PIN = ""
