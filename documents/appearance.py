@@ -62,7 +62,8 @@ def prepared_font() -> bytes:
         options.notdef_outline = True
         options.glyph_names = True  # else fontTools rebuilds them from the cmap at each use
         options.hinting = False  # a 7-point stamp on screen and paper needs no TrueType hints
-        options.layout_features = []  # no kerning tables: what made each subset slow
+        options.layout_features = []  # no kerning: what made each subset slow
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "MATH", "kern"]
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=UNICODES)
         subsetter.subset(font)
