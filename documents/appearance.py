@@ -35,8 +35,7 @@ MARGINS = Margins(left=8, right=6, top=31, bottom=15)
 
 
 # What names, capacities and organisations may hold: Latin scripts, punctuation, €, №, ™.
-UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x250),
-            *range(0x2010, 0x2060), 0x20AC, 0x2116, 0x2122]
+UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2010, 0x2060), 0x20AC, 0x2116, 0x2122]
 _font_lock = threading.Lock()
 
 # fontTools logs a warning per subset about a table it drops (FFTM, a FontForge timestamp).
@@ -79,8 +78,12 @@ class PreparedFontFactory(GlyphAccumulatorFactory):
     def create_font_engine(self, writer: Any, obj_stream: Any = None) -> GlyphAccumulator:
         if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
             obj_stream = writer.prepare_object_stream()
-        return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(prepared_font()),
-                                font_size=self.font_size, obj_stream=obj_stream)
+        return GlyphAccumulator(
+            writer=writer,
+            font_handle=io.BytesIO(prepared_font()),
+            font_size=self.font_size,
+            obj_stream=obj_stream,
+        )
 
 
 @lru_cache(maxsize=1)
@@ -90,12 +93,17 @@ def stamp_style() -> TextStampStyle:
         stamp_text="%(appearance)s",
         border_width=0,
         text_box_style=TextBoxStyle(
-            font=font, font_size=FONT_SIZE, leading=LEADING,
+            font=font,
+            font_size=FONT_SIZE,
+            leading=LEADING,
             box_layout_rule=SimpleBoxLayoutRule(  # no padding: MARGINS already place the text
-                x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MIN),
+                x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MIN
+            ),
         ),
         inner_content_layout=SimpleBoxLayoutRule(
-            x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MAX, margins=MARGINS,
+            x_align=AxisAlignment.ALIGN_MIN,
+            y_align=AxisAlignment.ALIGN_MAX,
+            margins=MARGINS,
             inner_content_scaling=InnerScaling.SHRINK_TO_FIT,
         ),
     )
@@ -104,12 +112,19 @@ def stamp_style() -> TextStampStyle:
 def signing_time(moment: dt.datetime) -> str:
     """« 12/03/2026 à 14:05:09 » in Paris time."""
     local = moment.astimezone(PARIS)
-    return _("%(date)s at %(time)s") % {"date": local.strftime("%d/%m/%Y"),
-                                        "time": local.strftime("%H:%M:%S")}
+    return _("%(date)s at %(time)s") % {
+        "date": local.strftime("%d/%m/%Y"),
+        "time": local.strftime("%H:%M:%S"),
+    }
 
 
-def text(*, name: str, capacity: Capacity, signed_at: dt.datetime,
-         on_behalf: DelegationEvidence | None = None) -> str:
+def text(
+    *,
+    name: str,
+    capacity: Capacity,
+    signed_at: dt.datetime,
+    on_behalf: DelegationEvidence | None = None,
+) -> str:
     """The appearance's lines, in the platform's language (French)."""
     with translation.override(settings.LANGUAGE_CODE):
         lines = [_("Signed by %(name)s") % {"name": name}, capacity.label]

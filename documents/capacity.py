@@ -47,9 +47,11 @@ class DelegationEvidence:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "principal": self.principal, "reference": self.reference,
+            "principal": self.principal,
+            "reference": self.reference,
             "start": self.start.isoformat() if self.start else None,
-            "end": self.end.isoformat() if self.end else None, "reason": self.reason,
+            "end": self.end.isoformat() if self.end else None,
+            "reason": self.reason,
         }
 
     @classmethod
@@ -60,6 +62,10 @@ class DelegationEvidence:
             except ValueError:
                 return None
 
-        return cls(principal=str(data.get("principal", "")),
-                   reference=str(data.get("reference", "")), start=day(data.get("start")),
-                   end=day(data.get("end")), reason=str(data.get("reason", "")))
+        return cls(
+            principal=str(data.get("principal", "")),
+            reference=str(data.get("reference", "")),
+            start=day(data.get("start")),
+            end=day(data.get("end")),
+            reason=str(data.get("reason", "")),
+        )

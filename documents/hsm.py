@@ -51,8 +51,11 @@ class TokenSettings:
         module = getattr(settings, "ARML_PKCS11_MODULE", "") or ""
         if not module:
             return None
-        return cls(module=module, label=getattr(settings, "ARML_PKCS11_TOKEN_LABEL", "") or "",
-                   pin=read_pin())
+        return cls(
+            module=module,
+            label=getattr(settings, "ARML_PKCS11_TOKEN_LABEL", "") or "",
+            pin=read_pin(),
+        )
 
 
 def read_pin() -> str:
@@ -93,8 +96,8 @@ class Token:
         except Exception as exc:  # noqa: BLE001 - any PKCS#11 failure is a configuration fault
             error = KeyUnavailable(
                 _("The PKCS#11 token %(label)s cannot be opened (%(module)s): %(error)s")
-                % {"label": config.label or "?", "module": config.module,
-                   "error": _describe(exc)})
+                % {"label": config.label or "?", "module": config.module, "error": _describe(exc)}
+            )
             if type(exc).__name__ in _PIN_ERRORS:
                 _refused[config] = error
             raise error from exc
@@ -114,16 +117,24 @@ class Token:
         key_id = os.urandom(16)
         try:
             parameters = self.session.create_domain_parameters(
-                KeyType.EC, {Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")},
-                local=True)
+                KeyType.EC,
+                {Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")},
+                local=True,
+            )
             parameters.generate_keypair(
-                store=True, id=key_id, label=label[:64],
-                private_template={Attribute.SENSITIVE: True, Attribute.EXTRACTABLE: False,
-                                  Attribute.PRIVATE: True},
+                store=True,
+                id=key_id,
+                label=label[:64],
+                private_template={
+                    Attribute.SENSITIVE: True,
+                    Attribute.EXTRACTABLE: False,
+                    Attribute.PRIVATE: True,
+                },
             )
         except Exception as exc:  # noqa: BLE001
-            raise KeyUnavailable(_("The PKCS#11 token cannot create a key: %(error)s")
-                                 % {"error": _describe(exc)}) from exc
+            raise KeyUnavailable(
+                _("The PKCS#11 token cannot create a key: %(error)s") % {"error": _describe(exc)}
+            ) from exc
         return key_id.hex()
 
     def private_key(self, reference: str) -> Any:
@@ -147,8 +158,9 @@ class Token:
         from pkcs11 import ObjectClass
         from pkcs11.util.ec import encode_ec_public_key
 
-        public = self.session.get_key(object_class=ObjectClass.PUBLIC_KEY,
-                                      id=bytes.fromhex(reference))
+        public = self.session.get_key(
+            object_class=ObjectClass.PUBLIC_KEY, id=bytes.fromhex(reference)
+        )
         key = load_der_public_key(encode_ec_public_key(public))
         assert isinstance(key, ec.EllipticCurvePublicKey)
         return key
@@ -161,8 +173,9 @@ class Token:
         try:
             raw = key.sign(hashlib.sha256(data).digest(), mechanism=Mechanism.ECDSA)
         except Exception as exc:  # noqa: BLE001
-            raise KeyUnavailable(_("The PKCS#11 token refused to sign: %(error)s")
-                                 % {"error": _describe(exc)}) from exc
+            raise KeyUnavailable(
+                _("The PKCS#11 token refused to sign: %(error)s") % {"error": _describe(exc)}
+            ) from exc
         return encode_ecdsa_signature(raw)
 
     def attributes(self, reference: str) -> dict[str, bool]:
@@ -170,17 +183,23 @@ class Token:
         from pkcs11 import Attribute
 
         key = self.private_key(reference)
-        return {"sensitive": bool(key[Attribute.SENSITIVE]),
-                "extractable": bool(key[Attribute.EXTRACTABLE]),
-                "token": bool(key[Attribute.TOKEN])}
+        return {
+            "sensitive": bool(key[Attribute.SENSITIVE]),
+            "extractable": bool(key[Attribute.EXTRACTABLE]),
+            "token": bool(key[Attribute.TOKEN]),
+        }
 
     def pyhanko_signer(self, reference: str, certificate: Any, chain: list[Any]) -> Any:
         """pyHanko's PKCS11Signer on this session, for PAdES signatures."""
         from pyhanko.sign.pkcs11 import PKCS11Signer
 
         return PKCS11Signer(
-            self.session, key_id=bytes.fromhex(reference), signing_cert=certificate,
-            ca_chain=chain, other_certs_to_pull=(), use_raw_mechanism=True,
+            self.session,
+            key_id=bytes.fromhex(reference),
+            signing_cert=certificate,
+            ca_chain=chain,
+            other_certs_to_pull=(),
+            use_raw_mechanism=True,
         )
 
 

@@ -127,16 +127,18 @@ def current_secret() -> str:
 @lru_cache(maxsize=4)
 def _aead(secret: str) -> AESGCM:
     derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"arml-governance documents.pki",
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=b"arml-governance documents.pki",
         info=b"private-key-encryption-v1",
     ).derive(secret.encode())
     return AESGCM(derived)
 
 
-def encrypt(key: ec.EllipticCurvePrivateKey, fingerprint: str, secret: str | None = None
-            ) -> bytes:
+def encrypt(key: ec.EllipticCurvePrivateKey, fingerprint: str, secret: str | None = None) -> bytes:
     der = key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
     nonce = os.urandom(12)
@@ -144,8 +146,7 @@ def encrypt(key: ec.EllipticCurvePrivateKey, fingerprint: str, secret: str | Non
     return _FORMAT_V1 + nonce + sealed
 
 
-def decrypt(blob: bytes, fingerprint: str, secret: str | None = None
-            ) -> ec.EllipticCurvePrivateKey:
+def decrypt(blob: bytes, fingerprint: str, secret: str | None = None) -> ec.EllipticCurvePrivateKey:
     """The private key; `KeyUnavailable` (with the cause, in French) when the KEK is wrong."""
     if not blob.startswith(_FORMAT_V1) or len(blob) < 2 + 12 + 16:
         raise KeyUnavailable(_("The stored private key is unreadable (unknown format)."))
@@ -153,11 +154,13 @@ def decrypt(blob: bytes, fingerprint: str, secret: str | None = None
     try:
         der = _aead(secret or current_secret()).decrypt(nonce, sealed, fingerprint.encode())
     except InvalidTag:
-        raise KeyUnavailable(_(
-            "The key-encryption key does not match the one the private keys were encrypted "
-            "with (ARML_KEY_ENCRYPTION_KEY): no signature can be made. Restore the key they "
-            "were encrypted with, then re-encrypt them if needed with `manage.py pki rekey`."
-        )) from None
+        raise KeyUnavailable(
+            _(
+                "The key-encryption key does not match the one the private keys were encrypted "
+                "with (ARML_KEY_ENCRYPTION_KEY): no signature can be made. Restore the key they "
+                "were encrypted with, then re-encrypt them if needed with `manage.py pki rekey`."
+            )
+        ) from None
     key = serialization.load_der_private_key(der, password=None)
     if not isinstance(key, ec.EllipticCurvePrivateKey):  # pragma: no cover - we only write EC
         raise KeyUnavailable(_("The stored private key is unreadable (unknown format)."))
@@ -187,7 +190,8 @@ def validate_new_secret(new_secret: str, old_secret: str) -> None:
     if len(new_secret) < MIN_KEK_LENGTH:
         raise DocumentError(
             _("The new key-encryption key must be at least %(n)d characters long.")
-            % {"n": MIN_KEK_LENGTH})
+            % {"n": MIN_KEK_LENGTH}
+        )
     if new_secret == old_secret:
         raise DocumentError(_("The new key-encryption key is the current one."))
     if new_secret == settings.SECRET_KEY:
@@ -204,8 +208,11 @@ def rekey(new_secret: str, *, old_secret: str | None = None) -> RekeyResult:
     validate_new_secret(new_secret, old)
     rekeyed = already = 0
     with transaction.atomic():
-        records = Certificate.objects.select_for_update().filter(
-            key_store=KeyStore.DATABASE).order_by("pk")
+        records = (
+            Certificate.objects.select_for_update()
+            .filter(key_store=KeyStore.DATABASE)
+            .order_by("pk")
+        )
         for record in records:
             blob = bytes(record.encrypted_key)
             try:
@@ -215,9 +222,12 @@ def rekey(new_secret: str, *, old_secret: str | None = None) -> RekeyResult:
                     decrypt(blob, record.fingerprint, new_secret)
                 except KeyUnavailable:
                     raise KeyUnavailable(
-                        _("The key of the certificate %(subject)s opens with neither the "
-                          "current nor the new key-encryption key; nothing was changed.")
-                        % {"subject": record.subject}) from None
+                        _(
+                            "The key of the certificate %(subject)s opens with neither the "
+                            "current nor the new key-encryption key; nothing was changed."
+                        )
+                        % {"subject": record.subject}
+                    ) from None
                 already += 1
                 continue
             record.encrypted_key = encrypt(key, record.fingerprint, new_secret)

@@ -175,9 +175,13 @@ class Signature(AppendOnlyModel):
     signed_at = models.DateTimeField(_("signing time"))
     timestamped_at = models.DateTimeField(_("timestamp time"), null=True, blank=True)
     delegation = models.JSONField(
-        _("delegation"), default=dict, blank=True,
-        help_text=_("The delegation signed under (principal, reference, dates), as the engine "
-                    "passed it; empty for a signature in one's own name."),
+        _("delegation"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The delegation signed under (principal, reference, dates), as the engine "
+            "passed it; empty for a signature in one's own name."
+        ),
     )
 
     class Meta:
@@ -230,8 +234,9 @@ class Certificate(models.Model):
     fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
     certificate_pem = models.TextField(_("certificate (PEM)"))
     encrypted_key = models.BinaryField(editable=False, blank=True, default=b"")
-    key_store = models.CharField(_("key store"), max_length=10, choices=KeyStore.choices,
-                                 default=KeyStore.DATABASE)
+    key_store = models.CharField(
+        _("key store"), max_length=10, choices=KeyStore.choices, default=KeyStore.DATABASE
+    )
     key_reference = models.CharField(_("key reference in the token"), max_length=64, blank=True)
     not_before = models.DateTimeField(_("valid from"))
     not_after = models.DateTimeField(_("valid until"))

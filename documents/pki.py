@@ -78,8 +78,13 @@ def _name(common_name: str, organisation: str, title: str = "", uid: str = "") -
 
 
 def _build(
-    *, subject: x509.Name, key: KeyHandle, issuer: Credential | None,
-    kind: str, years: int, not_before: dt.datetime | None = None,
+    *,
+    subject: x509.Name,
+    key: KeyHandle,
+    issuer: Credential | None,
+    kind: str,
+    years: int,
+    not_before: dt.datetime | None = None,
 ) -> x509.Certificate:
     start = (not_before or timezone.now()).replace(microsecond=0) - dt.timedelta(minutes=5)
     public = key.public_key()
@@ -95,8 +100,7 @@ def _build(
     )
     if issuer:
         builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                issuer.certificate.public_key()),  # type: ignore[arg-type]
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.certificate.public_key()),  # type: ignore[arg-type]
             critical=False,
         )
     if kind == CertificateKind.CA:
@@ -125,19 +129,27 @@ def _sign_certificate(builder: x509.CertificateBuilder, key: KeyHandle) -> x509.
     if isinstance(key, SoftwareKey):
         return builder.sign(key.private_key, hashes.SHA256())
     tbs = builder.sign(_draft_key(), hashes.SHA256()).tbs_certificate_bytes
-    certificate = asn1_x509.Certificate({
-        "tbs_certificate": asn1_x509.TbsCertificate.load(tbs),
-        "signature_algorithm": {"algorithm": "sha256_ecdsa"},
-        "signature_value": key.sign(tbs),
-    })
+    certificate = asn1_x509.Certificate(
+        {
+            "tbs_certificate": asn1_x509.TbsCertificate.load(tbs),
+            "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+            "signature_value": key.sign(tbs),
+        }
+    )
     return x509.load_der_x509_certificate(certificate.dump())
 
 
 def _key_usage(*, cert_sign: bool = False, non_repudiation: bool = False) -> x509.KeyUsage:
     return x509.KeyUsage(
-        digital_signature=True, content_commitment=non_repudiation, key_encipherment=False,
-        data_encipherment=False, key_agreement=False, key_cert_sign=cert_sign,
-        crl_sign=cert_sign, encipher_only=False, decipher_only=False,
+        digital_signature=True,
+        content_commitment=non_repudiation,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=cert_sign,
+        crl_sign=cert_sign,
+        encipher_only=False,
+        decipher_only=False,
     )
 
 
@@ -185,23 +197,32 @@ def init() -> list[Certificate]:
             with transaction.atomic():
                 return _init()
         except IntegrityError:  # another process created them meanwhile
-            return list(Certificate.objects.filter(
-                kind__in=[CertificateKind.CA, CertificateKind.SEAL, CertificateKind.TSA],
-                revoked_at__isnull=True,
-            ))
+            return list(
+                Certificate.objects.filter(
+                    kind__in=[CertificateKind.CA, CertificateKind.SEAL, CertificateKind.TSA],
+                    revoked_at__isnull=True,
+                )
+            )
 
 
 def _init() -> list[Certificate]:
     from documents import hsm
 
     in_token = hsm.configured()
-    live = {c.kind: c for c in Certificate.objects.filter(revoked_at__isnull=True).exclude(
-        kind=CertificateKind.SIGNER)}
+    live = {
+        c.kind: c
+        for c in Certificate.objects.filter(revoked_at__isnull=True).exclude(
+            kind=CertificateKind.SIGNER
+        )
+    }
     if CertificateKind.CA not in live:
         key = keys.generate(in_token=in_token, label="arml-ca")
         cert = _build(
-            subject=_name(f"{PLATFORM_ORGANISATION} CA", PLATFORM_ORGANISATION), key=key.handle,
-            issuer=None, kind=CertificateKind.CA, years=CA_YEARS,
+            subject=_name(f"{PLATFORM_ORGANISATION} CA", PLATFORM_ORGANISATION),
+            key=key.handle,
+            issuer=None,
+            kind=CertificateKind.CA,
+            years=CA_YEARS,
         )
         live[CertificateKind.CA] = _store(
             kind=CertificateKind.CA, certificate=cert, key=key, organisation=PLATFORM_ORGANISATION
@@ -215,8 +236,11 @@ def _init() -> list[Certificate]:
         if kind not in live:
             key = keys.generate(in_token=in_token, label=f"arml-{kind}")
             cert = _build(
-                subject=_name(common_name, PLATFORM_ORGANISATION), key=key.handle, issuer=ca,
-                kind=kind, years=PLATFORM_YEARS,
+                subject=_name(common_name, PLATFORM_ORGANISATION),
+                key=key.handle,
+                issuer=ca,
+                kind=kind,
+                years=PLATFORM_YEARS,
             )
             live[kind] = _store(
                 kind=kind, certificate=cert, key=key, organisation=PLATFORM_ORGANISATION
@@ -269,7 +293,10 @@ def trust_roots() -> list[x509.Certificate]:
 
 
 def issue_signer_certificate(
-    person: object, *, capacity: Capacity, years: int = SIGNER_YEARS,
+    person: object,
+    *,
+    capacity: Capacity,
+    years: int = SIGNER_YEARS,
     not_before: dt.datetime | None = None,
 ) -> Certificate:
     """Issue a new certificate for this person in this capacity (does not revoke older ones).
@@ -282,12 +309,19 @@ def issue_signer_certificate(
     key = keys.generate(in_token=hsm.holds_signer_keys(), label=f"arml-signer-{username}")
     cert = _build(
         subject=_name(str(person), capacity.organisation, capacity.label, username),
-        key=key.handle, issuer=ca(), kind=CertificateKind.SIGNER, years=years,
+        key=key.handle,
+        issuer=ca(),
+        kind=CertificateKind.SIGNER,
+        years=years,
         not_before=not_before,
     )
     return _store(
-        kind=CertificateKind.SIGNER, certificate=cert, key=key, person=person,
-        role=capacity.role, organisation=capacity.organisation,
+        kind=CertificateKind.SIGNER,
+        certificate=cert,
+        key=key,
+        person=person,
+        role=capacity.role,
+        organisation=capacity.organisation,
     )
 
 
@@ -295,9 +329,9 @@ def signer_credential(person: object, *, capacity: Capacity) -> Credential:
     """The person's certificate for this role: issued on first need (in `capacity`), refused
     if revoked or expired."""
     record = (
-        Certificate.objects.filter(kind=CertificateKind.SIGNER, person=person,
-                                   role=capacity.role)
-        .order_by("-not_before", "-pk").first()
+        Certificate.objects.filter(kind=CertificateKind.SIGNER, person=person, role=capacity.role)
+        .order_by("-not_before", "-pk")
+        .first()
     )
     if record is None:
         record = issue_signer_certificate(person, capacity=capacity)

@@ -11,12 +11,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models import Arml, Mandate, Person
+from audit.services import append
+from governance.organisations.models import Arml, Mandate, Person
 from permissions.models import Delegation
 
 
 def delegable_actions() -> list[tuple[str, str]]:
     """(action name, label) of every transition of every lifecycle, for the delegation form."""
+    from permissions.authorization import ACTS
     from workflows.selectors import lifecycle_models
     from workflows.specs import specs_of
 
@@ -24,6 +26,8 @@ def delegable_actions() -> list[tuple[str, str]]:
     for model in lifecycle_models():
         for spec in specs_of(model).values():
             choices.append((spec.action_name, f"{model._meta.verbose_name} — {spec.label}"))
+    for name, declared in sorted(ACTS.items()):
+        choices.append((name, str(declared.label)))
     return choices
 
 
@@ -39,8 +43,6 @@ def delegation_create(
     end: dt.date,
     reason: str,
 ) -> Delegation:
-    from audit.services import append
-
     if actor != principal and not actor.is_superuser:
         raise PermissionDenied(_("Only the principal can delegate their own powers."))
     actions = sorted(set(transitions))
@@ -84,8 +86,6 @@ def delegation_create(
 
 @transaction.atomic
 def delegation_revoke(*, actor: Person, delegation: Delegation, reason: str = "") -> Delegation:
-    from audit.services import append
-
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
     if actor.pk != delegation.principal_id and not actor.is_superuser:
         raise PermissionDenied(_("Only the principal can revoke their delegation."))

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import Arml, Person
+from governance.organisations.models import Arml, Person
 from permissions.delegations import delegable_actions
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from governance.models import Arml
+from governance.organisations.models import Arml
 
 
 class ArmlUserObjectPermission(UserObjectPermissionBase):

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from governance.models import Arml, Mandate, Person, Role
+from governance.organisations.models import Arml, Mandate, Person, Role
 from permissions.roles import SCOPE_CODENAME
 
 

@@ -21,7 +21,7 @@ from documents.capacity import Capacity, DelegationEvidence
 from documents.exceptions import DocumentError
 from documents.models import Document
 from documents.services import countersign, issue
-from governance.models import Mandate, Role
+from governance.organisations.models import Mandate, Role
 from permissions.authorization import Principal
 from workflows import errors
 from workflows.lifecycle import Lifecycle, TransitionContext
@@ -36,8 +36,12 @@ def acting_role(principal: Principal, spec: TransitionSpec) -> str:
 def signer_capacity(person: Any, role: str, arml: Any) -> Capacity:
     """The capacity `person` holds `role` in: their active mandate (in this ARML first) names
     the organisation (funder, Mission Locale or ARML) and, if recorded, the exact title."""
-    mandates = (Mandate.objects.active().filter(person=person, role=role)
-                .select_related("funder", "mission_locale", "arml").order_by("pk"))
+    mandates = (
+        Mandate.objects.active()
+        .filter(person=person, role=role)
+        .select_related("funder", "mission_locale", "arml")
+        .order_by("pk")
+    )
     mandate = next((m for m in mandates if m.arml_id == getattr(arml, "pk", None)), None)
     mandate = mandate or next(iter(mandates), None)
     with override(settings.LANGUAGE_CODE):
@@ -55,9 +59,13 @@ def delegation_evidence(principal: Principal) -> DelegationEvidence | None:
         return None
     with override(settings.LANGUAGE_CODE):
         reference = _("delegation no. %(n)s") % {"n": delegation.pk}
-    return DelegationEvidence(principal=str(principal.person), reference=reference,
-                              start=delegation.start, end=delegation.end,
-                              reason=delegation.reason)
+    return DelegationEvidence(
+        principal=str(principal.person),
+        reference=reference,
+        start=delegation.start,
+        end=delegation.end,
+        reason=delegation.reason,
+    )
 
 
 def transition_facts(
@@ -187,8 +195,9 @@ def countersign_for_transition(
     if document is None and spec.signers:
         # Parallel signers (three-party acceptance): whoever comes first issues the document
         # with every party's field; the flow lock serialises the branches.
-        return issue_for_transition(obj, replace(spec, countersign="", document=spec.countersign),
-                                    ctx, principal, obj.state)
+        return issue_for_transition(
+            obj, replace(spec, countersign="", document=spec.countersign), ctx, principal, obj.state
+        )
     slot = open_slot(document, principal.roles & spec.roles) if document else None
     if document is None or slot is None:
         raise errors.InvalidState(_("There is no signature field awaiting you on this document."))

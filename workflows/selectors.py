@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from governance.models import Mandate, Person
+from governance.organisations.models import Mandate, Person
 from permissions.authorization import candidates, check
 from permissions.models import Delegation
 from workflows.lifecycle import Lifecycle
@@ -54,11 +54,11 @@ def transition_options(obj: Lifecycle, user: Person) -> list[TransitionOption]:
             if reason is None:
                 chosen = principal
                 break
-            reasons.append(reason)
+            reasons.append(str(reason))
         if spec.automatic:
             continue  # the circuit performs it by itself
         if chosen is not None:
-            reasons = unmet_messages(obj, spec)
+            reasons = unmet_messages(obj, spec, chosen.roles)
             if spec.circuit and not reasons:
                 from workflows.circuits import task_for
 

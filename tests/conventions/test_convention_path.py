@@ -7,8 +7,10 @@ from django.utils import timezone
 from audit.verification import verify_ledger
 from documents.models import Document
 from documents.verification import verify
-from governance.conventions import convention_save_content, effective_funding, funding_table
-from governance.models import ConventionState, Role
+from governance.conventions.models import ConventionState
+from governance.conventions.selectors import effective_funding, funding_table
+from governance.conventions.services import convention_save_content
+from governance.organisations.models import Role
 from permissions.models import Delegation
 from tests.decisions import board_adopts
 from workflows import errors
@@ -220,7 +222,7 @@ def test_termination_by_the_arml_needs_a_termination_deliberation(world):
     perform(world.fresh(conv), "countersign", actor=world.state_officer)
     perform(world.fresh(conv), "countersign", actor=world.region_officer)
     conv = world.fresh(conv)
-    with pytest.raises(errors.Forbidden, match="délibération"):
+    with pytest.raises(errors.DeliberationRequired, match="délibération"):
         perform(conv, "terminate", actor=world.president, comment="Dissolution")
     board_adopts(conv)  # fingerprint "termination:<hash>" while in force
     conv = perform(world.fresh(conv), "terminate", actor=world.president, comment="Dissolution").obj

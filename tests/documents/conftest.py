@@ -13,7 +13,7 @@ import pytest
 from documents import services
 from documents.models import DocumentVersion
 from documents.samples import convention_facts, signer_slots_for_convention
-from governance.models import Arml, FunderKind, Person, Role
+from governance.organisations.models import Arml, FunderKind, Person, Role
 from tests.factories import ArmlFactory, FunderFactory, PersonFactory, give_mandate
 from workflows.documents import signer_capacity
 
@@ -27,10 +27,15 @@ class Convention:
 
     def issue(self, **overrides: Any) -> DocumentVersion:
         kwargs: dict[str, Any] = {
-            "obj": self.arml, "arml": self.arml, "kind": "convention",
-            "facts": convention_facts(), "actor": self.president, "role": Role.PRESIDENT,
+            "obj": self.arml,
+            "arml": self.arml,
+            "kind": "convention",
+            "facts": convention_facts(),
+            "actor": self.president,
+            "role": Role.PRESIDENT,
             "capacity": signer_capacity(self.president, Role.PRESIDENT, self.arml),
-            "signer_slots": signer_slots_for_convention(), "sign_field": "president",
+            "signer_slots": signer_slots_for_convention(),
+            "sign_field": "president",
         }
         kwargs.update(overrides)
         return services.issue(**kwargs)
@@ -44,8 +49,13 @@ class Convention:
 
     def countersign(self, version: DocumentVersion, field: str) -> DocumentVersion:
         person, role = self.signer(field)
-        return services.countersign(version=version, field=field, actor=person, role=role,
-                                    capacity=signer_capacity(person, role, self.arml))
+        return services.countersign(
+            version=version,
+            field=field,
+            actor=person,
+            role=role,
+            capacity=signer_capacity(person, role, self.arml),
+        )
 
 
 @pytest.fixture
@@ -54,19 +64,29 @@ def convention(db: Any) -> Convention:
     president = PersonFactory(first_name="Hélène", last_name="Lefèvre")
     give_mandate(president, Role.PRESIDENT, arml)
     state = PersonFactory(first_name="Jérôme", last_name="Müller")
-    give_mandate(state, Role.STATE_OFFICER, arml,
-                 funder=FunderFactory(region=arml.region, kind=FunderKind.STATE))
+    give_mandate(
+        state,
+        Role.STATE_OFFICER,
+        arml,
+        funder=FunderFactory(region=arml.region, kind=FunderKind.STATE),
+    )
     region = PersonFactory(first_name="Françoise", last_name="Œuvray")
-    give_mandate(region, Role.REGION_OFFICER, arml,
-                 funder=FunderFactory(region=arml.region, kind=FunderKind.REGION))
+    give_mandate(
+        region,
+        Role.REGION_OFFICER,
+        arml,
+        funder=FunderFactory(region=arml.region, kind=FunderKind.REGION),
+    )
     return Convention(arml, president, state, region)
 
 
 # PKCS#11 with SoftHSM2 -----------------------------------------------------------------------
 
-SOFTHSM_MODULES = ("/usr/lib/softhsm/libsofthsm2.so",
-                   "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-                   "/usr/lib64/pkcs11/libsofthsm2.so")
+SOFTHSM_MODULES = (
+    "/usr/lib/softhsm/libsofthsm2.so",
+    "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+    "/usr/lib64/pkcs11/libsofthsm2.so",
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +99,10 @@ class SoftToken:
 
 def _softhsm_missing(reason: str) -> None:
     if os.environ.get("PKCS11_REQUIRE") == "1":
-        pytest.fail(f"{reason}; PKCS11_REQUIRE=1 (CI) makes this a failure: apt-get install "
-                    f"softhsm2", pytrace=False)
+        pytest.fail(
+            f"{reason}; PKCS11_REQUIRE=1 (CI) makes this a failure: apt-get install softhsm2",
+            pytrace=False,
+        )
     pytest.skip(f"{reason} (apt-get install softhsm2; set PKCS11_REQUIRE=1 to fail instead)")
 
 
@@ -98,14 +120,28 @@ def softhsm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoftToken]:
     root = tmp_path_factory.mktemp("softhsm")
     (root / "tokens").mkdir()
     conf = root / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {root / 'tokens'}\nobjectstore.backend = file\n"
-                    "log.level = ERROR\n")
+    conf.write_text(
+        f"directories.tokendir = {root / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n"
+    )
     previous = os.environ.get("SOFTHSM2_CONF")
     os.environ["SOFTHSM2_CONF"] = str(conf)
     token = SoftToken(module=str(module), label="arml-test", pin="2468-test", conf=conf)
     result = subprocess.run(
-        [str(util), "--init-token", "--free", "--label", token.label, "--pin", token.pin,
-         "--so-pin", "1357-so-test"], capture_output=True, text=True, check=False)
+        [
+            str(util),
+            "--init-token",
+            "--free",
+            "--label",
+            token.label,
+            "--pin",
+            token.pin,
+            "--so-pin",
+            "1357-so-test",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         _softhsm_missing(f"softhsm2-util --init-token failed: {result.stderr.strip()}")
     yield token

@@ -18,10 +18,10 @@ _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 def _unescape(raw: bytes) -> bytes:
     out, i = bytearray(), 0
     while i < len(raw):
-        c = raw[i:i + 1]
+        c = raw[i : i + 1]
         if c == b"\\":
-            nxt = raw[i + 1:i + 2]
-            octal = re.match(rb"[0-7]{1,3}", raw[i + 1:i + 4])
+            nxt = raw[i + 1 : i + 2]
+            octal = re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4])
             if octal:
                 out.append(int(octal.group(), 8) & 0xFF)
                 i += 1 + len(octal.group())
@@ -47,8 +47,9 @@ def _cmap(stream: bytes) -> dict[int, str]:
             for code, dst in zip(range(int(lo, 16), int(hi, 16) + 1), values, strict=False):
                 mapping[code] = bytes.fromhex(dst.decode()).decode("utf-16-be")
         # <lo> <hi> <dst>: consecutive destinations (reportlab writes these)
-        for lo, hi, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>",
-                                      arrays.sub(b"", block)):
+        for lo, hi, dst in re.findall(
+            rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", arrays.sub(b"", block)
+        ):
             start = int(dst, 16)
             for offset, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
                 mapping[code] = chr(start + offset)
@@ -81,8 +82,9 @@ def extract_text(content: bytes) -> str:
 
 _HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
 _LITERAL = re.compile(rb"\((?:\\.|[^\\)])*\)", re.S)
-_TEXT_OP = re.compile(rb"\[(?P<array>.*?)\]\s*TJ|<(?P<hex>[0-9A-Fa-f]*)>\s*Tj|(?P<newline>T\*|Td)",
-                      re.S)
+_TEXT_OP = re.compile(
+    rb"\[(?P<array>.*?)\]\s*TJ|<(?P<hex>[0-9A-Fa-f]*)>\s*Tj|(?P<newline>T\*|Td)", re.S
+)
 
 
 def _fonts_cmaps(resources) -> dict[int, str]:
@@ -120,12 +122,15 @@ def appearance_text(content: bytes, field: str) -> str:
                 lines.append("".join(current))
                 current = []
             continue
-        raw = match.group("array") if match.group("array") is not None else (
-            b"<" + match.group("hex") + b">")
+        raw = (
+            match.group("array")
+            if match.group("array") is not None
+            else (b"<" + match.group("hex") + b">")
+        )
         for hexstring in _HEX.findall(raw):
             codes = bytes.fromhex(hexstring.decode())
             for i in range(0, len(codes), 2):
-                current.append(cmap.get(int.from_bytes(codes[i:i + 2], "big"), "\ufffd"))
+                current.append(cmap.get(int.from_bytes(codes[i : i + 2], "big"), "\ufffd"))
     if current:
         lines.append("".join(current))
     return "\n".join(lines)

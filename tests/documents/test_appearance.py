@@ -17,7 +17,7 @@ from documents import pki, services, signing, storage
 from documents.capacity import Capacity, DelegationEvidence
 from documents.models import Signature
 from documents.verification import verify, verify_bytes
-from governance.models import Role
+from governance.organisations.models import Role
 from permissions.models import Delegation
 from tests.documents.pdftext import appearance_text
 from tests.workflows.conftest import World
@@ -40,16 +40,27 @@ def test_each_signature_shows_name_capacity_organisation_and_paris_time(conventi
 
     expected = {
         "president": ("Hélène Lefèvre", "Président·e de l'ARML", convention.arml.name),
-        "state": ("Jérôme Müller", "Représentant·e de l'État",
-                  convention.state.mandates.get().funder.name),
-        "region": ("Françoise Œuvray", "Représentant·e de la Région",
-                   convention.region.mandates.get().funder.name),
+        "state": (
+            "Jérôme Müller",
+            "Représentant·e de l'État",
+            convention.state.mandates.get().funder.name,
+        ),
+        "region": (
+            "Françoise Œuvray",
+            "Représentant·e de la Région",
+            convention.region.mandates.get().funder.name,
+        ),
     }
     for field, (name, capacity, organisation) in expected.items():
-        signed_at = Signature.objects.get(version__document=versions[0].document,
-                                          field=field).signed_at
+        signed_at = Signature.objects.get(
+            version__document=versions[0].document, field=field
+        ).signed_at
         assert appearance_text(content, field).splitlines() == [
-            f"Signé par {name}", capacity, organisation, paris(signed_at)]
+            f"Signé par {name}",
+            capacity,
+            organisation,
+            paris(signed_at),
+        ]
 
     for parent, child in zip(versions, versions[1:], strict=False):
         assert storage.read(child.storage_key).startswith(storage.read(parent.storage_key))
@@ -58,8 +69,9 @@ def test_each_signature_shows_name_capacity_organisation_and_paris_time(conventi
     assert [s.level for s in report.signatures] == ["PAdES-B-T"] * 3
     assert [s.modification_level for s in report.signatures[:2]] == ["FORM_FILLING"] * 2
     assert report.signatures[-1].coverage == "ENTIRE_FILE"
-    assert all(s.intact and s.valid and s.trusted and s.timestamp_trusted
-               for s in report.signatures)
+    assert all(
+        s.intact and s.valid and s.trusted and s.timestamp_trusted for s in report.signatures
+    )
 
 
 def test_the_appearance_embeds_a_font_with_every_glyph_it_draws(convention):
@@ -75,14 +87,20 @@ def test_a_signature_by_delegation_says_for_whom_and_under_which_delegation(clie
     president, delegate = world.people[Role.PRESIDENT], world.people[Role.BOARD_MEMBER]
     today = timezone.localdate()
     delegation = Delegation.objects.create(
-        principal=president, delegate=delegate, arml=world.arml,
-        transitions=["action_plan.approve"], start=today - dt.timedelta(days=1),
-        end=today + dt.timedelta(days=10), reason="Congés de la présidente",
+        principal=president,
+        delegate=delegate,
+        arml=world.arml,
+        transitions=["action_plan.approve"],
+        start=today - dt.timedelta(days=1),
+        end=today + dt.timedelta(days=10),
+        reason="Congés de la présidente",
     )
     outcome = perform(world.plan("opinion_given"), "approve", actor=delegate, comment="Accord")
     version = outcome.document
-    line = (f"Pour {president} et par délégation (délégation n° {delegation.pk}, "
-            f"à compter du {delegation.start:%d/%m/%Y})")
+    line = (
+        f"Pour {president} et par délégation (délégation n° {delegation.pk}, "
+        f"à compter du {delegation.start:%d/%m/%Y})"
+    )
 
     lines = appearance_text(storage.read(version.storage_key), "signature_1").splitlines()
     assert lines[0] == f"Signé par {delegate}"
@@ -109,9 +127,13 @@ def test_a_signature_by_delegation_says_for_whom_and_under_which_delegation(clie
 def test_on_behalf_without_delegation_details_still_names_the_principal(convention):
     deputy = convention.state
     version = services.issue(
-        obj=convention.arml, arml=convention.arml, kind="act",
-        facts={"title": "Acte", "reference": "A-1"}, actor=deputy,
-        on_behalf_of=convention.president, role=Role.PRESIDENT,
+        obj=convention.arml,
+        arml=convention.arml,
+        kind="act",
+        facts={"title": "Acte", "reference": "A-1"},
+        actor=deputy,
+        on_behalf_of=convention.president,
+        role=Role.PRESIDENT,
         signer_slots=[{"field": "president", "role": Role.PRESIDENT, "label": "Président"}],
         sign_field="president",
     )
@@ -122,12 +144,12 @@ def test_on_behalf_without_delegation_details_still_names_the_principal(conventi
 
 def test_a_signature_without_timestamp_is_reported_as_b_b(convention):
     rendered = convention.issue(sign_field=None)
-    writer = IncrementalPdfFileWriter(io.BytesIO(storage.read(rendered.storage_key)),
-                                      strict=False)
+    writer = IncrementalPdfFileWriter(io.BytesIO(storage.read(rendered.storage_key)), strict=False)
     credential = pki.signer_credential(convention.president, capacity=Capacity(Role.PRESIDENT))
     cms = signing.CachedKeySigner(credential.key, credential.certificate, [pki.ca().certificate])
-    meta = PdfSignatureMetadata(field_name="president", md_algorithm="sha256",
-                                subfilter=pdf_fields.SigSeedSubFilter.PADES)
+    meta = PdfSignatureMetadata(
+        field_name="president", md_algorithm="sha256", subfilter=pdf_fields.SigSeedSubFilter.PADES
+    )
     content = PdfSigner(meta, cms).sign_pdf(writer, existing_fields_only=True).getvalue()
     [report] = verify_bytes(content)
     assert report.level == "PAdES-B-B" and report.valid and report.intact
@@ -142,7 +164,8 @@ def test_the_capacity_must_match_the_role(convention):
 
 
 def test_delegation_evidence_round_trips_through_json():
-    evidence = DelegationEvidence("Hélène Lefèvre", "délégation n° 3", dt.date(2026, 3, 1),
-                                  dt.date(2026, 3, 31), "Congés")
+    evidence = DelegationEvidence(
+        "Hélène Lefèvre", "délégation n° 3", dt.date(2026, 3, 1), dt.date(2026, 3, 31), "Congés"
+    )
     assert DelegationEvidence.from_dict(evidence.as_dict()) == evidence
     assert re.fullmatch(r"\{.*\}", str(evidence.as_dict()))

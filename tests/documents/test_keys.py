@@ -12,7 +12,7 @@ from documents.checks import key_encryption_key, pkcs11_token
 from documents.exceptions import KeyUnavailable
 from documents.models import Certificate, DocumentVersion
 from documents.verification import verify
-from governance.models import Role
+from governance.organisations.models import Role
 from tests.workflows.conftest import World
 from workflows import errors
 from workflows.engine import perform
@@ -56,8 +56,11 @@ def test_the_engine_answers_503_naming_the_cause_and_changes_nothing(kek, client
         perform(plan, "approve", actor=world.people[Role.PRESIDENT])
 
     client.force_login(world.people[Role.PRESIDENT])
-    response = client.post(f"/api/v1/action-plans/{plan.pk}/transitions/approve/",
-                           {"comment": "Accord"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/action-plans/{plan.pk}/transitions/approve/",
+        {"comment": "Accord"},
+        content_type="application/json",
+    )
     assert response.status_code == 503
     assert response.json()["code"] == "document_failed"
     assert "clé de chiffrement des clés ne correspond pas" in response.json()["detail"]
@@ -66,8 +69,9 @@ def test_the_engine_answers_503_naming_the_cause_and_changes_nothing(kek, client
     assert (AuditEvent.objects.count(), DocumentVersion.objects.count()) == (events, versions)
 
 
-def test_rekey_reencrypts_every_key_and_signing_follows_the_new_key(kek, convention, capsys,
-                                                                    monkeypatch):
+def test_rekey_reencrypts_every_key_and_signing_follows_the_new_key(
+    kek, convention, capsys, monkeypatch
+):
     first = convention.countersign(convention.issue(), "state")
     blobs = dict(Certificate.objects.values_list("pk", "encrypted_key"))
     assert len(blobs) == 5  # CA, seal, TSA, president, state
@@ -75,7 +79,8 @@ def test_rekey_reencrypts_every_key_and_signing_follows_the_new_key(kek, convent
     monkeypatch.setenv("ARML_NEW_KEY_ENCRYPTION_KEY", NEW)
     call_command("pki", "rekey")
     assert "5 key(s) re-encrypted under the new key-encryption key, 0 already" in (
-        capsys.readouterr().out)
+        capsys.readouterr().out
+    )
     after = dict(Certificate.objects.values_list("pk", "encrypted_key"))
     assert all(bytes(after[pk]) != bytes(blobs[pk]) for pk in blobs)
 
@@ -96,7 +101,8 @@ def test_rekey_is_idempotent_and_reads_stdin(kek, convention, capsys, monkeypatc
     monkeypatch.setattr("sys.stdin", io.StringIO(NEW + "\n"))
     call_command("pki", "rekey", "--stdin")  # settings not switched yet: run again
     assert "0 key(s) re-encrypted under the new key-encryption key, 4 already under it" in (
-        capsys.readouterr().out)
+        capsys.readouterr().out
+    )
     restart_with(kek, NEW)
     assert verify(convention.issue()).ok
 
@@ -105,8 +111,9 @@ def test_rekey_is_all_or_nothing(kek, convention):
     convention.issue()
     before = dict(Certificate.objects.values_list("pk", "encrypted_key"))
     stranger = Certificate.objects.get(person=convention.president)
-    stranger.encrypted_key = keys.encrypt(pki.ca().key.private_key, stranger.fingerprint,
-                                          "a key nobody knows any more, 0123456789")
+    stranger.encrypted_key = keys.encrypt(
+        pki.ca().key.private_key, stranger.fingerprint, "a key nobody knows any more, 0123456789"
+    )
     stranger.save(update_fields=["encrypted_key"])
     before[stranger.pk] = stranger.encrypted_key
 
@@ -116,13 +123,15 @@ def test_rekey_is_all_or_nothing(kek, convention):
     assert {pk: bytes(b) for pk, b in after.items()} == {pk: bytes(b) for pk, b in before.items()}
 
 
-@pytest.mark.parametrize("new,message", [
-    ("", "No new key-encryption key"),
-    ("short", "au moins 32 caractères"),
-    (OLD, "identique à l'actuelle"),
-])
-def test_rekey_refuses_a_missing_short_or_unchanged_key(kek, convention, monkeypatch, new,
-                                                        message):
+@pytest.mark.parametrize(
+    "new,message",
+    [
+        ("", "No new key-encryption key"),
+        ("short", "au moins 32 caractères"),
+        (OLD, "identique à l'actuelle"),
+    ],
+)
+def test_rekey_refuses_a_missing_short_or_unchanged_key(kek, convention, monkeypatch, new, message):
     convention.issue()
     monkeypatch.setenv("ARML_NEW_KEY_ENCRYPTION_KEY", new)
     with pytest.raises(CommandError, match=message):
@@ -160,8 +169,7 @@ def test_a_misconfigured_token_is_reported(settings, tmp_path):
     settings.ARML_PKCS11_TOKEN_LABEL = ""
     settings.ARML_PKCS11_PIN = ""
     settings.ARML_PKCS11_PIN_FILE = str(tmp_path / "no-pin")
-    assert [m.id for m in pkcs11_token()] == ["documents.E010", "documents.E011",
-                                              "documents.E012"]
+    assert [m.id for m in pkcs11_token()] == ["documents.E010", "documents.E011", "documents.E012"]
     (tmp_path / "pin").write_text("1234\n")
     settings.ARML_PKCS11_PIN_FILE = str(tmp_path / "pin")
     settings.ARML_PKCS11_TOKEN_LABEL = "arml"

@@ -43,8 +43,17 @@ def test_private_keys_are_encrypted_at_rest(db, settings):
 
 def test_pki_command(convention, capsys):
     call_command("pki", "init")
-    call_command("pki", "issue", convention.state.username, "--role", "state_officer",
-                 "--capacity", "Représentante de l'État", "--organisation", "Préfecture")
+    call_command(
+        "pki",
+        "issue",
+        convention.state.username,
+        "--role",
+        "state_officer",
+        "--capacity",
+        "Représentante de l'État",
+        "--organisation",
+        "Préfecture",
+    )
     call_command("pki", "revoke", convention.state.username, "--reason", "left")
     assert "revoked 1 certificate(s)" in capsys.readouterr().out
     call_command("pki", "show")
@@ -88,8 +97,7 @@ def test_documents_cannot_be_edited_or_deleted(convention):
 def test_the_database_refuses_updates(convention):
     version = convention.issue()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE documents_documentversion SET size = 1 WHERE id = %s",
-                       [version.pk])
+        cursor.execute("UPDATE documents_documentversion SET size = 1 WHERE id = %s", [version.pk])
 
 
 def test_the_database_refuses_updates_of_signatures_after_migration_0003(convention):

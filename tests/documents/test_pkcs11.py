@@ -13,7 +13,7 @@ from documents import hsm, pki, signing, storage
 from documents.exceptions import KeyUnavailable
 from documents.models import Certificate, CertificateKind, KeyStore
 from documents.verification import verify
-from governance.models import Role
+from governance.organisations.models import Role
 from tests.workflows.conftest import World
 from workflows import errors
 from workflows.engine import perform
@@ -28,7 +28,10 @@ def test_pki_init_creates_the_platform_keys_in_the_token_non_extractable(token_s
     for record in records:
         assert record.key_store == KeyStore.PKCS11 and bytes(record.encrypted_key) == b""
         assert hsm.token().attributes(record.key_reference) == {
-            "sensitive": True, "extractable": False, "token": True}
+            "sensitive": True,
+            "extractable": False,
+            "token": True,
+        }
     out = capsys.readouterr().out
     assert out.count("key: pkcs11 token 'arml-test'") == 3 and "non-extractable" in out
 
@@ -55,15 +58,13 @@ def test_the_token_ca_issues_certificates_that_chain_and_the_seal_signs(token_se
     ca.certificate.verify_directly_issued_by(ca.certificate)  # self-signed through the token
     seal.certificate.verify_directly_issued_by(ca.certificate)
     signature = pki.platform_sign(b"ledger statement")
-    seal.certificate.public_key().verify(signature, b"ledger statement",
-                                         ec.ECDSA(hashes.SHA256()))
+    seal.certificate.public_key().verify(signature, b"ledger statement", ec.ECDSA(hashes.SHA256()))
     assert x509.load_pem_x509_certificate(pki.platform_certificate_pem()) == seal.certificate
 
 
 def test_a_document_signed_through_the_token_verifies(token_settings, convention):
     token_settings.ARML_PKCS11_SIGNER_KEYS = True
-    version = convention.countersign(convention.countersign(convention.issue(), "state"),
-                                     "region")
+    version = convention.countersign(convention.countersign(convention.issue(), "state"), "region")
     signers = Certificate.objects.filter(kind=CertificateKind.SIGNER)
     assert signers.count() == 3
     assert set(Certificate.objects.values_list("key_store", flat=True)) == {KeyStore.PKCS11}
@@ -71,12 +72,18 @@ def test_a_document_signed_through_the_token_verifies(token_settings, convention
 
     report = verify(version)
     assert report.ok, report.reasons
-    assert all(s.valid and s.intact and s.trusted and s.timestamp_trusted
-               and s.level == "PAdES-B-T" for s in report.signatures)
+    assert all(
+        s.valid and s.intact and s.trusted and s.timestamp_trusted and s.level == "PAdES-B-T"
+        for s in report.signatures
+    )
     assert [s.signer for s in report.signatures] == [
-        "Hélène Lefèvre", "Jérôme Müller", "Françoise Œuvray"]
+        "Hélène Lefèvre",
+        "Jérôme Müller",
+        "Françoise Œuvray",
+    ]
     assert storage.read(version.storage_key).startswith(
-        storage.read(version.parent.parent.storage_key))
+        storage.read(version.parent.parent.storage_key)
+    )
 
 
 def test_signers_keys_stay_in_the_database_unless_asked(token_settings, convention):
@@ -93,11 +100,23 @@ def test_a_checkpoint_signed_through_the_token_verifies(token_settings):
     checkpoint = checkpoint_create()
     assert pki.seal().record.key_store == KeyStore.PKCS11
     roots = load_pem_certificates(pki.trust_roots_pem())
-    assert signature_problem(checkpoint.statement(), bytes(checkpoint.signature),
-                             checkpoint.certificate, roots, at=checkpoint.time) is None
+    assert (
+        signature_problem(
+            checkpoint.statement(),
+            bytes(checkpoint.signature),
+            checkpoint.certificate,
+            roots,
+            at=checkpoint.time,
+        )
+        is None
+    )
     tampered = bytes(checkpoint.signature)[:-1] + bytes([bytes(checkpoint.signature)[-1] ^ 1])
-    assert signature_problem(checkpoint.statement(), tampered, checkpoint.certificate, roots,
-                             at=checkpoint.time) is not None
+    assert (
+        signature_problem(
+            checkpoint.statement(), tampered, checkpoint.certificate, roots, at=checkpoint.time
+        )
+        is not None
+    )
     report = verify_ledger()
     assert report.ok and report.checkpoints == 1, report.failures
 
