@@ -53,15 +53,31 @@ def signer_capacity(person: Any, role: str, arml: Any) -> Capacity:
 
 
 def delegation_evidence(principal: Principal) -> DelegationEvidence | None:
-    """What a signature by delegation records and shows: whose, which delegation, since when."""
+    """What a signature by delegation records and shows: for whom (the principal's title, as
+    « Pour la Préfète de région et par délégation » prints it), under which act, since when."""
     delegation = principal.delegation
     if delegation is None:
         return None
+    # The title the principal's mandate records (« Préfète de la région Bretagne »), if any.
+    title = (
+        Mandate.objects.active()
+        .filter(person=principal.person, arml_id=delegation.arml_id, role__in=principal.roles)
+        .exclude(title="")
+        .order_by("pk")
+        .values_list("title", flat=True)
+        .first()
+        or ""
+    )
     with override(settings.LANGUAGE_CODE):
-        reference = _("delegation no. %(n)s") % {"n": delegation.pk}
+        reference = delegation.evidence() or _("delegation no. %(n)s") % {"n": delegation.pk}
+        whom = (
+            _("%(title)s (%(name)s)") % {"title": title, "name": principal.person}
+            if title
+            else str(principal.person)
+        )
     return DelegationEvidence(
-        principal=str(principal.person),
-        reference=reference,
+        principal=whom,
+        reference=str(reference),
         start=delegation.start,
         end=delegation.end,
         reason=delegation.reason,

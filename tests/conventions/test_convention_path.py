@@ -243,6 +243,7 @@ def test_a_delegate_without_a_mandate_sees_and_countersigns_exactly_what_is_dele
 
     deputy = PersonFactory(first_name="Jean", last_name="Adjoint")  # no mandate at all
     today = timezone.localdate()
+    world.state_officer.mandates.update(title="Préfète de la région Bretagne")
     delegation_create(
         actor=world.state_officer,
         principal=world.state_officer,
@@ -269,3 +270,13 @@ def test_a_delegate_without_a_mandate_sees_and_countersigns_exactly_what_is_dele
     event = AuditEvent.objects.get(seq=response.json()["event_seq"])
     assert event.actor_id == deputy.pk and event.principal_id == world.state_officer.pk
     assert event.data["delegation"]["act"].startswith("Arrêté préfectoral n° 2026-014")
+    from documents.models import DocumentVersion
+    from documents.verification import verify
+
+    signed = DocumentVersion.objects.get(pk=response.json()["document_version"])
+    mine = [s for s in verify(signed).signatures if s.on_behalf_of][-1]
+    assert mine.on_behalf_of == str(world.state_officer)
+    assert mine.delegation_text.startswith(
+        f"Pour Préfète de la région Bretagne ({world.state_officer}) et par délégation "
+        f"(Arrêté préfectoral n° 2026-014 du "
+    )
