@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/arml_test
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Development targets run with DEBUG on unless told otherwise (README § DEBUG).
+DEV := DEBUG=$${DEBUG:-1}
 
 .PHONY: run serve install test test-pg test-e2e bench check messages lint clean
 
@@ -20,16 +22,16 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 messages: install
-	$(PY) manage.py compilemessages --ignore '.venv' -v 0
+	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv' -v 0
 
 run: install messages
-	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(PY) manage.py migrate --noinput -v 0
+	$(DEV) $(PY) manage.py demo
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 check: install messages
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEV) $(PY) manage.py check
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 test: check
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -38,11 +40,11 @@ test-e2e: install messages
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
 test-pg: install messages
-	DATABASE_URL=$(PG_URL) $(PY) manage.py check
+	$(DEV) DATABASE_URL=$(PG_URL) $(PY) manage.py check
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install messages
-	$(PY) -m benchmarks
+	$(DEV) $(PY) -m benchmarks
 
 lint: install
 	$(VENV)/bin/ruff check .

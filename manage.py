@@ -5,6 +5,9 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if sys.argv[1:2] == ["runserver"]:
+        # The development server is development: DEBUG defaults to on there (README § DEBUG).
+        os.environ.setdefault("DEBUG", "1")
     from django.core.exceptions import ImproperlyConfigured
 
     try:
