@@ -94,6 +94,18 @@ def test_start_up_refuses_a_bad_configuration_without_a_traceback(tmp_path, chan
 
 
 
+def test_a_missing_postgresql_database_says_how_to_create_it(tmp_path):
+    env = production_env(
+        tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/arml_ops_does_not_exist"
+    )
+    result = manage("migrate", env=env)
+    if "Cannot reach PostgreSQL" in result.stderr:
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    assert result.returncode == 2, result.stderr
+    assert "createdb -h 127.0.0.1 -p 5432 -U postgres arml_ops_does_not_exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_each_log_line_is_printed_once(tmp_path):
     env = production_env(tmp_path, DEBUG="1")
     code = (
