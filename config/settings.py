@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "documents",
     "audit",
     "workflows",
+    "config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
