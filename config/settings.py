@@ -7,6 +7,7 @@ secure defaults below apply and start-up refuses the development keys.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import xstatic.pkg.bootstrap as xstatic_bootstrap
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "django_bootstrap5",
     "guardian",
     "viewflow.workflow",  # the engine only: Process/Task models; no frontend, no URLs
@@ -114,6 +116,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -150,13 +154,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "governance.Person"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the rest
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): a username is locked out from one address after
+# ARML_LOGIN_FAILURE_LIMIT failures, for ARML_LOGIN_COOLOFF_MINUTES. By the pair, not by either
+# alone: locking a username everywhere would let anyone lock the president out, and locking an
+# address would lock out every office behind a Mission Locale's shared connection.
+AXES_FAILURE_LIMIT = env_int("ARML_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ARML_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.client.client_ip"  # the same address the ledger records
+AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins: no second trail of personal data
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
