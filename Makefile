@@ -8,7 +8,7 @@ PORT ?= 8000
 # Development targets run with DEBUG on unless told otherwise (README § DEBUG).
 DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run serve install test test-pg test-e2e bench check messages lint clean
+.PHONY: run serve worker install test test-pg test-e2e bench check messages lint clean
 
 $(VENV)/.installed: pyproject.toml
 	@PYTHON=$$(scripts/find-python) || exit 1; \
@@ -27,7 +27,11 @@ messages: install
 run: install messages
 	$(DEV) $(PY) manage.py migrate --noinput -v 0
 	$(DEV) $(PY) manage.py demo
-	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving http://$(HOST):$(PORT)/ with the tasks worker beside it (Ctrl-C stops both)"
+	@$(DEV) HOST=$(HOST) PORT=$(PORT) PYTHON=$(PY) scripts/dev
+
+worker: install
+	@PYTHON=$(PY) scripts/worker
 
 check: install messages
 	$(DEV) $(PY) manage.py check

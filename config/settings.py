@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks_db",
     "django_bootstrap5",
     "guardian",
     "viewflow.workflow",  # the engine only: Process/Task models; no frontend, no URLs
@@ -279,6 +280,10 @@ SPECTACULAR_SETTINGS = {
     # Two lifecycles have a `state` field: name each one's enum after its own choices.
     "ENUM_NAME_OVERRIDES": {"ProgrammeStateEnum": "governance.models.ProgrammeState"},
 }
+
+# Background tasks (django.tasks): stored in the database, run by `manage.py db_worker`, which
+# `make run` starts beside the development server and production runs as its own service.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 ARML_TSA_URL = env_str("ARML_TSA_URL", "")
 ARML_CHECKPOINT_EVERY = env_int("ARML_CHECKPOINT_EVERY", 1000)
