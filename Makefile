@@ -30,6 +30,10 @@ run: install messages
 	@echo "Serving http://$(HOST):$(PORT)/ with the tasks worker beside it (Ctrl-C stops both)"
 	@$(DEV) HOST=$(HOST) PORT=$(PORT) PYTHON=$(PY) scripts/dev
 
+serve: install messages
+	@echo "Production serving: migrate, collect static files, gunicorn on $(HOST):$(PORT)"
+	@HOST=$(HOST) PORT=$(PORT) PYTHON=$(PY) scripts/serve
+
 worker: install
 	@PYTHON=$(PY) scripts/worker
 
