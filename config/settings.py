@@ -37,13 +37,13 @@ ARML_KEY_ENCRYPTION_KEY = env_str("ARML_KEY_ENCRYPTION_KEY", "")
 if DEBUG:
     SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 else:
-    if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith("change-me"):
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to a long random value when DEBUG is off "
             "(generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'; "
             "for development, set DEBUG=1)."
         )
-    if not ARML_KEY_ENCRYPTION_KEY:
+    if not ARML_KEY_ENCRYPTION_KEY or ARML_KEY_ENCRYPTION_KEY.startswith("change-me"):
         raise ImproperlyConfigured(
             "ARML_KEY_ENCRYPTION_KEY must be set when DEBUG is off: it encrypts the signers' "
             "private keys at rest (an install that ran without it used SECRET_KEY: set it to "

@@ -46,8 +46,24 @@ def manage(*args, env):
     )
 
 
-def test_check_deploy_finds_nothing_under_production_variables(tmp_path):
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
+def example_env():
+    """deploy/arml.env.example, its change-me secrets replaced by random ones."""
+    values = {}
+    for line in (ROOT / "deploy" / "arml.env.example").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            value = value.strip('"')
+            values[key] = secrets.token_urlsafe(50) if value.startswith("change-me") else value
+    return values
+
+
+@pytest.mark.parametrize("variables", ["the tests'", "deploy/arml.env.example"])
+def test_check_deploy_finds_nothing_under_production_variables(tmp_path, variables):
+    env = production_env(tmp_path)
+    if variables == "deploy/arml.env.example":
+        env.update(example_env())
+        env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", ARML_VAR_DIR=str(tmp_path))
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNING" not in result.stderr and "ERROR" not in result.stderr
@@ -78,6 +94,7 @@ def test_production_settings_come_from_the_environment(tmp_path):
     [
         ({"SECRET_KEY": None}, "SECRET_KEY"),
         ({"SECRET_KEY": "dev-only-insecure-key-change-me-in-production-0123456789"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "change-me-python3-c-import-secrets-print-token_urlsafe-50"}, "SECRET_KEY"),
         ({"ARML_KEY_ENCRYPTION_KEY": None}, "ARML_KEY_ENCRYPTION_KEY"),
         ({"DEBUG": None, "SECRET_KEY": None}, "SECRET_KEY"),  # DEBUG defaults to off
         ({"SECURE_HSTS_SECONDS": "a year"}, "SECURE_HSTS_SECONDS"),
