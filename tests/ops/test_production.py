@@ -120,6 +120,16 @@ def test_serving_refuses_a_bad_configuration_without_a_traceback(tmp_path, chang
     assert "Traceback" not in result.stderr
 
 
+def test_debug_defaults_to_on_for_the_development_server_only(tmp_path):
+    env = {k: v for k, v in production_env(tmp_path).items()
+           if k not in {"DEBUG", "SECRET_KEY", "ARML_KEY_ENCRYPTION_KEY"}}
+    # The settings load (DEBUG on, development keys), then runserver refuses the address.
+    started = manage("runserver", "not-an-address", env=env)
+    assert started.returncode == 1 and "is not a valid port number" in started.stderr
+    refused = manage("migrate", "--help", env=env)  # any other command: DEBUG off, keys needed
+    assert refused.returncode == 2 and "SECRET_KEY" in refused.stderr
+
+
 def test_a_missing_postgresql_database_says_how_to_create_it(tmp_path):
     env = production_env(
         tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/arml_ops_does_not_exist"
