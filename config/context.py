@@ -35,7 +35,7 @@ class MenuAccess:
         if user.is_superuser:
             return cls(True, len(scope), frozenset(), True)
         held = Mandate.objects.active().filter(person=user, arml_id__in=scope)
-        roles = frozenset(role for role, _arml in held.values_list("role", "arml_id"))
+        roles = frozenset(held.values_list("role", flat=True))
         return cls(False, len(scope), roles, bool(roles & AUDIT_ROLES))
 
 

@@ -78,7 +78,7 @@ def env_path(name: str, default: Path) -> Path:
 
 
 def env_set(name: str) -> bool:
-    """Whether the variable is present (even empty): lets a default depend on DEBUG only."""
+    """Whether the variable is present in the environment, even empty."""
     return name in env.ENVIRON
 
 

@@ -16,7 +16,12 @@ def test_the_tests_run_tasks_at_once():
     assert shout.enqueue("oui").return_value == "OUI"
 
 
-def test_a_task_enqueued_with_the_db_backend_waits_for_the_worker_which_runs_it(settings):
+# Committed rows, as in production: the worker closes and reopens its connection between tasks,
+# which would end a test's enclosing transaction on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
+def test_a_task_enqueued_with_the_db_backend_waits_for_the_worker_which_runs_it(
+    settings, ledger_purge
+):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     assert type(task_backends["default"]).__name__ == "DatabaseBackend"
     result = shout.enqueue("bonjour")
