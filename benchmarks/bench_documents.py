@@ -39,7 +39,7 @@ def run() -> None:
     from documents.models import Document
     from documents.renderers import RENDERERS, get_renderer
     from documents.samples import convention_facts, facts_for, signer_slots_for_convention
-    from governance.models import Arml, Person, Region, Role
+    from governance.organisations.models import Arml, Person, Region, Role
 
     region = Region.objects.create(code="B1", name="Bench")
     arml = Arml.objects.create(region=region, name="ARML Bench", short_name="Bench")
@@ -54,9 +54,13 @@ def run() -> None:
     credential = pki.signer_credential(people[Role.PRESIDENT], role=Role.PRESIDENT)
     simple = signers.SimpleSigner(
         signing_cert=signing.to_asn1(credential.certificate),
-        signing_key=asn1_keys.PrivateKeyInfo.load(credential.key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption())),
+        signing_key=asn1_keys.PrivateKeyInfo.load(
+            credential.key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
         cert_registry=SimpleCertificateStore.from_certs([signing.to_asn1(pki.ca().certificate)]),
     )
     timestamper = signing.get_timestamper()
@@ -66,19 +70,28 @@ def run() -> None:
     def bare_sign() -> bytes:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         for box in layout.boxes.values():
-            fields.append_signature_field(writer, fields.SigFieldSpec(
-                box.field, on_page=box.page, box=box.rect))
-        meta = signers.PdfSignatureMetadata(field_name="president", md_algorithm="sha256",
-                                            subfilter=fields.SigSeedSubFilter.PADES)
-        return signers.PdfSigner(meta, simple, timestamper=timestamper,
-                                 stamp_style=NoOpStampStyle()).sign_pdf(
-            writer, existing_fields_only=True, bytes_reserved=signing.bytes_reserved()
-        ).getvalue()
+            fields.append_signature_field(
+                writer, fields.SigFieldSpec(box.field, on_page=box.page, box=box.rect)
+            )
+        meta = signers.PdfSignatureMetadata(
+            field_name="president", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
+        )
+        return (
+            signers.PdfSigner(meta, simple, timestamper=timestamper, stamp_style=NoOpStampStyle())
+            .sign_pdf(writer, existing_fields_only=True, bytes_reserved=signing.bytes_reserved())
+            .getvalue()
+        )
 
     def issue() -> Any:
-        return services.issue(obj=arml, kind="convention", facts=facts,
-                              actor=people[Role.PRESIDENT], role=Role.PRESIDENT,
-                              signer_slots=slots, sign_field="president")
+        return services.issue(
+            obj=arml,
+            kind="convention",
+            facts=facts,
+            actor=people[Role.PRESIDENT],
+            role=Role.PRESIDENT,
+            signer_slots=slots,
+            sign_field="president",
+        )
 
     render_ms = _median_ms(lambda: renderer.render(facts))
     sign_ms = _median_ms(bare_sign)
@@ -89,10 +102,12 @@ def run() -> None:
     print(f"ratio issue / (render + sign) = {issue_ms / (render_ms + sign_ms):.2f} (goal ≤ 1.25)")
 
     version = issue()
-    version = services.countersign(version=version, field="state",
-                                   actor=people[Role.STATE_OFFICER], role=Role.STATE_OFFICER)
-    version = services.countersign(version=version, field="region",
-                                   actor=people[Role.REGION_OFFICER], role=Role.REGION_OFFICER)
+    version = services.countersign(
+        version=version, field="state", actor=people[Role.STATE_OFFICER], role=Role.STATE_OFFICER
+    )
+    version = services.countersign(
+        version=version, field="region", actor=people[Role.REGION_OFFICER], role=Role.REGION_OFFICER
+    )
     content = storage.read(version.storage_key)
     roots = [signing.to_asn1(pki.ca().certificate)]
 
@@ -116,8 +131,14 @@ def run() -> None:
         kind_facts = facts_for(kind)
         rendered = get_renderer(kind).render(kind_facts)[1]
         kind_slots = kind_facts["signers"]
-        issued = services.issue(obj=arml, kind=kind, facts=kind_facts,
-                                actor=people[Role.PRESIDENT], role=Role.PRESIDENT,
-                                signer_slots=kind_slots, sign_field=kind_slots[0]["field"])
+        issued = services.issue(
+            obj=arml,
+            kind=kind,
+            facts=kind_facts,
+            actor=people[Role.PRESIDENT],
+            role=Role.PRESIDENT,
+            signer_slots=kind_slots,
+            sign_field=kind_slots[0]["field"],
+        )
         print(f"  {kind:12} {len(rendered) / 1024:6.1f} kB  issued {issued.size / 1024:6.1f} kB")
     print(f"({Document.objects.count()} documents issued during the run)")

@@ -16,8 +16,9 @@ def run() -> None:
 
     from documents import signing
     from documents.renderers import get_renderer
-    from governance.models import ActionPlan, Arml, MissionLocale, Person, Region, Role
-    from governance.services import mandate_create
+    from governance.action_plans.models import ActionPlan
+    from governance.organisations.models import Arml, MissionLocale, Person, Region, Role
+    from governance.organisations.services import mandate_create
     from permissions.authorization import candidates
     from workflows.documents import transition_facts
     from workflows.engine import perform

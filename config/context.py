@@ -1,7 +1,8 @@
 """The main menu: each entry declares who may open it; the menu shows a user only those.
 
-What the entries ask of a user is read once per request, in two queries (the ARMLs in scope and
-the active mandates), whatever the number of entries.
+What the entries ask of a user is read once per request, in two queries (the delegations
+received, then the ARMLs in scope with the user's audit roles there), whatever the number of
+entries.
 """
 
 from __future__ import annotations
@@ -22,21 +23,27 @@ class MenuAccess:
 
     is_superuser: bool
     armls_in_scope: int
-    roles: frozenset[str]  # roles held in an ARML of the scope
     audit: bool  # holds an audit role in an ARML of the scope (audit.rules.auditable_armls)
 
     @classmethod
     def of(cls, user: Any) -> MenuAccess:
+        from django.db.models import Exists, OuterRef
+
         from audit.rules import AUDIT_ROLES
-        from governance.models import Mandate
+        from governance.organisations.models import Mandate
         from permissions.selectors import armls_for
 
-        scope = set(armls_for(user).values_list("pk", flat=True))
+        # armls_for reads the delegations received (one query); the ARMLs in scope, each with
+        # whether the user holds an audit role there, are the other.
+        audit_mandates = Mandate.objects.active().filter(
+            person=user, arml=OuterRef("pk"), role__in=AUDIT_ROLES
+        )
+        scope = list(
+            armls_for(user).annotate(audit=Exists(audit_mandates)).values_list("pk", "audit")
+        )
         if user.is_superuser:
-            return cls(True, len(scope), frozenset(), True)
-        held = Mandate.objects.active().filter(person=user, arml_id__in=scope)
-        roles = frozenset(held.values_list("role", flat=True))
-        return cls(False, len(scope), roles, bool(roles & AUDIT_ROLES))
+            return cls(True, len(scope), True)
+        return cls(False, len(scope), any(audit for _pk, audit in scope))
 
 
 # Who may open an entry ------------------------------------------------------------------------

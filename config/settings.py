@@ -278,7 +278,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Two lifecycles have a `state` field: name each one's enum after its own choices.
-    "ENUM_NAME_OVERRIDES": {"ProgrammeStateEnum": "governance.models.ProgrammeState"},
+    "ENUM_NAME_OVERRIDES": {"ProgrammeStateEnum": "governance.programmes.models.ProgrammeState"},
 }
 
 # Background tasks (django.tasks): stored in the database, run by `manage.py db_worker`, which

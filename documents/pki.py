@@ -59,7 +59,9 @@ class Credential:
 @lru_cache(maxsize=4)
 def _kek(secret: str) -> AESGCM:
     derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"arml-governance documents.pki",
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=b"arml-governance documents.pki",
         info=b"private-key-encryption-v1",
     ).derive(secret.encode())
     return AESGCM(derived)
@@ -71,7 +73,8 @@ def _key_encryption() -> AESGCM:
 
 def _encrypt_key(key: ec.EllipticCurvePrivateKey, fingerprint: str) -> bytes:
     der = key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
     nonce = os.urandom(12)
@@ -118,8 +121,13 @@ def _name(common_name: str, organisation: str, title: str = "", uid: str = "") -
 
 
 def _build(
-    *, subject: x509.Name, key: ec.EllipticCurvePrivateKey, issuer: Credential | None,
-    kind: str, years: int, not_before: dt.datetime | None = None,
+    *,
+    subject: x509.Name,
+    key: ec.EllipticCurvePrivateKey,
+    issuer: Credential | None,
+    kind: str,
+    years: int,
+    not_before: dt.datetime | None = None,
 ) -> x509.Certificate:
     start = (not_before or timezone.now()).replace(microsecond=0) - dt.timedelta(minutes=5)
     public = key.public_key()
@@ -156,9 +164,15 @@ def _build(
 
 def _key_usage(*, cert_sign: bool = False, non_repudiation: bool = False) -> x509.KeyUsage:
     return x509.KeyUsage(
-        digital_signature=True, content_commitment=non_repudiation, key_encipherment=False,
-        data_encipherment=False, key_agreement=False, key_cert_sign=cert_sign,
-        crl_sign=cert_sign, encipher_only=False, decipher_only=False,
+        digital_signature=True,
+        content_commitment=non_repudiation,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=cert_sign,
+        crl_sign=cert_sign,
+        encipher_only=False,
+        decipher_only=False,
     )
 
 
@@ -204,20 +218,29 @@ def init() -> list[Certificate]:
             with transaction.atomic():
                 return _init()
         except IntegrityError:  # another process created them meanwhile
-            return list(Certificate.objects.filter(
-                kind__in=[CertificateKind.CA, CertificateKind.SEAL, CertificateKind.TSA],
-                revoked_at__isnull=True,
-            ))
+            return list(
+                Certificate.objects.filter(
+                    kind__in=[CertificateKind.CA, CertificateKind.SEAL, CertificateKind.TSA],
+                    revoked_at__isnull=True,
+                )
+            )
 
 
 def _init() -> list[Certificate]:
-    live = {c.kind: c for c in Certificate.objects.filter(revoked_at__isnull=True).exclude(
-        kind=CertificateKind.SIGNER)}
+    live = {
+        c.kind: c
+        for c in Certificate.objects.filter(revoked_at__isnull=True).exclude(
+            kind=CertificateKind.SIGNER
+        )
+    }
     if CertificateKind.CA not in live:
         key = ec.generate_private_key(ec.SECP256R1())
         cert = _build(
-            subject=_name(f"{PLATFORM_ORGANISATION} CA", PLATFORM_ORGANISATION), key=key,
-            issuer=None, kind=CertificateKind.CA, years=CA_YEARS,
+            subject=_name(f"{PLATFORM_ORGANISATION} CA", PLATFORM_ORGANISATION),
+            key=key,
+            issuer=None,
+            kind=CertificateKind.CA,
+            years=CA_YEARS,
         )
         live[CertificateKind.CA] = _store(
             kind=CertificateKind.CA, certificate=cert, key=key, organisation=PLATFORM_ORGANISATION
@@ -231,8 +254,11 @@ def _init() -> list[Certificate]:
         if kind not in live:
             key = ec.generate_private_key(ec.SECP256R1())
             cert = _build(
-                subject=_name(common_name, PLATFORM_ORGANISATION), key=key, issuer=ca,
-                kind=kind, years=PLATFORM_YEARS,
+                subject=_name(common_name, PLATFORM_ORGANISATION),
+                key=key,
+                issuer=ca,
+                kind=kind,
+                years=PLATFORM_YEARS,
             )
             live[kind] = _store(
                 kind=kind, certificate=cert, key=key, organisation=PLATFORM_ORGANISATION
@@ -289,8 +315,11 @@ def organisation_for(person: object, role: str) -> str:
     from governance.models import Mandate
 
     mandate = (
-        Mandate.objects.active().filter(person=person, role=role)
-        .select_related("funder", "mission_locale", "arml").order_by("pk").first()
+        Mandate.objects.active()
+        .filter(person=person, role=role)
+        .select_related("funder", "mission_locale", "arml")
+        .order_by("pk")
+        .first()
     )
     if mandate is None:
         return PLATFORM_ORGANISATION
@@ -309,8 +338,12 @@ def role_label(role: str) -> str:
 
 
 def issue_signer_certificate(
-    person: object, *, role: str, organisation: str | None = None,
-    years: int = SIGNER_YEARS, not_before: dt.datetime | None = None,
+    person: object,
+    *,
+    role: str,
+    organisation: str | None = None,
+    years: int = SIGNER_YEARS,
+    not_before: dt.datetime | None = None,
 ) -> Certificate:
     """Issue a new certificate for this person and role (does not revoke older ones)."""
     organisation = organisation or organisation_for(person, role)
@@ -318,10 +351,18 @@ def issue_signer_certificate(
     name = str(person)
     cert = _build(
         subject=_name(name, organisation, role_label(role), person.username),  # type: ignore[attr-defined]
-        key=key, issuer=ca(), kind=CertificateKind.SIGNER, years=years, not_before=not_before,
+        key=key,
+        issuer=ca(),
+        kind=CertificateKind.SIGNER,
+        years=years,
+        not_before=not_before,
     )
     return _store(
-        kind=CertificateKind.SIGNER, certificate=cert, key=key, person=person, role=role,
+        kind=CertificateKind.SIGNER,
+        certificate=cert,
+        key=key,
+        person=person,
+        role=role,
         organisation=organisation,
     )
 
@@ -330,7 +371,8 @@ def signer_credential(person: object, *, role: str) -> Credential:
     """The person's certificate for this role: issued on first need, refused if revoked/expired."""
     record = (
         Certificate.objects.filter(kind=CertificateKind.SIGNER, person=person, role=role)
-        .order_by("-not_before", "-pk").first()
+        .order_by("-not_before", "-pk")
+        .first()
     )
     if record is None:
         record = issue_signer_certificate(person, role=role)

@@ -76,17 +76,23 @@ class Signer(abc.ABC):
 class CachedKeySigner(pdf_cms.Signer):
     """pyHanko signer holding an already loaded key (SimpleSigner re-parses it every time)."""
 
-    def __init__(self, key: ec.EllipticCurvePrivateKey, certificate: x509.Certificate,
-                 chain: Iterable[x509.Certificate]) -> None:
+    def __init__(
+        self,
+        key: ec.EllipticCurvePrivateKey,
+        certificate: x509.Certificate,
+        chain: Iterable[x509.Certificate],
+    ) -> None:
         self._key = key
         registry = SimpleCertificateStore.from_certs([to_asn1(c) for c in chain])
         super().__init__(
-            signing_cert=to_asn1(certificate), cert_registry=registry,
+            signing_cert=to_asn1(certificate),
+            cert_registry=registry,
             signature_mechanism=algos.SignedDigestAlgorithm({"algorithm": "sha256_ecdsa"}),
         )
 
-    async def async_sign_raw(self, data: bytes, digest_algorithm: str,
-                             dry_run: bool = False) -> bytes:
+    async def async_sign_raw(
+        self, data: bytes, digest_algorithm: str, dry_run: bool = False
+    ) -> bytes:
         return self._key.sign(data, ec.ECDSA(hashes.SHA256()))
 
 
@@ -100,8 +106,9 @@ class PlatformSigner(Signer):
         credential = pki.signer_credential(person, role=role)
         cms_signer = self._signers.get(credential.fingerprint)
         if cms_signer is None:
-            cms_signer = CachedKeySigner(credential.key, credential.certificate,
-                                         [pki.ca().certificate])
+            cms_signer = CachedKeySigner(
+                credential.key, credential.certificate, [pki.ca().certificate]
+            )
             self._signers[credential.fingerprint] = cms_signer
         return SigningIdentity(cms_signer, credential.fingerprint)
 
@@ -127,32 +134,42 @@ class LocalTimeStamper(DummyTimeStamper):
     def __init__(self, credential: pki.Credential, chain: Iterable[x509.Certificate]) -> None:
         self._key = credential.key
         super().__init__(
-            tsa_cert=to_asn1(credential.certificate), tsa_key=None,  # type: ignore[arg-type]
+            tsa_cert=to_asn1(credential.certificate),
+            tsa_key=None,  # type: ignore[arg-type]
             certs_to_embed=SimpleCertificateStore.from_certs([to_asn1(c) for c in chain]),
         )
 
-    def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str,
-                       dt: dt.datetime) -> tuple[bytes, cms.CMSAttributes]:
+    def _sign_tst_info(
+        self, tst_info_data: bytes, md_algorithm: str, dt: dt.datetime
+    ) -> tuple[bytes, cms.CMSAttributes]:
         from pyhanko.sign import general
 
         digest = hashes.Hash(hashes.SHA256())
         digest.update(tst_info_data)
-        signed_attrs = cms.CMSAttributes([
-            general.simple_cms_attribute("content_type", "tst_info"),
-            general.simple_cms_attribute("signing_time", cms.Time({"utc_time": dt})),
-            general.simple_cms_attribute("signing_certificate",
-                                         general.as_signing_certificate(self.tsa_cert)),
-            general.simple_cms_attribute("message_digest", digest.finalize()),
-        ])
+        signed_attrs = cms.CMSAttributes(
+            [
+                general.simple_cms_attribute("content_type", "tst_info"),
+                general.simple_cms_attribute("signing_time", cms.Time({"utc_time": dt})),
+                general.simple_cms_attribute(
+                    "signing_certificate", general.as_signing_certificate(self.tsa_cert)
+                ),
+                general.simple_cms_attribute("message_digest", digest.finalize()),
+            ]
+        )
         return self._key.sign(signed_attrs.dump(), ec.ECDSA(hashes.SHA256())), signed_attrs
 
-    def _build_signed_data(self, tst_info_data: bytes, md_algorithm: str, signature: bytes,
-                           signed_attrs: cms.CMSAttributes) -> dict[str, Any]:
-        signed_data = super()._build_signed_data(tst_info_data, "sha256", signature,
-                                                 signed_attrs)
+    def _build_signed_data(
+        self,
+        tst_info_data: bytes,
+        md_algorithm: str,
+        signature: bytes,
+        signed_attrs: cms.CMSAttributes,
+    ) -> dict[str, Any]:
+        signed_data = super()._build_signed_data(tst_info_data, "sha256", signature, signed_attrs)
         signer_info = signed_data["signer_infos"][0]
         signer_info["signature_algorithm"] = algos.SignedDigestAlgorithm(
-            {"algorithm": "sha256_ecdsa"})
+            {"algorithm": "sha256_ecdsa"}
+        )
         return signed_data
 
     def request_tsa_response(self, req: Any) -> Any:
@@ -229,8 +246,13 @@ class FieldPlacement:
 
 
 def prepare_and_sign(
-    content: bytes, *, placements: Iterable[FieldPlacement], sign_field: str | None = None,
-    person: Any = None, role: str = "", reason: str = "",
+    content: bytes,
+    *,
+    placements: Iterable[FieldPlacement],
+    sign_field: str | None = None,
+    person: Any = None,
+    role: str = "",
+    reason: str = "",
 ) -> tuple[bytes, SignedPdf | None]:
     """Add every signature field in one incremental update and, optionally, fill the first.
 
@@ -239,10 +261,15 @@ def prepare_and_sign(
     """
     writer = _writer(content)
     for placement in placements:
-        pdf_fields.append_signature_field(writer, pdf_fields.SigFieldSpec(
-            sig_field_name=placement.field, on_page=placement.page, box=placement.rect,
-            readable_field_name=placement.label or None,
-        ))
+        pdf_fields.append_signature_field(
+            writer,
+            pdf_fields.SigFieldSpec(
+                sig_field_name=placement.field,
+                on_page=placement.page,
+                box=placement.rect,
+                readable_field_name=placement.label or None,
+            ),
+        )
     if sign_field is None:
         out = io.BytesIO()
         writer.write(out)
@@ -263,27 +290,36 @@ def _writer(content: bytes) -> IncrementalPdfFileWriter:
         raise SigningFailed(_("The PDF cannot be read: %(error)s") % {"error": exc}) from exc
 
 
-def _sign(writer: IncrementalPdfFileWriter, *, field: str, person: Any, role: str,
-          reason: str) -> SignedPdf:
+def _sign(
+    writer: IncrementalPdfFileWriter, *, field: str, person: Any, role: str, reason: str
+) -> SignedPdf:
     identity = get_signer().identity(person=person, role=role)
     timestamper = _RecordingTimeStamper(get_timestamper())
     meta = PdfSignatureMetadata(
-        field_name=field, md_algorithm="sha256", subfilter=pdf_fields.SigSeedSubFilter.PADES,
-        name=str(person), reason=reason or None, location=None,
+        field_name=field,
+        md_algorithm="sha256",
+        subfilter=pdf_fields.SigSeedSubFilter.PADES,
+        name=str(person),
+        reason=reason or None,
+        location=None,
     )
-    pdf_signer = PdfSigner(meta, identity.cms_signer, timestamper=timestamper,
-                           stamp_style=NoOpStampStyle())
+    pdf_signer = PdfSigner(
+        meta, identity.cms_signer, timestamper=timestamper, stamp_style=NoOpStampStyle()
+    )
     signed_at = timezone.now()
     try:
-        output = pdf_signer.sign_pdf(writer, existing_fields_only=True,
-                                     bytes_reserved=bytes_reserved())
+        output = pdf_signer.sign_pdf(
+            writer, existing_fields_only=True, bytes_reserved=bytes_reserved()
+        )
     except CertificateError:
         raise
     except Exception as exc:
-        raise SigningFailed(_("The signature could not be produced: %(error)s")
-                            % {"error": exc}) from exc
-    return SignedPdf(output.getvalue(), field, identity.fingerprint, signed_at,
-                     timestamper.gen_time)
+        raise SigningFailed(
+            _("The signature could not be produced: %(error)s") % {"error": exc}
+        ) from exc
+    return SignedPdf(
+        output.getvalue(), field, identity.fingerprint, signed_at, timestamper.gen_time
+    )
 
 
 def signed_fields(content: bytes) -> Mapping[str, bool]:
@@ -291,6 +327,6 @@ def signed_fields(content: bytes) -> Mapping[str, bool]:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     reader = PdfFileReader(io.BytesIO(content), strict=False)
-    return {name: value is not None
-            for name, value, _ref in pdf_fields.enumerate_sig_fields(reader)}
-
+    return {
+        name: value is not None for name, value, _ref in pdf_fields.enumerate_sig_fields(reader)
+    }

@@ -18,7 +18,7 @@ from django.utils.translation import override
 from documents.exceptions import DocumentError
 from documents.models import Document
 from documents.services import countersign, issue
-from governance.models import Role
+from governance.organisations.models import Role
 from permissions.authorization import Principal
 from workflows import errors
 from workflows.lifecycle import Lifecycle, TransitionContext
@@ -155,8 +155,9 @@ def countersign_for_transition(
     if document is None and spec.signers:
         # Parallel signers (three-party acceptance): whoever comes first issues the document
         # with every party's field; the flow lock serialises the branches.
-        return issue_for_transition(obj, replace(spec, countersign="", document=spec.countersign),
-                                    ctx, principal, obj.state)
+        return issue_for_transition(
+            obj, replace(spec, countersign="", document=spec.countersign), ctx, principal, obj.state
+        )
     slot = open_slot(document, principal.roles & spec.roles) if document else None
     if document is None or slot is None:
         raise errors.InvalidState(_("There is no signature field awaiting you on this document."))

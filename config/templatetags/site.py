@@ -8,6 +8,6 @@ register = template.Library()
 @register.simple_tag
 def platform_has_arml() -> bool:
     """Whether any ARML exists yet (an empty install says how to create the first one)."""
-    from governance.models import Arml
+    from governance.organisations.models import Arml
 
     return Arml.objects.exists()

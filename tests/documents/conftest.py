@@ -8,7 +8,7 @@ import pytest
 from documents import services
 from documents.models import DocumentVersion
 from documents.samples import convention_facts, signer_slots_for_convention
-from governance.models import Arml, FunderKind, Person, Role
+from governance.organisations.models import Arml, FunderKind, Person, Role
 from tests.factories import ArmlFactory, FunderFactory, PersonFactory, give_mandate
 
 
@@ -21,9 +21,13 @@ class Convention:
 
     def issue(self, **overrides: Any) -> DocumentVersion:
         kwargs: dict[str, Any] = {
-            "obj": self.arml, "kind": "convention", "facts": convention_facts(),
-            "actor": self.president, "role": Role.PRESIDENT,
-            "signer_slots": signer_slots_for_convention(), "sign_field": "president",
+            "obj": self.arml,
+            "kind": "convention",
+            "facts": convention_facts(),
+            "actor": self.president,
+            "role": Role.PRESIDENT,
+            "signer_slots": signer_slots_for_convention(),
+            "sign_field": "president",
         }
         kwargs.update(overrides)
         return services.issue(**kwargs)
@@ -46,9 +50,17 @@ def convention(db: Any) -> Convention:
     president = PersonFactory(first_name="Hélène", last_name="Lefèvre")
     give_mandate(president, Role.PRESIDENT, arml)
     state = PersonFactory(first_name="Jérôme", last_name="Müller")
-    give_mandate(state, Role.STATE_OFFICER, arml,
-                 funder=FunderFactory(region=arml.region, kind=FunderKind.STATE))
+    give_mandate(
+        state,
+        Role.STATE_OFFICER,
+        arml,
+        funder=FunderFactory(region=arml.region, kind=FunderKind.STATE),
+    )
     region = PersonFactory(first_name="Françoise", last_name="Œuvray")
-    give_mandate(region, Role.REGION_OFFICER, arml,
-                 funder=FunderFactory(region=arml.region, kind=FunderKind.REGION))
+    give_mandate(
+        region,
+        Role.REGION_OFFICER,
+        arml,
+        funder=FunderFactory(region=arml.region, kind=FunderKind.REGION),
+    )
     return Convention(arml, president, state, region)

@@ -18,10 +18,10 @@ _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 def _unescape(raw: bytes) -> bytes:
     out, i = bytearray(), 0
     while i < len(raw):
-        c = raw[i:i + 1]
+        c = raw[i : i + 1]
         if c == b"\\":
-            nxt = raw[i + 1:i + 2]
-            octal = re.match(rb"[0-7]{1,3}", raw[i + 1:i + 4])
+            nxt = raw[i + 1 : i + 2]
+            octal = re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4])
             if octal:
                 out.append(int(octal.group(), 8) & 0xFF)
                 i += 1 + len(octal.group())
@@ -40,8 +40,9 @@ def _cmap(stream: bytes) -> dict[int, str]:
         for src, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
             mapping[int(src, 16)] = bytes.fromhex(dst.decode()).decode("utf-16-be")
     for block in re.findall(rb"beginbfrange(.*?)endbfrange", stream, re.S):
-        for lo, hi, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>",
-                                      block):
+        for lo, hi, dst in re.findall(
+            rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block
+        ):
             start = int(dst, 16)
             for offset, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
                 mapping[code] = chr(start + offset)

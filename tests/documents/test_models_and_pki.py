@@ -67,5 +67,4 @@ def test_documents_cannot_be_edited_or_deleted(convention):
 def test_the_database_refuses_updates(convention):
     version = convention.issue()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE documents_documentversion SET size = 1 WHERE id = %s",
-                       [version.pk])
+        cursor.execute("UPDATE documents_documentversion SET size = 1 WHERE id = %s", [version.pk])

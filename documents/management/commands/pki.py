@@ -42,8 +42,9 @@ class Command(BaseCommand):
 
     def do_issue(self, *, username: str, role: str, **options: Any) -> None:
         person = self._person(username)
-        roles = [role] if role else sorted(set(person.mandates.active().values_list(
-            "role", flat=True)))
+        roles = (
+            [role] if role else sorted(set(person.mandates.active().values_list("role", flat=True)))
+        )
         if not roles:
             raise CommandError(f"{username} has no active mandate; pass --role.")
         for code in roles:
