@@ -34,6 +34,13 @@ SECRET_KEY = env_str("SECRET_KEY", "")
 # Key that encrypts signers' private keys at rest (documents.pki). Derived from SECRET_KEY in
 # development; production sets its own so that rotating SECRET_KEY does not lock the keys.
 ARML_KEY_ENCRYPTION_KEY = env_str("ARML_KEY_ENCRYPTION_KEY", "")
+# Keys in a PKCS#11 token instead (documents/hsm.py; README § Signing keys): the platform's keys,
+# and signers' keys too with ARML_PKCS11_SIGNER_KEYS=1. Checked by documents/checks.py.
+ARML_PKCS11_MODULE = env_str("ARML_PKCS11_MODULE", "")
+ARML_PKCS11_TOKEN_LABEL = env_str("ARML_PKCS11_TOKEN_LABEL", "")
+ARML_PKCS11_PIN = env_str("ARML_PKCS11_PIN", "")
+ARML_PKCS11_PIN_FILE = env_str("ARML_PKCS11_PIN_FILE", "")
+ARML_PKCS11_SIGNER_KEYS = env_bool("ARML_PKCS11_SIGNER_KEYS", False)
 if DEBUG:
     SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 else:
@@ -43,11 +50,14 @@ else:
             "(generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'; "
             "for development, set DEBUG=1)."
         )
-    if not ARML_KEY_ENCRYPTION_KEY or ARML_KEY_ENCRYPTION_KEY.startswith("change-me"):
+    keys_in_token = bool(ARML_PKCS11_MODULE) and ARML_PKCS11_SIGNER_KEYS
+    if ARML_KEY_ENCRYPTION_KEY.startswith("change-me") or not (
+        ARML_KEY_ENCRYPTION_KEY or keys_in_token
+    ):
         raise ImproperlyConfigured(
             "ARML_KEY_ENCRYPTION_KEY must be set when DEBUG is off: it encrypts the signers' "
-            "private keys at rest (an install that ran without it used SECRET_KEY: set it to "
-            "that value)."
+            "private keys at rest (keys stored without it: manage.py pki rekey, README § "
+            "Signing keys)."
         )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
