@@ -63,7 +63,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def get_quorum(self, meeting: Meeting) -> dict[str, object]:
+    def get_quorum(self, meeting: Meeting) -> dict[str, int | bool]:
         q = meeting.frozen_quorum() if meeting.quorum_members is not None else meeting.quorum()
         return {
             "members": q.members,
