@@ -28,7 +28,10 @@ class StrictEnv(environ.Env):
     """environ.Env whose errors name the variable, and whose booleans are only yes or no."""
 
     def get_value(  # type: ignore[override]
-        self, var: str, cast: Any = None, default: Any = environ.Env.NOTSET,
+        self,
+        var: str,
+        cast: Any = None,
+        default: Any = environ.Env.NOTSET,
         parse_default: bool = False,
     ) -> Any:
         try:

@@ -56,7 +56,9 @@ def test_manage_py_reports_a_bad_database_url_without_a_traceback():
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("yes", True), ("Off", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("yes", True), ("Off", False), ("", False)]
+)
 def test_booleans_read_yes_or_no(monkeypatch, raw, expected):
     monkeypatch.setenv("SOME_FLAG", raw)
     assert env_bool("SOME_FLAG", not expected) is expected
@@ -78,8 +80,12 @@ def test_an_email_url_becomes_a_mailer():
     assert mailer == {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": "smtp.example.org", "port": 587, "username": "arml@example.org",
-            "password": "s:cret", "use_tls": True, "use_ssl": False,
+            "host": "smtp.example.org",
+            "port": 587,
+            "username": "arml@example.org",
+            "password": "s:cret",
+            "use_tls": True,
+            "use_ssl": False,
         },
     }
     assert parse_email_url("consolemail://") == {

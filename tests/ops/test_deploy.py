@@ -20,7 +20,9 @@ def exec_start(unit):
 
 def test_there_are_units_for_the_web_the_worker_and_the_timer():
     assert {u.name for u in UNITS} == {
-        "arml-web.service", "arml-worker.service", "arml-periodic.service",
+        "arml-web.service",
+        "arml-worker.service",
+        "arml-periodic.service",
     }
     assert (ROOT / "deploy" / "arml-periodic.timer").exists()
 
@@ -40,7 +42,7 @@ def test_the_scripts_use_the_tested_commands():
 
 def test_the_timer_runs_management_commands_that_exist():
     text = (ROOT / "scripts" / "periodic").read_text()
-    commands = re.search(r'for command in (.*); do', text).group(1)
+    commands = re.search(r"for command in (.*); do", text).group(1)
     names = {c.strip('"').split()[0] for c in re.findall(r'"[^"]+"', commands)}
     assert names == {"audit", "deadlines", "access"}
     missing = names - set(get_commands())

@@ -69,7 +69,9 @@ def test_the_500_page_survives_a_broken_layout(rf, monkeypatch):
     monkeypatch.setattr(errors.defaults, "server_error", broken)
     response = errors.server_error(rf.get("/"))
     assert response.status_code == 500
-    assert '<html lang="fr">' in response.content.decode() and b"Erreur du serveur" in response.content
+    assert (
+        '<html lang="fr">' in response.content.decode() and b"Erreur du serveur" in response.content
+    )
 
 
 def test_unknown_api_addresses_answer_json(client):

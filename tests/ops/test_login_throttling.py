@@ -13,7 +13,9 @@ from tests.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 
 RIGHT = "secret-pass-123"
-LOCKED = "Trop de tentatives échouées : ce compte est bloqué depuis cette adresse pendant 15 minutes."
+LOCKED = (
+    "Trop de tentatives échouées : ce compte est bloqué depuis cette adresse pendant 15 minutes."
+)
 
 
 def logged_in(client):
@@ -46,7 +48,9 @@ def test_the_lockout_is_in_the_ledger_once(client, settings):
     event = events.get()
     assert event.actor_id is None
     assert event.data == {
-        "username": person.username, "ip": "127.0.0.1", "failures": settings.AXES_FAILURE_LIMIT,
+        "username": person.username,
+        "ip": "127.0.0.1",
+        "failures": settings.AXES_FAILURE_LIMIT,
     }
     assert event.request_ip == "127.0.0.1"
 
@@ -92,7 +96,10 @@ def test_the_reset_command_unlocks(client, settings):
 @pytest.mark.parametrize(
     ("password", "message"),
     [
-        ("court-2026", "Ce mot de passe est trop court. Il doit contenir au minimum 12 caractères."),
+        (
+            "court-2026",
+            "Ce mot de passe est trop court. Il doit contenir au minimum 12 caractères.",
+        ),
         ("202620262026", "Ce mot de passe est entièrement numérique."),
         ("presidente2026", "Le mot de passe est trop semblable au champ"),
         ("password1234", "Ce mot de passe est trop courant."),

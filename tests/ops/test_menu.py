@@ -16,8 +16,17 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 SCOPED = {
-    "/seances/", "/instances/", "/conventions/", "/dialogues/", "/programmes/", "/plans-action/",
-    "/arml/", "/missions-locales/", "/personnes/", "/regions/", "/delegations/",
+    "/seances/",
+    "/instances/",
+    "/conventions/",
+    "/dialogues/",
+    "/programmes/",
+    "/plans-action/",
+    "/arml/",
+    "/missions-locales/",
+    "/personnes/",
+    "/regions/",
+    "/delegations/",
 }
 ONE_ARML = {"/registre/", "/tableau-de-bord/"}
 LEDGER = {"/journal/"}
@@ -98,7 +107,10 @@ def test_an_ended_mandate_no_longer_opens_the_ledger(arml):
 
     person = person_with_role(Role.ARML_STAFF, arml)
     give_mandate(
-        person, Role.AUDITOR, arml, start=timezone.localdate() - dt.timedelta(days=60),
+        person,
+        Role.AUDITOR,
+        arml,
+        start=timezone.localdate() - dt.timedelta(days=60),
         end=timezone.localdate() - dt.timedelta(days=1),
     )
     assert "/journal/" not in urls(person)
@@ -108,7 +120,11 @@ def test_entries_are_grouped_by_area(cast):
     groups = menu_for(cast["president"], "/conventions/3/")
     labels = [str(g["label"]) for g in groups if g["label"]]
     assert labels == [
-        "Instances", "Conventions et financements", "Programme et plans", "Référentiel", "Contrôle",
+        "Instances",
+        "Conventions et financements",
+        "Programme et plans",
+        "Référentiel",
+        "Contrôle",
     ]
     current = [item["label"] for g in groups for item in g["items"] if item["current"]]
     assert [str(label) for label in current] == ["Conventions"]
@@ -124,8 +140,15 @@ def test_the_menu_costs_two_queries_whatever_the_entries(cast, django_assert_num
 
 @pytest.mark.parametrize(
     "who",
-    ["president", "auditor", "secretary", "state_officer", "region_officer", "ml_director",
-     "stranger"],
+    [
+        "president",
+        "auditor",
+        "secretary",
+        "state_officer",
+        "region_officer",
+        "ml_director",
+        "stranger",
+    ],
 )
 def test_every_entry_a_user_sees_opens_for_that_user(client, cast, who):
     user = cast[who]

@@ -41,7 +41,11 @@ def production_env(tmp_path, **extra):
 
 def manage(*args, env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
@@ -83,8 +87,17 @@ def test_production_settings_come_from_the_environment(tmp_path):
     result = manage("shell", "--no-imports", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "False", "600", "False", "True", "True", "('HTTP_X_FORWARDED_PROTO',", "'https')",
-        "['https://arml.example']", "x@arml.example", "smtp.arml.example", "True",
+        "False",
+        "600",
+        "False",
+        "True",
+        "True",
+        "('HTTP_X_FORWARDED_PROTO',",
+        "'https')",
+        "['https://arml.example']",
+        "x@arml.example",
+        "smtp.arml.example",
+        "True",
         "CompressedManifestStaticFilesStorage",
     ]
 
@@ -112,7 +125,11 @@ def test_serving_refuses_a_bad_configuration_without_a_traceback(tmp_path, chang
             env[key] = value
     env["PYTHON"] = sys.executable
     result = subprocess.run(
-        [str(ROOT / "scripts" / "serve")], cwd=ROOT, env=env, capture_output=True, text=True,
+        [str(ROOT / "scripts" / "serve")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     assert result.returncode == 2
@@ -121,8 +138,11 @@ def test_serving_refuses_a_bad_configuration_without_a_traceback(tmp_path, chang
 
 
 def test_debug_defaults_to_on_for_the_development_server_only(tmp_path):
-    env = {k: v for k, v in production_env(tmp_path).items()
-           if k not in {"DEBUG", "SECRET_KEY", "ARML_KEY_ENCRYPTION_KEY"}}
+    env = {
+        k: v
+        for k, v in production_env(tmp_path).items()
+        if k not in {"DEBUG", "SECRET_KEY", "ARML_KEY_ENCRYPTION_KEY"}
+    }
     # The settings load (DEBUG on, development keys), then runserver refuses the address.
     started = manage("runserver", "not-an-address", env=env)
     assert started.returncode == 1 and "is not a valid port number" in started.stderr
@@ -209,14 +229,21 @@ def serve_database():
     settings = connection.settings_dict
     name = f"{settings['NAME']}_serve"[:60]
     params = {
-        "host": settings["HOST"] or "127.0.0.1", "port": settings["PORT"] or "5432",
-        "user": settings["USER"], "password": settings["PASSWORD"], "dbname": "postgres",
+        "host": settings["HOST"] or "127.0.0.1",
+        "port": settings["PORT"] or "5432",
+        "user": settings["USER"],
+        "password": settings["PASSWORD"],
+        "dbname": "postgres",
         "autocommit": True,
     }
     with psycopg.connect(**params) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
-    user = f"{settings['USER']}:{settings['PASSWORD']}@" if settings["PASSWORD"] else f"{settings['USER']}@"
+    user = (
+        f"{settings['USER']}:{settings['PASSWORD']}@"
+        if settings["PASSWORD"]
+        else f"{settings['USER']}@"
+    )
     yield f"postgres://{user}{params['host']}:{params['port']}/{name}"
     with psycopg.connect(**params) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -228,20 +255,35 @@ def serve_database():
 def test_the_serving_command_serves_pages_logins_and_static_files(tmp_path, serve_database):
     port = free_port()
     env = production_env(
-        tmp_path, DATABASE_URL=serve_database, HOST="127.0.0.1", PORT=str(port),
-        GUNICORN_WORKERS="1", GUNICORN_THREADS="2", STATIC_ROOT=str(tmp_path / "static"),
+        tmp_path,
+        DATABASE_URL=serve_database,
+        HOST="127.0.0.1",
+        PORT=str(port),
+        GUNICORN_WORKERS="1",
+        GUNICORN_THREADS="2",
+        STATIC_ROOT=str(tmp_path / "static"),
         PYTHON=sys.executable,
     )
     log = (tmp_path / "serve.log").open("w+")
     server = subprocess.Popen(
-        [str(ROOT / "scripts" / "serve")], cwd=ROOT, env=env, stdout=log,
-        stderr=subprocess.STDOUT, start_new_session=True,
+        [str(ROOT / "scripts" / "serve")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         _wait_for(port, server, log)
-        created = manage("createsuperuser", "--noinput", "--username", "ops-admin",
-                         "--email", "ops@arml.example",
-                         env={**env, "DJANGO_SUPERUSER_PASSWORD": "ops-password-2026"})
+        created = manage(
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "ops-admin",
+            "--email",
+            "ops@arml.example",
+            env={**env, "DJANGO_SUPERUSER_PASSWORD": "ops-password-2026"},
+        )
         assert created.returncode == 0, created.stderr
         browser = Browser(f"http://127.0.0.1:{port}")
 
@@ -259,7 +301,11 @@ def test_the_serving_command_serves_pages_logins_and_static_files(tmp_path, serv
 
         status, headers, _ = browser.request(
             "/connexion/",
-            {"csrfmiddlewaretoken": token, "username": "ops-admin", "password": "ops-password-2026"},
+            {
+                "csrfmiddlewaretoken": token,
+                "username": "ops-admin",
+                "password": "ops-password-2026",
+            },
         )
         assert status == 302, _
         assert "sessionid" in browser.cookies
@@ -280,8 +326,12 @@ def test_the_serving_command_serves_pages_logins_and_static_files(tmp_path, serv
         assert enqueued.returncode == 0, enqueued.stderr
         task_id = enqueued.stdout.strip()
         worked = subprocess.run(
-            [str(ROOT / "scripts" / "worker"), "--batch", "--no-startup-delay"], cwd=ROOT,
-            env=env, capture_output=True, text=True, timeout=120,
+            [str(ROOT / "scripts" / "worker"), "--batch", "--no-startup-delay"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert worked.returncode == 0, worked.stderr
         done = manage("shell", "--no-imports", "-c", RESULT.format(task_id), env=env)
