@@ -8,16 +8,15 @@ from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 
+from audit.access import auditable_armls, scope_armls
 from audit.models import AuditEvent, Checkpoint
-from audit.rules import auditable_armls
-from permissions.selectors import armls_for
 
 
 def events_visible_to(user: Any) -> QuerySet[AuditEvent]:
     """Events of the ARMLs in the user's scope (all of them, ARML-less ones too, for superusers)."""
     if user.is_authenticated and user.is_superuser:
         return AuditEvent.objects.all()
-    return AuditEvent.objects.filter(arml__in=armls_for(user))
+    return AuditEvent.objects.filter(arml__in=scope_armls(user))
 
 
 def events_auditable_by(user: Any) -> QuerySet[AuditEvent]:

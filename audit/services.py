@@ -29,7 +29,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit import merkle, signing
+from audit import access, merkle, signing
 from audit.canonical import (
     FIELDS,
     GENESIS_HASH,
@@ -237,10 +237,7 @@ def _joined(roles: Iterable[str]) -> str:
 def _roles(person: Any, arml_id: int | None) -> str:
     if person is None or arml_id is None:
         return ""
-    from governance.models import Mandate
-
-    roles = Mandate.objects.active().filter(person=person, arml_id=arml_id)
-    return ",".join(sorted(set(roles.values_list("role", flat=True))))[:300]
+    return _joined(access.roles_of(person, arml_id))
 
 
 def _arml_id(arml: Any, obj: Model | None) -> int | None:
@@ -248,7 +245,7 @@ def _arml_id(arml: Any, obj: Model | None) -> int | None:
         return int(arml.pk) if isinstance(arml, Model) else int(arml)
     if obj is None:
         return None
-    if obj._meta.label_lower == "governance.arml":
+    if isinstance(obj, access.arml_model()):
         return int(obj.pk)
     value = getattr(obj, "arml_id", None)
     return None if value is None else int(value)

@@ -65,9 +65,11 @@ class Command(BaseCommand):
     def handle_export(self, **options: Any) -> None:
         from django.db.models import Q
 
+        from audit.access import arml_model
         from audit.export import export_bundle
         from audit.services import LedgerError
-        from governance.models import Arml
+
+        Arml = arml_model()  # noqa: N806
 
         ref = options["arml"]
         query = Q(short_name=ref) | (Q(pk=int(ref)) if ref.isdigit() else Q())
