@@ -36,6 +36,21 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+NETWORK_FIELDS = ("request_ip", "request_user_agent")
+
+
+class HistoryEventSerializer(AuditEventSerializer):
+    """An object's history (audit.selectors.history_for): IP address and user agent only for
+    those who may audit the event's ARML; the keys are left out for the others."""
+
+    def to_representation(self, instance: AuditEvent) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not getattr(instance, "network_visible", False):
+            for name in NETWORK_FIELDS:
+                data.pop(name, None)
+        return data
+
+
 class CheckpointSerializer(serializers.ModelSerializer):
     signature = serializers.SerializerMethodField()
 
