@@ -21,11 +21,13 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.db.models.base import ModelState
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -33,10 +35,9 @@ from audit import access, merkle, signing
 from audit.canonical import (
     FIELDS,
     GENESIS_HASH,
-    canonical_text,
+    canonical_data_text,
     event_hash,
     format_time,
-    normalize_json,
 )
 from audit.crypto import checkpoint_statement
 from audit.models import AuditEvent, ChainHead, Checkpoint, MerkleChunk
@@ -85,60 +86,41 @@ def append(
         raise ValueError(f"action code {action!r} must be dotted lowercase: 'object.verb'")
     principal = actor if principal is None else principal
     arml_id = _arml_id(arml, obj)
-    fields = {
-        "action": action,
-        "actor_id": _pk(actor),
-        "actor_name": _name(actor),
-        "actor_roles": _roles(actor, arml_id) if actor_roles is None else _joined(actor_roles),
-        "arml_id": arml_id,
-        "comment": str(comment),
-        "data": canonical_text(_data(data)),
-        "documents": canonical_text(_documents(documents)),
-        "from_state": str(from_state)[:64],
-        "object_id": "" if obj is None else str(obj.pk)[:64],
-        "object_label": "" if obj is None else str(obj)[:255],
-        "object_type": "" if obj is None else obj._meta.label_lower,
-        "principal_id": _pk(principal),
-        "principal_name": _name(principal),
-        "to_state": str(to_state)[:64],
-        **_request(request_info),
-    }
+    roles = _roles(actor, arml_id) if actor_roles is None else _joined(actor_roles)
     if principal_roles is not None:
-        fields["principal_roles"] = _joined(principal_roles)
+        principal_roles_text = _joined(principal_roles)
     else:
-        fields["principal_roles"] = (
-            fields["actor_roles"] if principal is actor else _roles(principal, arml_id)
-        )
-    with transaction.atomic():
-        conn = transaction.get_connection()
-        seq, prev = _locked_head(conn)
-        seq += 1
-        now = timezone.now()
-        row = dict(fields, seq=seq, prev_hash=prev, time=format_time(now))
-        values = tuple(row[name] for name in FIELDS)
-        digest = event_hash(values)
-        event = AuditEvent(
-            **{_COLUMN.get(name, name): value for name, value in row.items()},
-            hash=digest,
-        )
-        event.time = now
-        # Raw statements on the hot path: the ORM's query building costs more than the
-        # database's work here (benchmarks/bench_audit.py). The columns are the model's.
-        params = [
-            conn.ops.adapt_datetimefield_value(now) if name == "time" else value
-            for name, value in zip(FIELDS, values, strict=True)
-        ] + [digest, seq, digest]
-        with conn.cursor() as cursor:
-            if conn.vendor == "postgresql":  # one round trip for both writes
-                cursor.execute(f"WITH event AS ({_INSERT_SQL}) {_HEAD_UPDATE_SQL}", params)
-            else:
-                cursor.execute(_INSERT_SQL, params[:-2])
-                cursor.execute(_HEAD_UPDATE_SQL, params[-2:])
-        event._state.adding = False
-        event._state.db = conn.alias
-        every = getattr(settings, "ARML_CHECKPOINT_EVERY", 0)
-        if every and seq % every == 0:
-            transaction.on_commit(_checkpoint_after_commit, robust=True)
+        principal_roles_text = roles if principal is actor else _roles(principal, arml_id)
+    ip, agent = _request_pair(request_info)
+    # FIELDS order, with None where the chain fills in prev_hash (12), seq (18) and time (19).
+    row = [
+        action,
+        _pk(actor),
+        _name(actor),
+        roles,
+        arml_id,
+        str(comment),
+        data_text(data),
+        documents_text(documents),
+        str(from_state)[:64],
+        "" if obj is None else str(obj.pk)[:64],
+        "" if obj is None else str(obj)[:255],
+        "" if obj is None else obj._meta.label_lower,
+        None,
+        _pk(principal),
+        _name(principal),
+        principal_roles_text,
+        ip,
+        agent,
+        None,
+        None,
+        str(to_state)[:64],
+    ]
+    conn = transaction.get_connection()
+    event = _chain_insert(conn, row)
+    every = getattr(settings, "ARML_CHECKPOINT_EVERY", 0)
+    if every and event.seq % every == 0:
+        transaction.on_commit(_checkpoint_after_commit, robust=True)
     return event
 
 
@@ -189,22 +171,116 @@ def request_info_from(request: HttpRequest) -> dict[str, str]:
     return _request(request)
 
 
-_COLUMN = {"data": "data_json", "documents": "documents_json"}
-_INSERT_SQL = "INSERT INTO {table} ({columns}) VALUES ({values})".format(
-    table=AuditEvent._meta.db_table,
-    columns=", ".join(
-        AuditEvent._meta.get_field(_COLUMN.get(name, name)).column for name in (*FIELDS, "hash")
-    ),
-    values=", ".join(["%s"] * (len(FIELDS) + 1)),
+# The write path -------------------------------------------------------------------------------
+#
+# One statement per event: insert the event only if the chain head is still the one its
+# prev_hash names, and move the head in the same statement (a data-modifying CTE on PostgreSQL,
+# an AFTER INSERT trigger on SQLite, migration 0003). The head last written by this connection
+# is kept as a hint: when another process appended meanwhile the statement inserts nothing, and
+# the slow path locks the head, reads it and inserts. The head row's lock is held until the
+# caller's transaction ends, as before, so appends stay serialised and gapless.
+# Profile (2,000 appends, SQLite, before): of 300 µs an event, the head SELECT, the separate
+# head UPDATE and BEGIN IMMEDIATE/COMMIT around a savepoint took about half; building the model
+# instance with keywords 12 %; json.dumps + loads + dumps of `data` 5 %.
+
+_SEQ, _PREV, _TIME = 18, 12, 19
+_EVENT_COLUMNS = tuple(
+    AuditEvent._meta.get_field({"data": "data_json", "documents": "documents_json"}.get(n, n))
+    for n in (*FIELDS, "hash")
 )
-_HEAD_UPDATE_SQL = f"UPDATE {ChainHead._meta.db_table} SET seq = %s, hash = %s WHERE id = 1"
+_ATTNAMES = tuple(f.attname for f in _EVENT_COLUMNS)
+_HEAD_TABLE = ChainHead._meta.db_table
+_statements: dict[str, str] = {}
+
+
+def _insert_sql(conn: Any) -> str:
+    sql = _statements.get(conn.vendor)
+    if sql is None:
+        table = conn.ops.quote_name(AuditEvent._meta.db_table)
+        columns = ", ".join(conn.ops.quote_name(f.column) for f in _EVENT_COLUMNS)
+        if conn.vendor == "postgresql":
+            # Explicit casts: the values are a SELECT list, whose parameters have no column type.
+            values = ", ".join(f"%s::{f.db_type(conn)}" for f in _EVENT_COLUMNS)
+            sql = (
+                f"WITH head AS (UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s "
+                f"WHERE id = 1 AND seq = %s AND hash = %s RETURNING 1) "
+                f"INSERT INTO {table} ({columns}) SELECT {values} FROM head"
+            )
+        else:
+            values = ", ".join(["%s"] * len(_EVENT_COLUMNS))
+            sql = (
+                f"INSERT INTO {table} ({columns}) SELECT {values} WHERE EXISTS "
+                f"(SELECT 1 FROM {_HEAD_TABLE} WHERE id = 1 AND seq = %s AND hash = %s)"
+            )
+        _statements[conn.vendor] = sql
+    return sql
+
+
+def _chain_insert(conn: Any, row: list[Any]) -> AuditEvent:
+    head = getattr(conn, "_audit_head", None)
+    if head is not None:
+        event = _try_insert(conn, row, head)
+        if event is not None:
+            return event
+    with transaction.atomic(using=conn.alias, savepoint=False):
+        event = _try_insert(conn, row, _locked_head(conn))
+    if event is None:  # cannot happen with the head locked
+        raise LedgerError("the chain head moved while locked")
+    return event
+
+
+def _try_insert(conn: Any, row: list[Any], head: tuple[int, str]) -> AuditEvent | None:
+    seq, prev = head[0] + 1, head[1]
+    now = timezone.now()
+    row[_PREV], row[_SEQ], row[_TIME] = prev, seq, format_time(now)
+    digest = event_hash(row)
+    params = row + [digest]
+    params[_TIME] = conn.ops.adapt_datetimefield_value(now)
+    if conn.vendor == "postgresql":
+        params = [seq, digest, head[0], prev, *params]
+    else:
+        params += [head[0], prev]
+    inserted = _execute(conn, params)
+    if inserted != 1:
+        conn._audit_head = None
+        return None
+    conn._audit_head = (seq, digest)
+    values = row + [digest]
+    values[_TIME] = now
+    # What Model.from_db() builds, without __init__'s per-field descriptor calls (15 µs).
+    event = AuditEvent.__new__(AuditEvent)
+    event.__dict__.update(zip(_ATTNAMES, values, strict=True))
+    event._state = ModelState()
+    event._state.adding, event._state.db = False, conn.alias
+    return event
+
+
+def _execute(conn: Any, params: list[Any]) -> int:
+    if conn.vendor == "sqlite":
+        # The DB-API cursor with "?" placeholders: Django's wrapper rewrites "%s" with a
+        # regular expression on every call (15 µs, a fifth of an append on SQLite).
+        conn.ensure_connection()
+        conn.validate_no_broken_transaction()
+        sql = _statements.get("sqlite?") or _statements.setdefault(
+            "sqlite?", _insert_sql(conn).replace("%s", "?")
+        )
+        with conn.wrap_database_errors:
+            cursor = conn.connection.cursor()
+            try:
+                cursor.execute(sql, params)
+                return cursor.rowcount
+            finally:
+                cursor.close()
+    with conn.cursor() as cursor:
+        cursor.execute(_insert_sql(conn), params)
+        return cursor.rowcount
 
 
 def _locked_head(conn: Any) -> tuple[int, str]:
     """(seq, hash) of the chain head, its row locked until the transaction ends (PostgreSQL;
     on SQLite the write transaction, begun IMMEDIATE, already excludes other writers)."""
     lock = " FOR UPDATE" if conn.features.has_select_for_update else ""
-    sql = f"SELECT seq, hash FROM {ChainHead._meta.db_table} WHERE id = 1{lock}"
+    sql = f"SELECT seq, hash FROM {_HEAD_TABLE} WHERE id = 1{lock}"
     with conn.cursor() as cursor:
         cursor.execute(sql)
         head = cursor.fetchone()
@@ -251,38 +327,53 @@ def _arml_id(arml: Any, obj: Model | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _data(data: Mapping[str, Any] | None) -> dict[str, Any]:
-    value = normalize_json(dict(data or {}))
-    if not isinstance(value, dict):
+def data_text(data: Mapping[str, Any] | None) -> str:
+    """The canonical JSON text of an event's `data` (audit.canonical)."""
+    if not data:
+        return "{}"
+    if not isinstance(data, Mapping):
         raise ValueError("data must be a mapping")
-    return value
+    return canonical_data_text(data)
 
 
-def _documents(documents: Iterable[Any]) -> list[dict[str, Any]]:
-    result = []
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def documents_text(documents: Iterable[Any]) -> str:
+    """The canonical JSON text of the documents list: [{"sha256", "version_id"}, ...]."""
+    items = []
     for item in documents:
         if isinstance(item, Mapping):
             version_id, sha256 = item["version_id"], item["sha256"]
         else:
             version_id, sha256 = item.pk, item.sha256
-        if not re.fullmatch(r"[0-9a-f]{64}", str(sha256)):
+        if not _HEX64.fullmatch(str(sha256)):
             raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
-        result.append({"sha256": str(sha256), "version_id": int(version_id)})
-    return result
+        items.append(f'{{"sha256":"{sha256}","version_id":{int(version_id)}}}')
+    return f"[{','.join(items)}]"
 
 
 def _request(info: Mapping[str, str] | HttpRequest | None) -> dict[str, str]:
+    ip, agent = _request_pair(info)
+    return {"request_ip": ip, "request_user_agent": agent}
+
+
+def _request_pair(info: Mapping[str, str] | HttpRequest | None) -> tuple[str, str]:
     if info is None:
-        ip, agent = "", ""
-    elif isinstance(info, HttpRequest):
+        return "", ""
+    if isinstance(info, HttpRequest):
         ip, agent = info.META.get("REMOTE_ADDR", ""), info.META.get("HTTP_USER_AGENT", "")
     else:
         ip, agent = info.get("ip", "") or "", info.get("user_agent", "") or ""
+    return _ip(str(ip)) if ip else "", str(agent)[:500]
+
+
+@lru_cache(maxsize=1024)
+def _ip(value: str) -> str:
     try:
-        ip = str(ipaddress.ip_address(ip)) if ip else ""
+        return str(ipaddress.ip_address(value))
     except ValueError:
-        ip = ""
-    return {"request_ip": ip, "request_user_agent": str(agent)[:500]}
+        return ""
 
 
 # Checkpoints --------------------------------------------------------------------------------

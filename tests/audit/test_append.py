@@ -122,3 +122,30 @@ def connection_cursor():
     from django.db import connection
 
     return connection.cursor()
+
+
+def test_a_stale_head_hint_falls_back_to_the_locked_head(arml):
+    """Another process may have appended since this connection last did: the one-statement
+    insert then inserts nothing and the locked slow path chains after the real head."""
+    from django.db import connection
+
+    first = append(action="x.done", arml=arml)
+    connection._audit_head = (0, GENESIS_HASH)  # as if another writer had moved the head
+    second = append(action="x.done", arml=arml)
+    connection._audit_head = (7, "f" * 64)
+    third = append(action="x.done", arml=arml)
+    assert (second.seq, second.prev_hash) == (2, first.hash)
+    assert (third.seq, third.prev_hash) == (3, second.hash)
+    assert ChainHead.objects.values_list("seq", "hash").get() == (3, third.hash)
+    assert AuditEvent.objects.get(seq=3).hash == third.hash
+    assert verify_ledger().ok
+
+
+def test_the_returned_event_is_the_stored_row(arml):
+    actor = person_with_role("president", arml)
+    event = append(action="x.done", actor=actor, obj=arml, data={"k": [1, "é"]},
+                   request_info={"ip": "::ffff:10.0.0.1", "user_agent": "UA"})
+    stored = AuditEvent.objects.get(seq=event.seq)
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields]
+    assert [getattr(event, f) for f in fields] == [getattr(stored, f) for f in fields]
+    assert record_hash(stored.record()) == stored.hash
