@@ -226,7 +226,12 @@ class Checkpoint(AppendOnlyModel):
     """A signed tree head: the RFC 9162 Merkle root over events 1..tree_size.
 
     The platform key signs `statement()`, the canonical JSON of the size, root, head hash
-    (the hash of event `tree_size`, tying the chain to the tree) and time.
+    (the hash of event `tree_size`, tying the chain to the tree) and time; the timestamp
+    authority time-stamps the same statement (RFC 3161 token). `leaves` keeps the hashes of
+    events first_seq..tree_size as signed (32 bytes each; first_seq follows the previous
+    checkpoint): the root authenticates them, and they let verify name the first event that
+    differs after a rewrite. The same record goes to the witness outside the database
+    (audit.witness). The three fields are empty on checkpoints made before they existed.
     """
 
     tree_size = models.PositiveBigIntegerField(_("tree size"), unique=True)
@@ -235,6 +240,9 @@ class Checkpoint(AppendOnlyModel):
     time = models.DateTimeField(_("time"))
     signature = models.BinaryField(_("signature"))
     certificate = models.TextField(_("signing certificate (PEM)"))
+    timestamp_token = models.BinaryField(_("time-stamp token (RFC 3161)"), null=True)
+    first_seq = models.PositiveBigIntegerField(_("first event recorded"), null=True)
+    leaves = models.BinaryField(_("event hashes recorded"), null=True)
 
     class Meta:
         ordering = ["-tree_size"]
@@ -255,6 +263,10 @@ class Checkpoint(AppendOnlyModel):
             head_hash=self.head_hash,
             time=format_time(self.time),
         )
+
+    def leaf_hashes(self) -> list[bytes]:
+        data = bytes(self.leaves or b"")
+        return [data[i : i + 32] for i in range(0, len(data), 32)]
 
 
 class MerkleChunk(AppendOnlyModel):
