@@ -20,7 +20,6 @@ from audit.models import ROW_COLUMNS, AuditEvent, CanonicalTime, ChainHead, Chec
 from audit.witness import Witness, WitnessError, WitnessRecord, encode, record_of
 from audit.witness import records as witness_records
 
-
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -21,7 +23,27 @@ class Command(BaseCommand):
         verify.add_argument(
             "--no-documents", action="store_true", help="Skip the document versions."
         )
-        sub.add_parser("checkpoint", help="Sign a checkpoint over all events now.")
+        verify.add_argument(
+            "--witness",
+            nargs="?",
+            const="",
+            default=None,
+            metavar="DIR",
+            help="Compare the checkpoints with the witness: DIR, or the configured one "
+            "(ARML_LEDGER_WITNESS_DIR or ARML_LEDGER_WITNESS_STORAGE).",
+        )
+        checkpoint = sub.add_parser("checkpoint", help="Sign a checkpoint over all events now.")
+        checkpoint.add_argument(
+            "--if-due",
+            action="store_true",
+            help="Only if one is due (ARML_CHECKPOINT_EVERY events or ARML_CHECKPOINT_MINUTES); "
+            "also writes to the witness the checkpoints it lacks. For the timer.",
+        )
+        checkpoint.add_argument(
+            "--schedule",
+            action="store_true",
+            help="Start the self-rescheduling task (audit.tasks) on the tasks worker.",
+        )
         export = sub.add_parser("export", help="Write one ARML's verifiable bundle.")
         export.add_argument("--arml", required=True, help="ARML id or short name.")
         export.add_argument("--out", required=True, help="The .zip file to write.")
@@ -32,11 +54,14 @@ class Command(BaseCommand):
     def handle_verify(self, **options: Any) -> None:
         from audit.verification import verify_ledger
 
+        witness = _witness(options["witness"])
         total = ChainHead.objects.values_list("seq", flat=True).first() or 0
         show = options["progress"] or sys.stderr.isatty()
         bar = _ProgressBar(total, self.stderr) if show and total else None
         report = verify_ledger(
-            progress=bar.update if bar else None, documents=not options["no_documents"]
+            progress=bar.update if bar else None,
+            documents=not options["no_documents"],
+            witness=witness,
         )
         if bar:
             bar.finish()
@@ -50,11 +75,29 @@ class Command(BaseCommand):
         sys.exit(1)
 
     def handle_checkpoint(self, **options: Any) -> None:
-        from audit.services import LedgerError, checkpoint_create
+        from audit.services import LedgerError, checkpoint_create, checkpoint_if_due, witness_sync
+        from audit.witness import WitnessError
 
+        if options["schedule"]:
+            from audit.tasks import schedule
+
+            if not schedule(delay=dt.timedelta(0)):
+                raise CommandError(
+                    "The task backend cannot defer tasks: run `audit checkpoint --if-due` "
+                    "from a timer instead."
+                )
+            self.stdout.write(self.style.SUCCESS("Checkpoint task enqueued."))
+            return
         try:
-            checkpoint = checkpoint_create()
-        except LedgerError as exc:
+            if options["if_due"]:
+                checkpoint = checkpoint_if_due()
+                if checkpoint is None:
+                    self.stdout.write("No checkpoint due.")
+                    return
+            else:
+                witness_sync()
+                checkpoint = checkpoint_create()
+        except (LedgerError, WitnessError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
             self.style.SUCCESS(
@@ -86,6 +129,24 @@ class Command(BaseCommand):
                 f"in a tree of {manifest['tree_size']}, {manifest['documents']} documents"
             )
         )
+
+
+def _witness(option: str | None) -> Any:
+    from audit.witness import DirectoryWitness, configured
+
+    if option is None:
+        return None
+    if option:
+        if not Path(option).is_dir():
+            raise CommandError(f"No witness directory {option}.")
+        return DirectoryWitness(option)
+    witness = configured()
+    if witness is None:
+        raise CommandError(
+            "No witness configured: set ARML_LEDGER_WITNESS_DIR or ARML_LEDGER_WITNESS_STORAGE, "
+            "or name the directory: audit verify --witness DIR."
+        )
+    return witness
 
 
 class _ProgressBar:
