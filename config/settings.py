@@ -177,6 +177,12 @@ SPECTACULAR_SETTINGS = {
 ARML_KEY_ENCRYPTION_KEY = os.environ.get("ARML_KEY_ENCRYPTION_KEY", "")
 ARML_TSA_URL = os.environ.get("ARML_TSA_URL", "")
 ARML_CHECKPOINT_EVERY = env_int("ARML_CHECKPOINT_EVERY", 1000)
+# The ledger's checkpoints: by age too, time-stamp delay, witness outside the database
+# (README § Audit ledger; read and checked by audit.conf).
+ARML_CHECKPOINT_MINUTES = env_int("ARML_CHECKPOINT_MINUTES", 10)
+ARML_TSA_MAX_DELAY_SECONDS = env_int("ARML_TSA_MAX_DELAY_SECONDS", 600)
+ARML_LEDGER_WITNESS_DIR = os.environ.get("ARML_LEDGER_WITNESS_DIR", "")
+ARML_LEDGER_WITNESS_STORAGE = os.environ.get("ARML_LEDGER_WITNESS_STORAGE", "")
 
 LOGGING = {
     "version": 1,

@@ -351,3 +351,15 @@ def test_re_signing_an_old_checkpoint_breaks_the_order_of_dates(arml):
     code, out = run("verify", "--no-documents")
     assert code == 1
     assert "checkpoint at tree size 3 is dated after the checkpoint at tree size 6" in out
+
+
+def test_the_system_checks_name_a_missing_witness_and_bad_values(settings):
+    from audit.checks import ledger_settings
+
+    settings.DEBUG = False
+    settings.ARML_LEDGER_WITNESS_DIR = ""
+    assert [m.id for m in ledger_settings()] == ["audit.W001"]
+    settings.ARML_LEDGER_WITNESS_DIR = "/srv/witness"
+    assert ledger_settings() == []
+    settings.ARML_CHECKPOINT_EVERY = -1
+    assert [m.id for m in ledger_settings()] == ["audit.E001"]
