@@ -1,6 +1,6 @@
 """The ledger: hash-chained append-only events, signed checkpoints (DESIGN.md § Audit ledger).
 
-Rows of AuditEvent, Checkpoint and MerkleChunk are written once. The model methods below refuse
+Rows of AuditEvent, Checkpoint and MerkleChunk (subtree roots) are written once. The model methods below refuse
 updates and deletes, and so do database triggers (migration 0002) for raw SQL.
 """
 
@@ -270,11 +270,15 @@ class Checkpoint(AppendOnlyModel):
 
 
 class MerkleChunk(AppendOnlyModel):
-    """Cache of the root of each complete block of CHUNK leaves (leaves index*CHUNK onwards),
-    so that proofs and checkpoints at a million events read a thousand rows, not a million.
-    Derived data: verify recomputes and compares every one."""
+    """Cache of Merkle subtree roots: every complete perfect aligned subtree of at least
+    2**MIN_LEVEL leaves, at every level, keyed by `key(level, position)` (the subtree over
+    leaves [position·2**level, (position+1)·2**level)). An inclusion proof at a million events
+    then reads about twenty nodes and one or two blocks of 32 leaves instead of a million
+    hashes. Derived data: verify recomputes and compares every one."""
 
-    CHUNK = 1024
+    MIN_LEVEL = 5
+    BLOCK = 1 << MIN_LEVEL
+    LEVEL_SHIFT = 48
 
     index = models.PositiveBigIntegerField(primary_key=True)
     root_hash = models.CharField(max_length=64)
@@ -283,4 +287,13 @@ class MerkleChunk(AppendOnlyModel):
         verbose_name = _("Merkle subtree root")
 
     def __str__(self) -> str:
-        return f"{self.index} {self.root_hash[:12]}"
+        level, position = self.split(self.index)
+        return f"{level}:{position} {self.root_hash[:12]}"
+
+    @classmethod
+    def key(cls, level: int, position: int) -> int:
+        return (level << cls.LEVEL_SHIFT) | position
+
+    @classmethod
+    def split(cls, key: int) -> tuple[int, int]:
+        return key >> cls.LEVEL_SHIFT, key & ((1 << cls.LEVEL_SHIFT) - 1)

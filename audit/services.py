@@ -20,13 +20,13 @@ import datetime as dt
 import ipaddress
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.db.models.base import ModelState
 from django.http import HttpRequest
 from django.utils import timezone
@@ -46,7 +46,6 @@ log = logging.getLogger(__name__)
 
 ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 REFUSAL_SUFFIX = ".refused_attempt"
-CHUNK = MerkleChunk.CHUNK
 
 
 class LedgerError(Exception):
@@ -507,69 +506,162 @@ def _checkpoint_after_commit() -> None:
 
 
 def chunks_fill(size: int) -> int:
-    """Store the roots of the complete CHUNK-leaf blocks within the first `size` leaves that are
-    not cached yet, in one pass over their hashes. Returns how many were added."""
-    full = size // CHUNK
-    start = MerkleChunk.objects.filter(index__lt=full).count()
-    if start >= full:
-        return 0
-    hashes = (
-        AuditEvent.objects.filter(seq__gt=start * CHUNK, seq__lte=full * CHUNK)
-        .order_by("seq")
-        .values_list("hash", flat=True)
-        .iterator(chunk_size=CHUNK * 4)
+    """Store the subtree roots (MerkleChunk, every level from BLOCK leaves up) that are complete
+    within the first `size` leaves and not cached yet, reading each new leaf once. Returns how
+    many were added."""
+    low = MerkleChunk.MIN_LEVEL
+    level_rows = _stored_counts(size)
+    start = level_rows.get(low, 0)
+    full = size >> low
+    new: dict[int, bytes] = {}
+    if start < full:
+        hashes = (
+            AuditEvent.objects.filter(seq__gt=start * BLOCK, seq__lte=full * BLOCK)
+            .order_by("seq")
+            .values_list("hash", flat=True)
+            .iterator(chunk_size=BLOCK * 512)
+        )
+        block, position = [], start
+        for value in hashes:
+            block.append(merkle.leaf_hash(bytes.fromhex(value)))
+            if len(block) == BLOCK:
+                new[MerkleChunk.key(low, position)] = merkle.root_of(block)
+                block, position = [], position + 1
+        if position != full:
+            raise LedgerError("the ledger has a gap in its sequence numbers")
+    level = low + 1
+    while size >> level:
+        have, full = level_rows.get(level, 0), size >> level
+        if have < full:
+            children = _nodes(level - 1, 2 * have, 2 * full, new)
+            for position in range(have, full):
+                left = children[MerkleChunk.key(level - 1, 2 * position)]
+                right = children[MerkleChunk.key(level - 1, 2 * position + 1)]
+                new[MerkleChunk.key(level, position)] = merkle.node_hash(left, right)
+        level += 1
+    MerkleChunk.objects.bulk_create(
+        [MerkleChunk(index=k, root_hash=v.hex()) for k, v in new.items()],
+        ignore_conflicts=True,
+        batch_size=1000,
     )
-    new, block = [], []
-    index = start
-    for value in hashes:
-        block.append(merkle.leaf_hash(bytes.fromhex(value)))
-        if len(block) == CHUNK:
-            new.append(MerkleChunk(index=index, root_hash=merkle.root_of(block).hex()))
-            block, index = [], index + 1
-    if index != full:
-        raise LedgerError("the ledger has a gap in its sequence numbers")
-    MerkleChunk.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
     return len(new)
 
 
+BLOCK = MerkleChunk.BLOCK
+
+
+def _stored_counts(size: int) -> dict[int, int]:
+    """How many nodes are stored at each level (they are filled left to right)."""
+    counts: dict[int, int] = {}
+    level = MerkleChunk.MIN_LEVEL
+    while size >> level:
+        counts[level] = MerkleChunk.objects.filter(
+            index__gte=MerkleChunk.key(level, 0), index__lt=MerkleChunk.key(level + 1, 0)
+        ).count()
+        level += 1
+    return counts
+
+
+def _nodes(level: int, first: int, end: int, new: dict[int, bytes]) -> dict[int, bytes]:
+    wanted = [MerkleChunk.key(level, p) for p in range(first, end)]
+    found = {k: new[k] for k in wanted if k in new}
+    missing = [k for k in wanted if k not in found]
+    if missing:
+        rows = MerkleChunk.objects.filter(index__gte=missing[0], index__lte=missing[-1])
+        found.update((k, bytes.fromhex(v)) for k, v in rows.values_list("index", "root_hash"))
+    if len(found) != len(wanted):
+        raise LedgerError("the Merkle subtree cache has a gap: run `manage.py audit verify`")
+    return found
+
+
 class LedgerTree:
-    """Subtree hashes over the first `size` events, from cached chunk roots where possible:
-    a proof at a million events reads about a thousand chunk rows and one or two blocks of
-    leaves instead of a million hashes."""
+    """Subtree hashes over the first `size` events, from the cached subtree roots where
+    possible. `prefetch(leaf)` reads, in one query each, the nodes and the leaf blocks an
+    inclusion proof of `leaf` will ask for; anything not prefetched or not cached is read or
+    computed on demand."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.chunks = {
-            index: bytes.fromhex(root)
-            for index, root in MerkleChunk.objects.filter(index__lt=size // CHUNK).values_list(
-                "index", "root_hash"
-            )
-        }
-        self._leaves: dict[int, list[bytes]] = {}
+        self.nodes: dict[int, bytes] = {}
+        self.blocks: dict[int, list[str]] = {}  # block -> event hashes (hex), truncated at size
+        self._absent: set[int] = set()
 
-    def leaves(self, index: int) -> list[bytes]:
-        """The leaf hashes of block `index` (truncated at the tree size)."""
-        if index not in self._leaves:
-            start, end = index * CHUNK, min((index + 1) * CHUNK, self.size)
-            values = list(
-                AuditEvent.objects.filter(seq__gt=start, seq__lte=end)
-                .order_by("seq")
-                .values_list("hash", flat=True)
-            )
-            if len(values) != end - start:
+    def prefetch(self, leaf: int) -> None:
+        keys: set[int] = set()
+        blocks = {leaf // BLOCK}
+
+        def record(start: int, end: int) -> bytes:
+            node = self._node_key(start, end)
+            if node is not None:
+                keys.add(node)
+            else:
+                blocks.update(range(start // BLOCK, (end - 1) // BLOCK + 1))
+            return b""
+
+        if self.size > 1:
+            merkle.inclusion_proof(leaf, self.size, lambda s, e: self._plan(s, e, record))
+        if keys:
+            rows = MerkleChunk.objects.filter(index__in=keys).values_list("index", "root_hash")
+            self.nodes.update((k, bytes.fromhex(v)) for k, v in rows)
+            self._absent.update(keys - self.nodes.keys())
+        self._read_blocks(blocks)
+
+    def _plan(self, start: int, end: int, record: Callable[[int, int], bytes]) -> bytes:
+        """Walk mth(start, end) as it will run, recording what it will read."""
+        if self._node_key(start, end) is not None or end - start <= BLOCK:
+            return record(start, end)
+        k = merkle.split_point(end - start)
+        self._plan(start, start + k, record)
+        self._plan(start + k, end, record)
+        return b""
+
+    def _node_key(self, start: int, end: int) -> int | None:
+        n = end - start
+        if n < BLOCK or n & (n - 1) or start % n:
+            return None
+        level = n.bit_length() - 1
+        return MerkleChunk.key(level, start >> level)
+
+    def _read_blocks(self, blocks: set[int]) -> None:
+        wanted = sorted(b for b in blocks if b not in self.blocks)
+        if not wanted:
+            return
+        query = Q()
+        for block in wanted:
+            query |= Q(seq__gt=block * BLOCK, seq__lte=min((block + 1) * BLOCK, self.size))
+        rows = AuditEvent.objects.filter(query).order_by("seq").values_list("seq", "hash")
+        for block in wanted:
+            self.blocks[block] = []
+        for seq, digest in rows:
+            self.blocks[(seq - 1) // BLOCK].append(digest)
+        for block in wanted:
+            if len(self.blocks[block]) != min((block + 1) * BLOCK, self.size) - block * BLOCK:
                 raise LedgerError("the ledger has a gap in its sequence numbers")
-            self._leaves[index] = [merkle.leaf_hash(bytes.fromhex(v)) for v in values]
-        return self._leaves[index]
+
+    def event_hash(self, seq: int) -> str:
+        block = (seq - 1) // BLOCK
+        self._read_blocks({block})
+        return self.blocks[block][seq - 1 - block * BLOCK]
 
     def mth(self, start: int, end: int) -> bytes:
-        size = end - start
-        if size == CHUNK and start % CHUNK == 0 and start // CHUNK in self.chunks:
-            return self.chunks[start // CHUNK]
-        if size <= CHUNK:
-            index = start // CHUNK
-            offset = index * CHUNK
-            return merkle.root_of(self.leaves(index)[start - offset : end - offset])
-        k = merkle.split_point(size)
+        node = self._node_key(start, end)
+        if node is not None and end <= self.size:
+            if node not in self.nodes and node not in self._absent:
+                row = MerkleChunk.objects.filter(index=node).values_list("root_hash", flat=True)
+                value = row.first()
+                if value is None:
+                    self._absent.add(node)
+                else:
+                    self.nodes[node] = bytes.fromhex(value)
+            if node in self.nodes:
+                return self.nodes[node]
+        if end - start <= BLOCK and start // BLOCK == (end - 1) // BLOCK:
+            block = start // BLOCK
+            self._read_blocks({block})
+            offset = block * BLOCK
+            hashes = self.blocks[block][start - offset : end - offset]
+            return merkle.root_of([merkle.leaf_hash(bytes.fromhex(h)) for h in hashes])
+        k = merkle.split_point(end - start)
         return merkle.node_hash(self.mth(start, start + k), self.mth(start + k, end))
 
 
@@ -630,7 +722,8 @@ def inclusion_proof(seq: int, tree_size: int | None = None) -> InclusionProof:
     if not 1 <= seq <= tree_size:
         raise LedgerError(f"event {seq} is not covered by a tree of {tree_size} events")
     tree = LedgerTree(tree_size)
-    event_hash_hex = AuditEvent.objects.values_list("hash", flat=True).get(seq=seq)
+    tree.prefetch(seq - 1)
+    event_hash_hex = tree.event_hash(seq)
     path = merkle.inclusion_proof(seq - 1, tree_size, tree.mth)
     root = checkpoint.root_hash if checkpoint is not None else tree.mth(0, tree_size).hex()
     return InclusionProof(

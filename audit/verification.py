@@ -73,12 +73,15 @@ def verify_ledger(
         witnessed = _read_witness(witness, report)
     chunks = dict(MerkleChunk.objects.values_list("index", "root_hash"))
 
-    def check_chunk(start: int, root: bytes) -> None:
-        index = start // MerkleChunk.CHUNK
-        if index in chunks and chunks.pop(index) != root.hex():
-            report.failures.append(Failure(None, f"cached Merkle subtree {index} is wrong"))
+    def check_chunk(start: int, size: int, root: bytes) -> None:
+        level = size.bit_length() - 1
+        key = MerkleChunk.key(level, start >> level)
+        if key in chunks and chunks.pop(key) != root.hex():
+            report.failures.append(
+                Failure(None, f"cached Merkle subtree of events {start + 1}–{start + size} is wrong")
+            )
 
-    state = ChainState(frontier=Frontier(watch=MerkleChunk.CHUNK, on_perfect=check_chunk))
+    state = ChainState(frontier=Frontier(watch=MerkleChunk.BLOCK, on_perfect=check_chunk))
     sizes = {c.tree_size for c in checkpoints} | {w.tree_size for w in witnessed}
     failure = walk(ledger_rows(), state, roots_at=sizes, progress=progress)
     report.events = state.next_seq - 1

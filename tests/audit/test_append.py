@@ -149,3 +149,43 @@ def test_the_returned_event_is_the_stored_row(arml):
     fields = [f.attname for f in AuditEvent._meta.concrete_fields]
     assert [getattr(event, f) for f in fields] == [getattr(stored, f) for f in fields]
     assert record_hash(stored.record()) == stored.hash
+
+
+def test_proofs_from_the_subtree_cache_match_the_tree(arml, settings, django_assert_max_num_queries):
+    from audit import merkle
+    from audit.models import MerkleChunk
+    from audit.services import checkpoint_create, chunks_fill, consistency_proof, inclusion_proof
+
+    settings.ARML_CHECKPOINT_EVERY = 0
+    hashes = [bytes.fromhex(append(action="x.done", arml=arml).hash) for _ in range(300)]
+    checkpoint_create(tree_size=200)
+    assert MerkleChunk.objects.count() == 6 + 3 + 1  # 32-, 64- and 128-leaf subtrees in 200
+    assert chunks_fill(300) == 3 + 1 + 1 + 1  # now 9 blocks of 32, 4 of 64, 2 of 128, 1 of 256
+    leaves = [merkle.leaf_hash(h) for h in hashes]
+    for size in (1, 33, 200, 257, 300):
+        root = merkle.root_of(leaves[:size])
+        for seq in {s for s in (1, 2, 32, 33, 64, 129, size // 2 + 1, size) if s <= size}:
+            proof = inclusion_proof(seq, size)
+            assert proof.root_hash == root.hex() or size != 200
+            assert merkle.verify_inclusion(seq - 1, size, leaves[seq - 1],
+                                           [bytes.fromhex(p) for p in proof.path], root)
+    with django_assert_max_num_queries(4):
+        assert inclusion_proof(77).verify()
+    old, new = merkle.root_of(leaves[:70]), merkle.root_of(leaves)
+    assert merkle.verify_consistency(70, 300, old, new,
+                                     [bytes.fromhex(p) for p in consistency_proof(70, 300)])
+
+
+def test_verify_finds_a_wrong_cached_subtree(arml, settings):
+    from audit.models import MerkleChunk
+    from audit.services import chunks_fill
+
+    settings.ARML_CHECKPOINT_EVERY = 0
+    for _ in range(70):
+        append(action="x.done", arml=arml)
+    chunks_fill(70)
+    key = MerkleChunk.key(5, 1)
+    with connection_cursor() as cursor:
+        cursor.execute('UPDATE audit_merklechunk SET root_hash = %s WHERE "index" = %s', ["0" * 64, key])
+    failures = [str(f) for f in verify_ledger(documents=False).failures]
+    assert failures == ["cached Merkle subtree of events 33–64 is wrong"]
