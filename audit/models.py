@@ -1,7 +1,8 @@
 """The ledger: hash-chained append-only events, signed checkpoints (DESIGN.md § Audit ledger).
 
-Rows of AuditEvent, Checkpoint and MerkleChunk (subtree roots) are written once. The model methods below refuse
-updates and deletes, and so do database triggers (migration 0002) for raw SQL.
+Rows of AuditEvent, Checkpoint and MerkleChunk (subtree roots) are written once. The model
+methods below refuse updates and deletes, and so do database triggers (migration 0002) for raw
+SQL.
 """
 
 from __future__ import annotations
