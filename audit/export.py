@@ -56,7 +56,9 @@ def export_bundle(*, arml: Any, out: str | Path) -> dict[str, Any]:
     """Write the bundle for `arml` to `out`; returns the manifest."""
     head = checkpoint_create()
     size = head.tree_size
-    checkpoints = list(Checkpoint.objects.filter(tree_size__lte=size).order_by("tree_size"))
+    checkpoints = list(
+        Checkpoint.objects.filter(tree_size__lte=size).order_by("tree_size").defer(None)
+    )
     leaves: list[bytes] = []
     visible: list[dict[str, Any]] = []
     out = Path(out)

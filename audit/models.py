@@ -223,6 +223,13 @@ class ChainHead(models.Model):
         return f"#{self.seq} {self.hash[:12]}"
 
 
+class CheckpointManager(models.Manager.from_queryset(AppendOnlyQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> AppendOnlyQuerySet:
+        # `leaves` holds 32 bytes per event covered (32 MB for a first checkpoint over a
+        # million events): read only where used (witness records, export, locating a rewrite).
+        return super().get_queryset().defer("leaves")
+
+
 class Checkpoint(AppendOnlyModel):
     """A signed tree head: the RFC 9162 Merkle root over events 1..tree_size.
 
@@ -244,6 +251,8 @@ class Checkpoint(AppendOnlyModel):
     timestamp_token = models.BinaryField(_("time-stamp token (RFC 3161)"), null=True)
     first_seq = models.PositiveBigIntegerField(_("first event recorded"), null=True)
     leaves = models.BinaryField(_("event hashes recorded"), null=True)
+
+    objects = CheckpointManager()
 
     class Meta:
         ordering = ["-tree_size"]

@@ -189,3 +189,15 @@ def test_verify_finds_a_wrong_cached_subtree(arml, settings):
         cursor.execute('UPDATE audit_merklechunk SET root_hash = %s WHERE "index" = %s', ["0" * 64, key])
     failures = [str(f) for f in verify_ledger(documents=False).failures]
     assert failures == ["cached Merkle subtree of events 33–64 is wrong"]
+
+
+def test_an_event_on_a_whole_second_verifies(arml, monkeypatch):
+    import datetime as dt
+
+    from audit import services
+
+    whole = dt.datetime(2026, 3, 1, 9, 30, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(services.timezone, "now", lambda: whole)
+    event = append(action="x.done", arml=arml)
+    assert AuditEvent.objects.get(seq=event.seq).time == whole
+    assert verify_ledger(documents=False).ok
