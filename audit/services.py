@@ -4,8 +4,9 @@ Contract of the two append functions (the transition engine relies on it):
 
 - `append(...)` joins the caller's transaction: call it inside the engine's `atomic()` block,
   after the state change and the document, so that the event commits or rolls back with them.
-  It opens its own `atomic()` (a savepoint when nested), so it also works alone. It locks the
-  chain head row until the outer transaction ends: keep what follows it short.
+  Outside a transaction its single statement commits on its own. It opens no savepoint: a
+  database error in it aborts the caller's transaction (let it propagate). It locks the chain
+  head row until the outer transaction ends: keep what follows it short.
 - `append_refusal(...)` records a refused attempt so that it survives the rollback of the
   attempt. Call it AFTER the attempt's atomic block has exited, e.g. from the `except` clause
   around `with transaction.atomic(): ...`: it then runs in autocommit and commits on return.
