@@ -100,6 +100,7 @@ def test_refusal_needs_the_refusal_suffix():
 def test_it_checkpoints_automatically_after_commit(settings, arml,
                                                    django_capture_on_commit_callbacks):
     settings.ARML_CHECKPOINT_EVERY = 5
+    settings.ARML_CHECKPOINT_MINUTES = 0
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         for _ in range(11):
             append(action="x.done", arml=arml)

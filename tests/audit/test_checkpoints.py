@@ -363,3 +363,26 @@ def test_the_system_checks_name_a_missing_witness_and_bad_values(settings):
     assert ledger_settings() == []
     settings.ARML_CHECKPOINT_EVERY = -1
     assert [m.id for m in ledger_settings()] == ["audit.E001"]
+
+
+def test_appends_check_the_age_rule_at_most_once_a_minute(arml, settings, monkeypatch,
+                                                           django_capture_on_commit_callbacks):
+    from audit import services
+
+    settings.ARML_CHECKPOINT_MINUTES = 10
+    clock = [1000.0]
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(services, "_last_age_check", [-1e9])
+    old, = events(arml, 1)
+    later = old.time + dt.timedelta(minutes=11)
+    monkeypatch.setattr(services.timezone, "now", lambda: later)  # the first event is now old
+    services._last_age_check[0] = -1e9  # its append made the process's first check
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        events(arml, 2, start=1)  # the first append checks (a checkpoint is due), not the second
+    assert len(callbacks) == 1
+    assert list(Checkpoint.objects.values_list("tree_size", flat=True)) == [3]
+    clock[0] += 61
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        events(arml, 1, start=3)
+    assert len(callbacks) == 1  # checked again: not due (the oldest uncovered is fresh)
+    assert Checkpoint.objects.count() == 1
