@@ -113,3 +113,9 @@ def test_the_history_partial_renders(arml, events):
 
     html = render_to_string("audit/_history.html", {"events": events_for_object(arml)})
     assert "A5" in html and "B0" not in html and "<caption>" in html
+
+
+def test_the_checkpoint_page_shows_the_time_stamp(client, auditor, events):
+    client.force_login(auditor)
+    html = client.get(reverse("audit:checkpoint_list")).content.decode()
+    assert "Horodatage" in html and "<td>oui</td>" in html and "témoin" in html
