@@ -53,15 +53,23 @@ class HistoryEventSerializer(AuditEventSerializer):
 
 class CheckpointSerializer(serializers.ModelSerializer):
     signature = serializers.SerializerMethodField()
+    timestamp_token = serializers.SerializerMethodField()
 
     class Meta:
         model = Checkpoint
-        fields = ["tree_size", "root_hash", "head_hash", "time", "signature", "certificate"]
+        fields = [
+            "tree_size", "root_hash", "head_hash", "time", "signature", "certificate",
+            "timestamp_token",
+        ]
         read_only_fields = fields
 
     def get_signature(self, checkpoint: Checkpoint) -> str:
         """Base64 DER ECDSA signature over the canonical JSON statement."""
         return base64.b64encode(bytes(checkpoint.signature)).decode("ascii")
+
+    def get_timestamp_token(self, checkpoint: Checkpoint) -> str:
+        """Base64 DER RFC 3161 time-stamp token over the same statement ("" if none)."""
+        return base64.b64encode(bytes(checkpoint.timestamp_token or b"")).decode("ascii")
 
 
 def _require_auditor(request: Request) -> None:

@@ -146,8 +146,10 @@ class DirectoryWitness:
         return True
 
     def names(self) -> list[str]:
+        if not self.path.exists():  # nothing written yet: every checkpoint is then missing
+            return []
         if not self.path.is_dir():
-            raise WitnessError(f"no witness directory {self.path}")
+            raise WitnessError(f"{self.path} is not a directory")
         return sorted(p.name for p in self.path.iterdir() if NAME_RE.match(p.name))
 
     def read(self, name: str) -> bytes:

@@ -103,6 +103,15 @@ def test_the_api_serves_proofs_and_checkpoints(client, auditor, events):
     )
     latest = client.get("/api/v1/audit/checkpoints/latest/").json()
     assert latest["tree_size"] == 12
+    import base64
+
+    from audit import signing, timestamps
+    from audit.crypto import load_pem_certificates
+    from audit.models import Checkpoint
+
+    statement = Checkpoint.objects.get(tree_size=12).statement()
+    roots = load_pem_certificates(signing.tsa_trust_roots_pem())
+    assert timestamps.check_token(base64.b64decode(latest["timestamp_token"]), statement, roots).ok
     assert client.get("/api/v1/audit/checkpoints/").status_code == 200
 
 
