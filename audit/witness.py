@@ -16,6 +16,8 @@ holds. `manage.py audit verify --witness` compares the two.
 from __future__ import annotations
 
 import base64
+import binascii
+import datetime as dt
 import json
 import os
 import re
@@ -29,6 +31,7 @@ from audit.canonical import format_time
 
 FORMAT = "arml-governance/audit-witness/v1"
 NAME_RE = re.compile(r"^checkpoint-(\d{12})\.json$")
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class WitnessError(Exception):
@@ -98,7 +101,15 @@ def parse(name: str, raw: bytes) -> WitnessRecord:
         for key in ("root_hash", "head_hash", "time", "statement", "signature", "certificate"):
             if not isinstance(record.get(key), str):
                 raise ValueError(f"no {key}")
-    except (ValueError, KeyError, TypeError) as exc:
+        dt.datetime.fromisoformat(record["time"])
+        base64.b64decode(record["signature"], validate=True)
+        base64.b64decode(record.get("timestamp_token") or "", validate=True)
+        hashes = record.get("hashes") or []
+        if not all(isinstance(h, str) and HEX64.match(h) for h in hashes):
+            raise ValueError("a recorded hash is not a SHA-256 hex digest")
+        if record.get("first_seq") is not None and int(record["first_seq"]) < 1:
+            raise ValueError("first_seq below 1")
+    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
         raise WitnessError(f"{name}: unreadable witness record ({exc})") from None
     if size != int(match.group(1)):
         raise WitnessError(f"{name}: holds the checkpoint at tree size {size}")

@@ -386,3 +386,19 @@ def test_appends_check_the_age_rule_at_most_once_a_minute(arml, settings, monkey
         events(arml, 1, start=3)
     assert len(callbacks) == 1  # checked again: not due (the oldest uncovered is fresh)
     assert Checkpoint.objects.count() == 1
+
+
+@pytest.mark.parametrize("change", [
+    {"time": "yesterday"}, {"signature": "***"}, {"hashes": ["xyz"]}, {"tree_size": 4},
+    {"format": "other"},
+])
+def test_a_malformed_witness_record_is_named_not_a_traceback(arml, witness_dir, make_checkpoint,
+                                                              change):
+    events(arml, 3)
+    make_checkpoint()
+    path = witness_dir / "checkpoint-000000000003.json"
+    path.write_text(json.dumps({**json.loads(path.read_bytes()), **change}))
+    code, out = run("verify", "--no-documents", "--witness")
+    assert code == 1
+    assert "witness: checkpoint-000000000003.json" in out
+    assert "checkpoint at tree size 3 is missing from the witness" in out
