@@ -166,3 +166,15 @@ def test_it_catches_a_witness_record_that_differs(bundle, tmp_path, capsys):
         return json.dumps(record).encode()
     check_fails(rewrite(bundle, tmp_path, "witness/checkpoint-000000000007.json", change), capsys,
                 "witness/checkpoint-000000000007.json does not match the bundle's checkpoint 7")
+
+
+def test_export_to_an_unwritable_place_is_a_clear_error(arml, tmp_path, settings):
+    from django.core.management.base import CommandError
+
+    settings.ARML_CHECKPOINT_EVERY = 0
+    append(action="x.done", arml=arml)
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command("audit", "export", "--arml", str(arml.pk), "--out",
+                     str(tmp_path / "no" / "such" / "dir" / "b.zip"))
+    with pytest.raises(CommandError, match="No ARML"):
+        call_command("audit", "export", "--arml", "nope", "--out", str(tmp_path / "b.zip"))

@@ -123,6 +123,8 @@ class Command(BaseCommand):
             manifest = export_bundle(arml=arml, out=options["out"])
         except LedgerError as exc:
             raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(f"Cannot write {options['out']}: {exc.strerror or exc}") from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Wrote {options['out']}: {manifest['events_in_full']} events of {arml} "
