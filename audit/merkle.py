@@ -77,6 +77,13 @@ class Frontier:
             if merged >= self.watch and self.on_perfect is not None:
                 self.on_perfect(self.size - merged, merged, hashes[-1])
 
+    @classmethod
+    def resume(cls, hashes: Sequence[bytes], size: int) -> Frontier:
+        """The frontier of a tree of `size` leaves whose subtree roots are `hashes`."""
+        frontier = cls()
+        frontier.hashes, frontier.size = list(hashes), size
+        return frontier
+
     def root(self) -> bytes:
         if not self.hashes:
             return EMPTY_ROOT

@@ -193,8 +193,7 @@ def _check_heads(
     for source in ("", "witness "):
         _check_time_order([h for h in heads if h.source == source], report)
     if mismatched:
-        first = min(mismatched, key=lambda h: h.tree_size)
-        report.failures.append(_locate(first, heads, state))
+        report.failures.extend(_locate(mismatched, heads, state))
 
 
 def _check_timestamp(
@@ -233,51 +232,95 @@ def _check_time_order(heads: list[SignedHead], report: VerifyReport) -> None:
             )
 
 
-def _locate(bad: SignedHead, heads: list[SignedHead], state: ChainState) -> Failure:
-    """The first event whose content differs from what `bad` signed.
+def _locate(mismatched: list[SignedHead], heads: list[SignedHead], state: ChainState) -> list[Failure]:
+    """The first event whose content differs from what the first mismatching root signed.
 
-    Every signed root below the first mismatching one matched, so the events up to the
-    largest such size are as signed. Above it, each event's hash is recomputed from its
-    content and compared with the hash the checkpoints recorded (the witness's first)."""
+    Every signed root below it matched, so the events up to the largest such size are as
+    signed. Above it, each event's hash is recomputed from its content and compared with the
+    hashes a source (the witness, then the database) recorded with its checkpoints, once those
+    hashes are shown to rebuild the signed root (so that they are the ones it signed)."""
+    size = min(h.tree_size for h in mismatched)
     good = max(
         (
             h.tree_size
             for h in heads
-            if h.tree_size < bad.tree_size
+            if h.tree_size < size
             and h.tree_size in state.heads
             and state.heads[h.tree_size][0].hex() == h.root_hash
         ),
         default=0,
     )
+    failures: list[Failure] = []
+    chosen: tuple[SignedHead, dict[int, bytes], bool] | None = None
+    for source in ("witness ", ""):
+        bad = next((h for h in mismatched if h.tree_size == size and h.source == source), None)
+        if bad is None:
+            continue
+        reference = _recorded(heads, source, good, size)
+        authentic = len(reference) == size - good and _rebuilds_root(bad, good, reference, state)
+        if len(reference) == size - good and not authentic:
+            failures.append(
+                Failure(size, f"{bad.label}: the hashes recorded with it do not rebuild its root")
+            )
+        if chosen is None or (authentic and not chosen[2]):
+            chosen = (bad, reference, authentic)
+    assert chosen is not None
+    bad, reference, authentic = chosen
+    sha256 = hashlib.sha256
+    for row in ledger_rows(after=good, chunk_size=2_000):
+        seq = row[SEQ]
+        if seq > size:
+            break
+        expected = reference.get(seq)
+        if expected is not None and sha256(event_bytes(row)).digest() != expected:
+            if authentic:
+                return [Failure(seq, f"event n°{seq} differs from {bad.label}"), *failures]
+            return [
+                Failure(seq, f"event n°{seq} differs from the hashes recorded with {bad.label}"),
+                *failures,
+            ]
+    if authentic:
+        failures.append(
+            Failure(size, f"{bad.label}: the events are those it recorded, its root is not theirs")
+        )
+    else:
+        failures.append(
+            Failure(
+                None,
+                f"an event among n°{good + 1} to n°{size} differs from {bad.label} "
+                "(no recorded hashes to name it)",
+            )
+        )
+    return failures
+
+
+def _recorded(heads: list[SignedHead], source: str, good: int, size: int) -> dict[int, bytes]:
+    """The event hashes one source's checkpoints recorded for events good+1..size."""
     reference: dict[int, bytes] = {}
-    for head in sorted(heads, key=lambda h: (h.source != "witness ", -h.tree_size)):
-        if head.first_seq is None or head.tree_size < good + 1:
+    for head in sorted(heads, key=lambda h: -h.tree_size):
+        if head.source != source or head.first_seq is None or head.tree_size <= good:
             continue
         leaves = head.leaves()
         if not leaves or leaves[-1].hex() != head.head_hash:
             continue  # not the hashes this head signed
         for offset, leaf in enumerate(leaves):
             seq = head.first_seq + offset
-            if good < seq <= bad.tree_size:
+            if good < seq <= size:
                 reference.setdefault(seq, leaf)
-    sha256 = hashlib.sha256
-    for row in ledger_rows(after=good, chunk_size=2_000):
-        seq = row[SEQ]
-        if seq > bad.tree_size:
-            break
-        expected = reference.get(seq)
-        if expected is not None and sha256(event_bytes(row)).digest() != expected:
-            return Failure(seq, f"event n°{seq} differs from {bad.label}")
-    if len(reference) == bad.tree_size - good:
-        return Failure(
-            bad.tree_size,
-            f"{bad.label}: the events are those it recorded, its root is not theirs",
-        )
-    return Failure(
-        None,
-        f"an event among n°{good + 1} to n°{bad.tree_size} differs from {bad.label} "
-        "(no recorded hashes to name it)",
-    )
+    return reference
+
+
+def _rebuilds_root(
+    bad: SignedHead, good: int, reference: dict[int, bytes], state: ChainState
+) -> bool:
+    """Whether the events up to `good` (as signed by a matching root) followed by the recorded
+    hashes give `bad`'s signed root: then those hashes are the ones it signed."""
+    if good and good not in state.frontiers:
+        return False
+    frontier = Frontier.resume(state.frontiers.get(good, []), good)
+    for seq in range(good + 1, bad.tree_size + 1):
+        frontier.append(reference[seq])
+    return frontier.root().hex() == bad.root_hash
 
 
 def _read_witness(witness: Witness, report: VerifyReport) -> list[WitnessRecord]:

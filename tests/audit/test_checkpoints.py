@@ -402,3 +402,23 @@ def test_a_malformed_witness_record_is_named_not_a_traceback(arml, witness_dir, 
     assert code == 1
     assert "witness: checkpoint-000000000003.json" in out
     assert "checkpoint at tree size 3 is missing from the witness" in out
+
+
+def test_hashes_recorded_with_a_checkpoint_are_checked_against_its_signed_root(arml, witness_dir,
+                                                                               make_checkpoint):
+    """A witness file whose recorded hashes were edited to agree with a rewrite no longer
+    rebuilds its signed root: verify says so instead of trusting them."""
+    events(arml, 6)
+    make_checkpoint()
+    triggers.drop(connection)
+    rewrite_from(4)
+    path = witness_dir / "checkpoint-000000000006.json"
+    record = json.loads(path.read_bytes())
+    record["hashes"][1] = "ab" * 32  # event 2: edited in the witness, not in the database
+    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+    code, out = run("verify", "--no-documents", "--witness")
+    assert code == 1
+    assert ("witness checkpoint at tree size 6: the hashes recorded with it do not rebuild its "
+            "root") in out
+    assert "MISMATCH seq 4: event n°4 differs from checkpoint at tree size 6" in out
+    assert "event n°2" not in out
