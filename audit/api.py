@@ -28,10 +28,28 @@ class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [
-            "seq", "time", "action", "arml", "actor", "actor_name", "actor_roles", "principal",
-            "principal_name", "principal_roles", "object_type", "object_id", "object_label",
-            "from_state", "to_state", "comment", "data", "documents", "request_ip",
-            "request_user_agent", "prev_hash", "hash",
+            "seq",
+            "time",
+            "action",
+            "arml",
+            "actor",
+            "actor_name",
+            "actor_roles",
+            "principal",
+            "principal_name",
+            "principal_roles",
+            "object_type",
+            "object_id",
+            "object_label",
+            "from_state",
+            "to_state",
+            "comment",
+            "data",
+            "documents",
+            "request_ip",
+            "request_user_agent",
+            "prev_hash",
+            "hash",
         ]
         read_only_fields = fields
 
@@ -111,9 +129,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             proof = inclusion_proof(event.seq)
         except LedgerError as exc:
-            raise exceptions.NotFound(
-                _("No signed checkpoint covers this event yet.")
-            ) from exc
+            raise exceptions.NotFound(_("No signed checkpoint covers this event yet.")) from exc
         return Response(
             {
                 "proof": proof.as_dict(),

@@ -10,8 +10,12 @@ class LedgerFilterForm(forms.Form):
     arml = forms.ModelChoiceField(
         label=_("ARML"), queryset=None, required=False, empty_label=_("All")
     )
-    action = forms.CharField(label=_("Action code"), required=False, max_length=100,
-                             help_text=_("A prefix, e.g. action_plan."))
+    action = forms.CharField(
+        label=_("Action code"),
+        required=False,
+        max_length=100,
+        help_text=_("A prefix, e.g. action_plan."),
+    )
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     actor = forms.CharField(label=_("Actor (name or id)"), required=False, max_length=100)

@@ -60,8 +60,7 @@ class CanonicalTime(Func):
         return self.as_sql_template(
             compiler,
             connection,
-            "to_char(%(expressions)s AT TIME ZONE 'UTC', "
-            "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
+            "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
         )
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:

@@ -267,7 +267,10 @@ def _check_proofs(
             raise BundleError(f"consistency proof {old}→{new} names an unknown checkpoint")
         path = [_hex(p, "proof node") for p in proof["path"]]
         if not merkle.verify_consistency(
-            old, new, _hex(heads[old]["root_hash"], "root"), _hex(heads[new]["root_hash"], "root"),
+            old,
+            new,
+            _hex(heads[old]["root_hash"], "root"),
+            _hex(heads[new]["root_hash"], "root"),
             path,
         ):
             raise BundleError(f"consistency proof {old}→{new} does not verify")
@@ -308,9 +311,7 @@ def _check_documents(
     for seq, record in sorted(visible.items()):
         for ref in record["documents"]:
             if listed.get(int(ref["version_id"])) != ref["sha256"]:
-                raise BundleError(
-                    f"document version {ref['version_id']} missing or different", seq
-                )
+                raise BundleError(f"document version {ref['version_id']} missing or different", seq)
 
 
 def main(argv: list[str] | None = None) -> int:

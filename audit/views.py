@@ -51,9 +51,13 @@ def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
         selectors.events_auditable_by(request.user).select_related("arml"), seq=seq
     )
     check = check_event(event) if request.GET.get("verify") else None
-    history = selectors.events_for_object(event).filter(
-        pk__in=selectors.events_auditable_by(request.user).values("pk")
-    ) if event.object_type else []
+    history = (
+        selectors.events_for_object(event).filter(
+            pk__in=selectors.events_auditable_by(request.user).values("pk")
+        )
+        if event.object_type
+        else []
+    )
     return render(
         request,
         "audit/event_detail.html",

@@ -32,9 +32,7 @@ def main() -> None:
         try:
             selected = sys.argv[1:]
             for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
-                if info.name.startswith("bench_") and (
-                    not selected or info.name in selected
-                ):
+                if info.name.startswith("bench_") and (not selected or info.name in selected):
                     print(f"== {info.name}")
                     importlib.import_module(f"benchmarks.{info.name}").run()
         finally:

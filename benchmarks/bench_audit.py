@@ -50,12 +50,27 @@ def _event_row(seq: int, prev: str, when: dt.datetime, arml_id: int | None) -> t
     from audit.canonical import canonical_text, format_time
 
     return (
-        "action_plan.approved", None, "", "", arml_id, f"Approuvé en séance n°{seq}",
+        "action_plan.approved",
+        None,
+        "",
+        "",
+        arml_id,
+        f"Approuvé en séance n°{seq}",
         canonical_text({"transition": "approve", "budget": "12000.00"}),
         canonical_text([{"sha256": "ab" * 32, "version_id": seq}]),
-        "opinion_given", str(seq), f"Plan d'action n°{seq}", "governance.actionplan", prev,
-        None, "", "", "192.0.2.10", "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0", seq,
-        format_time(when), "approved",
+        "opinion_given",
+        str(seq),
+        f"Plan d'action n°{seq}",
+        "governance.actionplan",
+        prev,
+        None,
+        "",
+        "",
+        "192.0.2.10",
+        "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0",
+        seq,
+        format_time(when),
+        "approved",
     )
 
 
@@ -74,7 +89,7 @@ def _db_time(vendor: str, text: str) -> str:
 def _bench_appends(connection: Any) -> None:
     from audit.canonical import GENESIS_HASH, event_hash
     from audit.services import append
-    from governance.models import Arml, Region
+    from governance.organisations.models import Arml, Region
 
     region = Region.objects.create(code="B01", name="Bench region")
     arml = Arml.objects.create(region=region, name="Bench ARML", short_name="BENCH")

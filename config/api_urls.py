@@ -4,13 +4,17 @@ from rest_framework.routers import DefaultRouter
 
 from audit.api import register as register_audit
 from documents.api import register as register_documents
-from governance.api import register as register_governance
-from governance.convention_api import register as register_conventions
-from governance.dialogue_api import register as register_dialogues
-from governance.programme_api import register as register_programmes
+from governance.action_plans.api import register as register_action_plans
+from governance.conventions.api import register as register_conventions
+from governance.dialogues.api import register as register_dialogues
+from governance.meetings.api import register as register_meetings
+from governance.organisations.api import register as register_governance
+from governance.programmes.api import register as register_programmes
 
 router = DefaultRouter()
 register_governance(router)
+register_action_plans(router)
+register_meetings(router)
 register_conventions(router)
 register_programmes(router)
 register_dialogues(router)

@@ -175,6 +175,13 @@ SPECTACULAR_SETTINGS = {
 # Key that encrypts signers' private keys at rest (documents.pki). Derived from SECRET_KEY in
 # development; production sets its own so that rotating SECRET_KEY does not lock the keys.
 ARML_KEY_ENCRYPTION_KEY = os.environ.get("ARML_KEY_ENCRYPTION_KEY", "")
+# Keys in a PKCS#11 token instead (documents/hsm.py; README § Signing keys): the platform's keys,
+# and signers' keys too with ARML_PKCS11_SIGNER_KEYS=1. Checked by documents/checks.py.
+ARML_PKCS11_MODULE = os.environ.get("ARML_PKCS11_MODULE", "")
+ARML_PKCS11_TOKEN_LABEL = os.environ.get("ARML_PKCS11_TOKEN_LABEL", "")
+ARML_PKCS11_PIN = os.environ.get("ARML_PKCS11_PIN", "")
+ARML_PKCS11_PIN_FILE = os.environ.get("ARML_PKCS11_PIN_FILE", "")
+ARML_PKCS11_SIGNER_KEYS = env_bool("ARML_PKCS11_SIGNER_KEYS", False)
 ARML_TSA_URL = os.environ.get("ARML_TSA_URL", "")
 ARML_CHECKPOINT_EVERY = env_int("ARML_CHECKPOINT_EVERY", 1000)
 # The ledger's checkpoints: by age too, time-stamp delay, witness outside the database

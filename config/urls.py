@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from governance.views import home
+from governance.organisations.views import home
 
 urlpatterns = [
     path("", home, name="home"),

@@ -31,8 +31,15 @@ class SignatureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Signature
-        fields = ["field", "signer", "on_behalf_of", "role", "certificate_fingerprint",
-                  "signed_at", "timestamped_at"]
+        fields = [
+            "field",
+            "signer",
+            "on_behalf_of",
+            "role",
+            "certificate_fingerprint",
+            "signed_at",
+            "timestamped_at",
+        ]
 
 
 class DocumentVersionSerializer(serializers.ModelSerializer):
@@ -42,8 +49,19 @@ class DocumentVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DocumentVersion
-        fields = ["id", "document", "n", "parent", "sha256", "size", "filename", "created_at",
-                  "signature", "content_url", "verify_url"]
+        fields = [
+            "id",
+            "document",
+            "n",
+            "parent",
+            "sha256",
+            "size",
+            "filename",
+            "created_at",
+            "signature",
+            "content_url",
+            "verify_url",
+        ]
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -52,26 +70,40 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "kind", "title", "arml", "object_id", "signer_slots", "facts_sha256",
-                  "created_at", "superseded", "versions"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "arml",
+            "object_id",
+            "signer_slots",
+            "facts_sha256",
+            "created_at",
+            "superseded",
+            "versions",
+        ]
 
 
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DocumentSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.documents_for(self.request.user).prefetch_related(
-            "versions__signature__signer", "versions__signature__on_behalf_of"
-        ).order_by("pk")
+        return (
+            selectors.documents_for(self.request.user)
+            .prefetch_related("versions__signature__signer", "versions__signature__on_behalf_of")
+            .order_by("pk")
+        )
 
 
 class DocumentVersionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DocumentVersionSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.versions_for(self.request.user).select_related(
-            "signature__signer", "signature__on_behalf_of"
-        ).order_by("pk")
+        return (
+            selectors.versions_for(self.request.user)
+            .select_related("signature__signer", "signature__on_behalf_of")
+            .order_by("pk")
+        )
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True)

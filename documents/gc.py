@@ -29,8 +29,11 @@ def orphans(*, grace: dt.timedelta = dt.timedelta(hours=1)) -> list[str]:
         return []
     known: set[str] = set()
     for start in range(0, len(keys), 500):
-        known.update(DocumentVersion.objects.filter(
-            storage_key__in=keys[start:start + 500]).values_list("storage_key", flat=True))
+        known.update(
+            DocumentVersion.objects.filter(storage_key__in=keys[start : start + 500]).values_list(
+                "storage_key", flat=True
+            )
+        )
     cutoff = timezone.now() - grace
     return sorted(k for k in keys if k not in known and store.get_modified_time(k) < cutoff)
 

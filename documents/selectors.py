@@ -26,8 +26,10 @@ def versions_for(user: Any) -> QuerySet[DocumentVersion]:
 def version_for(user: Any, pk: int) -> DocumentVersion:
     """The version if the user may see it; 404 otherwise (not to reveal it exists)."""
     version = (
-        versions_for(user).select_related("document", "document__arml", "created_by")
-        .filter(pk=pk).first()
+        versions_for(user)
+        .select_related("document", "document__arml", "created_by")
+        .filter(pk=pk)
+        .first()
     )
     if version is None:
         raise Http404

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from documents import signing, storage
+from documents.capacity import Capacity, DelegationEvidence
 from documents.exceptions import CountersignRefused, DocumentError, StorageMismatch
 from documents.models import Document, DocumentVersion, Signature, Supersession
 from documents.renderers import canonical_facts, get_renderer
@@ -25,16 +26,31 @@ _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
 
 def issue(
-    *, obj: models.Model, kind: str, facts: Mapping[str, Any] | Any, actor: Any,
-    role: str, signer_slots: Iterable[Mapping[str, str]], on_behalf_of: Any = None,
-    sign_field: str | None = None, title: str = "", arml: Any = None,
+    *,
+    obj: models.Model,
+    kind: str,
+    facts: Mapping[str, Any] | Any,
+    actor: Any,
+    role: str,
+    signer_slots: Iterable[Mapping[str, str]],
+    capacity: Capacity | None = None,
+    on_behalf_of: Any = None,
+    delegation: DelegationEvidence | None = None,
+    sign_field: str | None = None,
+    title: str = "",
+    arml: Any = None,
 ) -> DocumentVersion:
     """Render, add one signature field per expected signer, optionally sign `sign_field`,
     store the bytes, then insert the rows. Returns version 1.
 
     `signer_slots`: [{"field", "role", "label", "name"?}], in the order of the signature block.
     `facts` is copied into the document; its `signers` default to the slots.
+    `capacity`: in which capacity `actor` signs (its role must be `role`); the caller reads it
+    from mandates (default: the bare role, for the platform). `on_behalf_of` and `delegation`:
+    the principal and the delegation when the actor signs for someone else. `arml`: the ARML
+    the document belongs to (who may see it); documents/ does not guess it from `obj`.
     """
+    capacity = _capacity(capacity, role)
     slots = _clean_slots(signer_slots)
     data = canonical_facts(facts)
     data.setdefault("signers", slots)
@@ -43,27 +59,42 @@ def issue(
     rendered = get_renderer(kind).render_with_layout(data)
     placements = [
         signing.FieldPlacement(
-            slot["field"], slot["label"],
-            *((rendered.boxes[slot["field"]].page, rendered.boxes[slot["field"]].rect)
-              if slot["field"] in rendered.boxes else (0, None)))
+            slot["field"],
+            slot["label"],
+            *(
+                (rendered.boxes[slot["field"]].page, rendered.boxes[slot["field"]].rect)
+                if slot["field"] in rendered.boxes
+                else (0, None)
+            ),
+        )
         for slot in slots
     ]
     content, signed = signing.prepare_and_sign(
-        rendered.content, placements=placements, sign_field=sign_field, person=actor,
-        role=role, reason=_reason(slots, sign_field),
+        rendered.content,
+        placements=placements,
+        sign_field=sign_field,
+        person=actor,
+        capacity=capacity,
+        reason=_reason(slots, sign_field),
+        on_behalf=_evidence(on_behalf_of, delegation),
     )
     key = storage.write(kind, content)
     try:
         with transaction.atomic():
             document = Document.objects.create(
-                kind=kind, content_type=ContentType.objects.get_for_model(obj),
-                object_id=str(obj.pk), arml=arml if arml is not None else _arml_of(obj),
-                title=title or data.get("title") or rendered.filename, signer_slots=slots,
-                facts=data, facts_sha256=rendered.facts_sha256, created_by=actor,
+                kind=kind,
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=str(obj.pk),
+                arml=arml,
+                title=title or data.get("title") or rendered.filename,
+                signer_slots=slots,
+                facts=data,
+                facts_sha256=rendered.facts_sha256,
+                created_by=actor,
             )
             version = _create_version(document, None, content, key, rendered.filename, actor)
             if signed is not None:
-                _create_signature(version, signed, actor, on_behalf_of, role)
+                _create_signature(version, signed, actor, on_behalf_of, role, delegation)
     except BaseException:
         storage.discard(key)
         raise
@@ -71,9 +102,19 @@ def issue(
 
 
 def countersign(
-    *, version: DocumentVersion, field: str, actor: Any, role: str, on_behalf_of: Any = None,
+    *,
+    version: DocumentVersion,
+    field: str,
+    actor: Any,
+    role: str,
+    capacity: Capacity | None = None,
+    on_behalf_of: Any = None,
+    delegation: DelegationEvidence | None = None,
 ) -> DocumentVersion:
-    """Fill `field` on the latest version; the new version's bytes extend the previous ones."""
+    """Fill `field` on the latest version; the new version's bytes extend the previous ones.
+
+    `capacity`, `on_behalf_of`, `delegation`: as for `issue()`."""
+    capacity = _capacity(capacity, role)
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=version.document_id)
         latest = document.versions.order_by("-n").first()
@@ -84,27 +125,37 @@ def countersign(
         _check_slot(document.signer_slots, field, role)
         if Signature.objects.filter(version__document=document, field=field).exists():
             raise CountersignRefused(
-                _("The signature field %(field)s is already signed.") % {"field": field})
+                _("The signature field %(field)s is already signed.") % {"field": field}
+            )
         previous = read_verified(version)
-        signed = signing.sign(previous, field=field, person=actor, role=role,
-                              reason=_reason(document.signer_slots, field))
+        signed = signing.sign(
+            previous,
+            field=field,
+            person=actor,
+            capacity=capacity,
+            reason=_reason(document.signer_slots, field),
+            on_behalf=_evidence(on_behalf_of, delegation),
+        )
         if not signed.content.startswith(previous):
             raise CountersignRefused(
-                _("The signed file does not extend the previous version; refused."))
+                _("The signed file does not extend the previous version; refused.")
+            )
         key = storage.write(document.kind, signed.content)
         try:
             with transaction.atomic():
-                new = _create_version(document, version, signed.content, key,
-                                      version.filename, actor)
-                _create_signature(new, signed, actor, on_behalf_of, role)
+                new = _create_version(
+                    document, version, signed.content, key, version.filename, actor
+                )
+                _create_signature(new, signed, actor, on_behalf_of, role, delegation)
         except BaseException:
             storage.discard(key)
             raise
     return new
 
 
-def supersede(*, document: Document, reason: str, replaced_by: Document | None = None
-              ) -> Supersession:
+def supersede(
+    *, document: Document, reason: str, replaced_by: Document | None = None
+) -> Supersession:
     """Mark a document as replaced; its versions and signatures stay as they were."""
     if not reason.strip():
         raise DocumentError(_("A reason is required to supersede a document."))
@@ -112,8 +163,9 @@ def supersede(*, document: Document, reason: str, replaced_by: Document | None =
         Document.objects.select_for_update().get(pk=document.pk)
         if Supersession.objects.filter(document=document).exists():
             raise DocumentError(_("This document has already been superseded."))
-        return Supersession.objects.create(document=document, reason=reason,
-                                           replaced_by=replaced_by)
+        return Supersession.objects.create(
+            document=document, reason=reason, replaced_by=replaced_by
+        )
 
 
 def read_verified(version: DocumentVersion) -> bytes:
@@ -130,22 +182,66 @@ def read_verified(version: DocumentVersion) -> bytes:
 # Helpers ------------------------------------------------------------------------------------
 
 
-def _create_version(document: Document, parent: DocumentVersion | None, content: bytes,
-                    key: str, filename: str, actor: Any) -> DocumentVersion:
+def _create_version(
+    document: Document,
+    parent: DocumentVersion | None,
+    content: bytes,
+    key: str,
+    filename: str,
+    actor: Any,
+) -> DocumentVersion:
     return DocumentVersion.objects.create(
-        document=document, n=parent.n + 1 if parent else 1, parent=parent,
-        sha256=hashlib.sha256(content).hexdigest(), size=len(content), storage_key=key,
-        filename=filename, created_by=actor,
+        document=document,
+        n=parent.n + 1 if parent else 1,
+        parent=parent,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        storage_key=key,
+        filename=filename,
+        created_by=actor,
     )
 
 
-def _create_signature(version: DocumentVersion, signed: signing.SignedPdf, actor: Any,
-                      on_behalf_of: Any, role: str) -> Signature:
+def _create_signature(
+    version: DocumentVersion,
+    signed: signing.SignedPdf,
+    actor: Any,
+    on_behalf_of: Any,
+    role: str,
+    delegation: DelegationEvidence | None,
+) -> Signature:
+    evidence = _evidence(on_behalf_of, delegation)
     return Signature.objects.create(
-        version=version, field=signed.field, signer=actor, on_behalf_of=on_behalf_of,
-        role=role, certificate_fingerprint=signed.fingerprint, signed_at=signed.signed_at,
+        version=version,
+        field=signed.field,
+        signer=actor,
+        on_behalf_of=on_behalf_of,
+        role=role,
+        certificate_fingerprint=signed.fingerprint,
+        signed_at=signed.signed_at,
         timestamped_at=signed.timestamped_at,
+        delegation=evidence.as_dict() if evidence is not None else {},
     )
+
+
+def _capacity(capacity: Capacity | None, role: str) -> Capacity:
+    if capacity is None:
+        return Capacity(role)
+    if capacity.role != role:
+        raise DocumentError(
+            _("The signer's capacity is for the role %(capacity)s, not %(role)s.")
+            % {"capacity": capacity.role, "role": role}
+        )
+    return capacity
+
+
+def _evidence(
+    on_behalf_of: Any, delegation: DelegationEvidence | None
+) -> DelegationEvidence | None:
+    """What the signature says about a principal: the delegation given, or at least a name."""
+    if delegation is not None:
+        return delegation
+    return DelegationEvidence(principal=str(on_behalf_of)) if on_behalf_of is not None else None
 
 
 def _clean_slots(signer_slots: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
@@ -153,11 +249,18 @@ def _clean_slots(signer_slots: Iterable[Mapping[str, str]]) -> list[dict[str, st
     for raw in signer_slots:
         field = str(raw.get("field", ""))
         if not _FIELD_NAME.match(field) or field in seen:
-            raise DocumentError(_("Invalid or duplicate signature field name: %(field)s")
-                                % {"field": field})
+            raise DocumentError(
+                _("Invalid or duplicate signature field name: %(field)s") % {"field": field}
+            )
         seen.add(field)
-        slots.append({"field": field, "role": str(raw.get("role", "")),
-                      "label": str(raw.get("label", "")), "name": str(raw.get("name", ""))})
+        slots.append(
+            {
+                "field": field,
+                "role": str(raw.get("role", "")),
+                "label": str(raw.get("label", "")),
+                "name": str(raw.get("name", "")),
+            }
+        )
     return slots
 
 
@@ -165,22 +268,15 @@ def _check_slot(slots: Iterable[Mapping[str, str]], field: str, role: str) -> No
     slot = next((s for s in slots if s["field"] == field), None)
     if slot is None:
         raise CountersignRefused(
-            _("This document has no signature field %(field)s.") % {"field": field})
+            _("This document has no signature field %(field)s.") % {"field": field}
+        )
     if slot.get("role") and slot["role"] != role:
         raise CountersignRefused(
             _("The field %(field)s is for the role %(expected)s, not %(role)s.")
-            % {"field": field, "expected": slot["role"], "role": role})
+            % {"field": field, "expected": slot["role"], "role": role}
+        )
 
 
 def _reason(slots: Iterable[Mapping[str, str]], field: str | None) -> str:
     slot = next((s for s in slots if s["field"] == field), None)
     return slot["label"] if slot and slot.get("label") else ""
-
-
-def _arml_of(obj: models.Model) -> Any:
-    from governance.models import Arml
-
-    if isinstance(obj, Arml):
-        return obj
-    arml = getattr(obj, "arml", None)
-    return arml if isinstance(arml, Arml) else None

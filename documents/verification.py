@@ -28,10 +28,18 @@ _lock = threading.Lock()
 _trust_roots: dict[str, list[Any]] = {}
 
 
+PADES_SUBFILTER = "/ETSI.CAdES.detached"
+
+
 @dataclass
 class SignatureReport:
     field: str
     signer: str = ""
+    capacity: str = ""  # the certificate's title
+    organisation: str = ""  # the certificate's O=
+    level: str = ""  # PAdES-B-B, PAdES-B-T (timestamped), or "" when not PAdES
+    on_behalf_of: str = ""  # the principal, when signed by delegation (recorded at signing)
+    delegation: dict[str, Any] = field(default_factory=dict)
     signed_at: dt.datetime | None = None
     intact: bool = False
     valid: bool = False
@@ -46,6 +54,17 @@ class SignatureReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def delegation_text(self) -> str:
+        """« Pour Hélène Lefèvre et par délégation (délégation n° 12, à compter du …) »."""
+        if not self.on_behalf_of:
+            return ""
+        from documents.appearance import delegation_line
+        from documents.capacity import DelegationEvidence
+
+        evidence = DelegationEvidence.from_dict({"principal": self.on_behalf_of, **self.delegation})
+        return delegation_line(evidence)
 
 
 @dataclass
@@ -68,17 +87,35 @@ class VerificationReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "version": self.version_id, "ok": self.ok, "sha256_expected": self.sha256_expected,
-            "sha256_actual": self.sha256_actual, "hash_matches": self.hash_matches,
-            "extends_parent": self.extends_parent, "problems": self.problems,
+            "version": self.version_id,
+            "ok": self.ok,
+            "sha256_expected": self.sha256_expected,
+            "sha256_actual": self.sha256_actual,
+            "hash_matches": self.hash_matches,
+            "extends_parent": self.extends_parent,
+            "problems": self.problems,
             "signatures": [
-                {"field": s.field, "signer": s.signer, "ok": s.ok,
-                 "signed_at": s.signed_at.isoformat() if s.signed_at else None,
-                 "intact": s.intact, "valid": s.valid, "trusted": s.trusted,
-                 "coverage": s.coverage, "modification_level": s.modification_level,
-                 "timestamp_at": s.timestamp_at.isoformat() if s.timestamp_at else None,
-                 "timestamp_trusted": s.timestamp_trusted,
-                 "certificate_fingerprint": s.certificate_fingerprint, "problems": s.problems}
+                {
+                    "field": s.field,
+                    "signer": s.signer,
+                    "capacity": s.capacity,
+                    "organisation": s.organisation,
+                    "level": s.level,
+                    "on_behalf_of": s.on_behalf_of or None,
+                    "delegation": s.delegation or None,
+                    "delegation_text": s.delegation_text or None,
+                    "ok": s.ok,
+                    "signed_at": s.signed_at.isoformat() if s.signed_at else None,
+                    "intact": s.intact,
+                    "valid": s.valid,
+                    "trusted": s.trusted,
+                    "coverage": s.coverage,
+                    "modification_level": s.modification_level,
+                    "timestamp_at": s.timestamp_at.isoformat() if s.timestamp_at else None,
+                    "timestamp_trusted": s.timestamp_trusted,
+                    "certificate_fingerprint": s.certificate_fingerprint,
+                    "problems": s.problems,
+                }
                 for s in self.signatures
             ],
         }
@@ -90,8 +127,9 @@ def validation_context() -> ValidationContext:
     A fresh context per verification: pyHanko contexts accumulate state; the parsed roots
     are what is worth caching.
     """
-    return ValidationContext(trust_roots=_roots(), allow_fetching=False,
-                             revocation_mode="soft-fail")
+    return ValidationContext(
+        trust_roots=_roots(), allow_fetching=False, revocation_mode="soft-fail"
+    )
 
 
 def _roots() -> list[Any]:
@@ -121,8 +159,12 @@ def verify(version: DocumentVersion) -> VerificationReport:
     report.sha256_actual = hashlib.sha256(content).hexdigest()
     report.hash_matches = report.sha256_actual == version.sha256 and len(content) == version.size
     if not report.hash_matches:
-        report.problems.append(_("The file does not match its recorded SHA-256: it was "
-                                 "modified or extended after it was stored."))
+        report.problems.append(
+            _(
+                "The file does not match its recorded SHA-256: it was "
+                "modified or extended after it was stored."
+            )
+        )
     _check_parent(version, content, report)
     try:
         _check_signatures(version, content, report)
@@ -146,8 +188,9 @@ def verify_recent(version: DocumentVersion, *, max_age: int = 600) -> Verificati
     return report
 
 
-def verify_bytes(content: bytes, *, expected_fields: dict[str, Signature] | None = None
-                 ) -> list[SignatureReport]:
+def verify_bytes(
+    content: bytes, *, expected_fields: dict[str, Signature] | None = None
+) -> list[SignatureReport]:
     """Validate the signatures in raw PDF bytes (used by the benchmarks and verify())."""
     reader = PdfFileReader(io.BytesIO(content), strict=False)
     results = []
@@ -157,17 +200,28 @@ def verify_bytes(content: bytes, *, expected_fields: dict[str, Signature] | None
         try:
             status = validate_pdf_signature(embedded, context)
         except Exception as exc:  # noqa: BLE001
-            item.problems.append(_("The signature cannot be validated: %(error)s")
-                                 % {"error": exc})
+            item.problems.append(_("The signature cannot be validated: %(error)s") % {"error": exc})
         else:
             _fill(item, status)
+            item.level = _level(embedded, status)
         results.append(item)
     return results
 
 
+def _level(embedded: Any, status: PdfSignatureStatus) -> str:
+    """The PAdES baseline level the signature reaches: B-T with a signature timestamp."""
+    subfilter = embedded.sig_object.get("/SubFilter")
+    if str(subfilter) != PADES_SUBFILTER:
+        return ""
+    return "PAdES-B-T" if status.timestamp_validity is not None else "PAdES-B-B"
+
+
 def _fill(item: SignatureReport, status: PdfSignatureStatus) -> None:
     cert = status.signing_cert
-    item.signer = cert.subject.native.get("common_name", "")
+    subject = cert.subject.native
+    item.signer = subject.get("common_name", "")
+    item.capacity = subject.get("title", "")
+    item.organisation = subject.get("organization_name", "")
     item.certificate_fingerprint = hashlib.sha256(cert.dump()).hexdigest()
     item.signed_at = status.signer_reported_dt
     item.intact, item.valid, item.trusted = status.intact, status.valid, status.trusted
@@ -182,19 +236,23 @@ def _fill(item: SignatureReport, status: PdfSignatureStatus) -> None:
     if not status.valid:
         item.problems.append(_("The signature value is invalid."))
     if status.intact and status.valid and not status.trusted:
-        item.problems.append(_("The signer's certificate does not chain to a trusted "
-                               "authority."))
+        item.problems.append(_("The signer's certificate does not chain to a trusted authority."))
     if status.timestamp_validity is None:
         item.problems.append(_("The signature has no timestamp."))
     elif not status.timestamp_validity.trusted:
         item.problems.append(_("The signature timestamp is not valid or not trusted."))
     if status.coverage is None or status.coverage.name not in ("ENTIRE_FILE", "ENTIRE_REVISION"):
         item.problems.append(_("The signature does not cover its whole revision."))
-    if status.coverage and status.coverage.name == "ENTIRE_REVISION" and not (
-        level and level.name in ("NONE", "LTA_UPDATES", "FORM_FILLING") and status.docmdp_ok
+    if (
+        status.coverage
+        and status.coverage.name == "ENTIRE_REVISION"
+        and not (
+            level and level.name in ("NONE", "LTA_UPDATES", "FORM_FILLING") and status.docmdp_ok
+        )
     ):
-        item.problems.append(_("The document was modified after this signature beyond "
-                               "filling signature fields."))
+        item.problems.append(
+            _("The document was modified after this signature beyond filling signature fields.")
+        )
 
 
 def _check_parent(version: DocumentVersion, content: bytes, report: VerificationReport) -> None:
@@ -209,24 +267,36 @@ def _check_parent(version: DocumentVersion, content: bytes, report: Verification
         return
     report.extends_parent = content.startswith(previous) and len(content) > len(previous)
     if not report.extends_parent:
-        report.problems.append(_("The bytes of this version do not extend those of version "
-                                 "%(n)s.") % {"n": parent.n})
+        report.problems.append(
+            _("The bytes of this version do not extend those of version %(n)s.") % {"n": parent.n}
+        )
 
 
-def _check_signatures(version: DocumentVersion, content: bytes,
-                      report: VerificationReport) -> None:
+def _check_signatures(version: DocumentVersion, content: bytes, report: VerificationReport) -> None:
     report.signatures = verify_bytes(content)
-    recorded = {s.field: s for s in Signature.objects.filter(
-        version__document_id=version.document_id, version__n__lte=version.n)}
+    recorded = {
+        s.field: s
+        for s in Signature.objects.filter(
+            version__document_id=version.document_id,
+            version__n__lte=version.n,
+        ).select_related("on_behalf_of")
+    }
     found = {s.field: s for s in report.signatures}
     for name, row in recorded.items():
         item = found.get(name)
         if item is None:
-            report.problems.append(_("The signature of %(field)s recorded in the database is "
-                                     "missing from the file.") % {"field": name})
-        elif item.certificate_fingerprint and item.certificate_fingerprint != \
-                row.certificate_fingerprint:
-            item.problems.append(_("The certificate differs from the one recorded."))
+            report.problems.append(
+                _("The signature of %(field)s recorded in the database is missing from the file.")
+                % {"field": name}
+            )
+        else:
+            if (
+                item.certificate_fingerprint
+                and item.certificate_fingerprint != row.certificate_fingerprint
+            ):
+                item.problems.append(_("The certificate differs from the one recorded."))
+            item.on_behalf_of = str(row.on_behalf_of) if row.on_behalf_of_id else ""
+            item.delegation = dict(row.delegation or {})
     for name in found.keys() - recorded.keys():
         found[name].problems.append(_("This signature is not recorded in the database."))
     if report.signatures:

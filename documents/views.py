@@ -22,7 +22,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.version_for(request.user, pk)
     document = version.document
     signatures = {
-        s.field: s for s in Signature.objects.filter(
+        s.field: s
+        for s in Signature.objects.filter(
             version__document=document, version__n__lte=version.n
         ).select_related("signer", "on_behalf_of", "version")
     }
@@ -41,5 +42,6 @@ def version_download(request: HttpRequest, pk: int) -> FileResponse:
     version = selectors.version_for(request.user, pk)
     handle = storage.document_storage().open(version.storage_key, "rb")
     filename = version.filename.removesuffix(".pdf") + f"-v{version.n}.pdf"
-    return FileResponse(handle, as_attachment=True, filename=filename,
-                        content_type="application/pdf")
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type="application/pdf"
+    )

@@ -6,8 +6,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from governance import services
-from governance.models import Arml, Body, BodyRules, Funder, Mandate, MissionLocale, Person, Region
+from governance.organisations import services as services
+from governance.organisations.models import (
+    Arml,
+    Body,
+    BodyRules,
+    Funder,
+    Mandate,
+    MissionLocale,
+    Person,
+    Region,
+)
 
 
 @admin.register(Region)

@@ -11,12 +11,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models import Arml, Mandate, Person
+from audit.services import append
+from governance.organisations.models import Arml, Mandate, Person
 from permissions.models import Delegation
 
 
 def delegable_actions() -> list[tuple[str, str]]:
     """(action name, label) of every transition of every lifecycle, for the delegation form."""
+    from permissions.authorization import ACTS
     from workflows.selectors import lifecycle_models
     from workflows.specs import specs_of
 
@@ -24,6 +26,8 @@ def delegable_actions() -> list[tuple[str, str]]:
     for model in lifecycle_models():
         for spec in specs_of(model).values():
             choices.append((spec.action_name, f"{model._meta.verbose_name} — {spec.label}"))
+    for name, declared in sorted(ACTS.items()):
+        choices.append((name, str(declared.label)))
     return choices
 
 
@@ -38,9 +42,9 @@ def delegation_create(
     start: dt.date,
     end: dt.date,
     reason: str,
+    act_reference: str = "",
+    act_date: dt.date | None = None,
 ) -> Delegation:
-    from audit.services import append
-
     if actor != principal and not actor.is_superuser:
         raise PermissionDenied(_("Only the principal can delegate their own powers."))
     actions = sorted(set(transitions))
@@ -60,6 +64,8 @@ def delegation_create(
         start=start,
         end=end,
         reason=reason.strip(),
+        act_reference=act_reference.strip(),
+        act_date=act_date,
         created_by=actor,
     )
     delegation.full_clean()
@@ -77,6 +83,8 @@ def delegation_create(
             "transitions": actions,
             "start": start.isoformat(),
             "end": end.isoformat(),
+            "act_reference": delegation.act_reference,
+            "act_date": act_date.isoformat() if act_date else None,
         },
     )
     return delegation
@@ -84,8 +92,6 @@ def delegation_create(
 
 @transaction.atomic
 def delegation_revoke(*, actor: Person, delegation: Delegation, reason: str = "") -> Delegation:
-    from audit.services import append
-
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
     if actor.pk != delegation.principal_id and not actor.is_superuser:
         raise PermissionDenied(_("Only the principal can revoke their delegation."))

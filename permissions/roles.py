@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group
 
-from governance.models import Role
+from governance.organisations.models import Role
 
 SCOPE_PERMISSION = "governance.view_arml"
 SCOPE_CODENAME = "view_arml"

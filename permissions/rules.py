@@ -1,41 +1,60 @@
-"""Rules that hold whatever the role: plain functions, each returning a refusal reason or None.
+"""Rules that hold whatever the role: plain functions, each returning a Refusal or None.
 
 A rule receives the object, the principal (on whose behalf the action is taken: a
 permissions.authorization.Principal, with `.person` and `.roles` in the object's ARML) and the
 actor (who clicks). Both are checked where the rule is about a person: a delegate cannot approve
-their own proposal on someone else's behalf either (DOMAIN.md: separation of duties).
+their own proposal on someone else's behalf either (docs/domain.md: separation of duties).
+
+A Refusal carries a stable code (what tests, the ledger and API clients match) and the French
+sentence a person reads; `str()` of it is the sentence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from governance.models.people import Mandate, Person, Role
-
-Rule = Callable[[Any, Any, Person], str | None]
+from governance.organisations.models import Mandate, Person, Role
 
 
-def not_the_submitter(obj: Any, principal: Any, actor: Person) -> str | None:
+@dataclass(frozen=True)
+class Refusal:
+    """Why a rule refuses: a stable code and the sentence shown to the person."""
+
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+Rule = Callable[[Any, Any, Person], Refusal | None]
+
+
+def not_the_submitter(obj: Any, principal: Any, actor: Person) -> Refusal | None:
     """Separation of duties: who submitted an item never approves it."""
     submitter_id = getattr(obj, "submitted_by_id", None)
     if submitter_id is not None and submitter_id in {principal.person.pk, actor.pk}:
-        return _("Separation of duties: the person who submitted this item cannot approve it.")
+        return Refusal(
+            "self_approval",
+            _("Separation of duties: the person who submitted this item cannot approve it."),
+        )
     return None
 
 
-def is_the_submitter(obj: Any, principal: Any, actor: Person) -> str | None:
+def is_the_submitter(obj: Any, principal: Any, actor: Person) -> Refusal | None:
     """Only the submitter acts on their own draft (a director proposes their own plan)."""
     if getattr(obj, "submitted_by_id", None) != principal.person.pk:
-        return _("Only the person who drafted this item can do this.")
+        return Refusal("not_the_author", _("Only the person who drafted this item can do this."))
     return None
 
 
-def ml_directors_on_their_own_items(obj: Any, principal: Any, actor: Person) -> str | None:
+def ml_directors_on_their_own_items(obj: Any, principal: Any, actor: Person) -> Refusal | None:
     """A Mission Locale director acts only on the items they submitted (ARML staff on all)."""
-    from governance.models.people import Role as R
+    from governance.organisations.models import Role as R
 
     arml_wide = {R.ARML_DIRECTOR, R.ARML_STAFF}  # the ARML's own team acts on every plan
     if principal.roles & arml_wide:
@@ -43,14 +62,17 @@ def ml_directors_on_their_own_items(obj: Any, principal: Any, actor: Person) -> 
     return is_the_submitter(obj, principal, actor)
 
 
-def not_president_of_a_beneficiary(obj: Any, principal: Any, actor: Person) -> str | None:
+def not_president_of_a_beneficiary(obj: Any, principal: Any, actor: Person) -> Refusal | None:
     """Conflict of interest: the president of a beneficiary Mission Locale never approves."""
     ml_ids = set(obj.beneficiary_ids())
     if not ml_ids:
         return None
     if ml_ids & (presided_mls(principal.person) | presided_mls(actor)):
-        return _(
-            "Conflict of interest: the president of a beneficiary Mission Locale cannot approve."
+        return Refusal(
+            "conflict_of_interest",
+            _(
+                "Conflict of interest: the president of a beneficiary Mission Locale cannot approve."
+            ),
         )
     return None
 
@@ -68,39 +90,27 @@ def presided_mls(person: Person) -> set[int]:
     return cached
 
 
-def is_a_party_officer(obj: Any, principal: Any, actor: Person) -> str | None:
+def is_a_party_officer(obj: Any, principal: Any, actor: Person) -> Refusal | None:
     """A funder's officer acts on a convention only for a funder that is one of its parties.
 
     The ARML side (president) is not concerned; the signature field of each party is further
     matched by role when the document is signed.
     """
-    from governance.models.people import Role as R
+    from governance.organisations.models import Role as R
 
     funder_roles = {R.STATE_OFFICER, R.REGION_OFFICER, R.OTHER_FUNDER}
     if not principal.roles & funder_roles or principal.roles & {R.PRESIDENT}:
         return None
     if set(obj.party_funder_ids()) & represented_funders(principal.person, obj.arml_id):
         return None
-    return _("You do not represent a funder that is a party to this convention.")
-
-
-def termination_deliberated_for_the_arml(obj: Any, principal: Any, actor: Person) -> str | None:
-    """The ARML terminates a convention only on a final board deliberation deciding it."""
-    from governance.deliberations import adopted_deliberation_for
-    from governance.models.bodies import BodyKind
-    from governance.models.people import Role as R
-
-    if R.PRESIDENT not in principal.roles:
-        return None
-    fingerprint = f"termination:{obj.frozen_hash}"
-    if adopted_deliberation_for(obj, body_kinds={BodyKind.CA}, fingerprint=fingerprint):
-        return None
-    return _("The ARML terminates a convention only on a final board deliberation deciding it.")
+    return Refusal(
+        "not_a_party", _("You do not represent a funder that is a party to this convention.")
+    )
 
 
 def represented_funders(person: Person, arml_id: int) -> set[int]:
     """Funders `person` represents today in an ARML; cached on the instance for one request."""
-    from governance.models.people import Role as R
+    from governance.organisations.models import Role as R
 
     cache = person.__dict__.setdefault("_represented_funders", {})
     if arml_id not in cache:

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
-from governance.models import Arml, Mandate, Person, Role
+from governance.organisations.models import Arml, Mandate, Person, Role
 from permissions.models import ArmlUserObjectPermission
 from permissions.roles import SCOPE_CODENAME, SCOPE_PERMISSION, role_groups
 

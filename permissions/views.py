@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance.selectors import people_list
+from governance.organisations.selectors import people_list
 from permissions.delegations import delegation_create, delegation_revoke, delegations_of
 from permissions.forms import DelegationForm
 from permissions.selectors import armls_for

@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from governance.models import AgendaItem, BodyKind, Deliberation, Majority, Meeting
+from governance.meetings.models import AgendaItem, Deliberation, Meeting
+from governance.organisations.models import BodyKind, Majority
 from tests.factories import BodyFactory
 
 

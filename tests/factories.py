@@ -8,7 +8,7 @@ from typing import Any
 import factory
 from django.utils import timezone
 
-from governance.models import (
+from governance.organisations.models import (
     Arml,
     Body,
     BodyKind,
@@ -20,7 +20,7 @@ from governance.models import (
     Person,
     Region,
 )
-from governance.services import mandate_create
+from governance.organisations.services import mandate_create
 
 
 def _base36(n: int) -> str:

@@ -1,4 +1,4 @@
-"""The uniform API of every lifecycle (DESIGN.md § Interfaces):
+"""The uniform API of every lifecycle (docs/architecture.md):
 
 GET  …/{id}/transitions/          open to me, and why the others are closed
 POST …/{id}/transitions/{name}/   {comment, data}
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -16,9 +18,33 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from workflows import errors
+from workflows.acts import refusal_of
 from workflows.engine import perform
 from workflows.selectors import history_of, transition_options
 from workflows.web import request_info
+
+
+def refusal_response(exc: BaseException) -> Response:
+    """The API's answer to a refused act: its code and French sentence, with the status its kind
+    calls for (the same code the ledger records)."""
+    if isinstance(exc, ObjectDoesNotExist):
+        return not_found()
+    code, message = refusal_of(exc)
+    if isinstance(exc, errors.TransitionError):
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, PermissionDenied):
+        return Response({"code": code, "detail": message}, status=403)
+    body: dict[str, Any] = {"code": code, "detail": message}
+    if isinstance(exc, ValidationError) and hasattr(exc, "message_dict"):
+        body["errors"] = exc.message_dict
+    return Response(body, status=400)
+
+
+def not_found() -> Response:
+    """404 for what does not exist or lies outside the user's scope (never which of the two)."""
+    return Response(
+        {"code": "not_found", "detail": _("Not found, or outside your scope.")}, status=404
+    )
 
 
 class TransitionOptionSerializer(serializers.Serializer):

@@ -11,28 +11,31 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from viewflow.workflow import PROCESS, STATUS
 from viewflow.workflow.models import Task
 
-from governance.models import Person
+from governance.organisations.models import Person
 from workflows import errors
 from workflows.models import Circuit
-
-if TYPE_CHECKING:
-    from workflows.engine import Outcome
 
 PENDING = (STATUS.NEW, STATUS.ASSIGNED)
 
 
-def flow_for(obj: Any) -> Any:
-    from workflows.flows.acceptance import AcceptanceCircuit
-    from workflows.flows.countersign import CountersignCircuit
+#: The circuits by name (a lifecycle's `circuit_flow`); each flow module registers its own.
+FLOWS: dict[str, Any] = {}
 
-    return {"countersign": CountersignCircuit, "acceptance": AcceptanceCircuit}[obj.circuit_flow]
+
+def register_flow(name: str, flow_class: Any) -> Any:
+    FLOWS[name] = flow_class
+    return flow_class
+
+
+def flow_for(obj: Any) -> Any:
+    return FLOWS[obj.circuit_flow]
 
 
 def attach(activation: Any, obj: Any) -> Any:
@@ -43,7 +46,7 @@ def attach(activation: Any, obj: Any) -> Any:
     return process
 
 
-def after_transition(outcome: Outcome) -> None:
+def after_transition(outcome: Any) -> None:
     """In the transition's transaction: start the object's circuit after its opening step."""
     obj = outcome.obj
     if getattr(obj, "circuit_after", None) == outcome.spec.name:
@@ -78,7 +81,7 @@ def task_for(obj: Any, name: str, roles: set[str]) -> Task | None:
     return None
 
 
-def run_task(task: Task, name: str, actor: Person, do: Callable[[], Outcome]) -> Outcome:
+def run_task(task: Task, name: str, actor: Person, do: Callable[[], Any]) -> Any:
     """Complete `task` by performing transition `name` (its own step, or one of its exits)."""
     with task.activation() as activation:  # the flow lock: outermost, as viewflow requires
         task = activation.task
@@ -101,26 +104,6 @@ def run_task(task: Task, name: str, actor: Person, do: Callable[[], Outcome]) ->
         else:
             raise errors.InvalidState(_("This task does not perform this action."))
     return outcome
-
-
-def run_automatic(activation: Any, name: str) -> None:
-    """The step after the Join: performed for whoever completed the last branch."""
-    from workflows.engine import perform_automatic
-
-    last = (
-        Task.objects.filter(process=activation.process, flow_task_type="HUMAN", status=STATUS.DONE)
-        .select_related("owner")
-        .order_by("-finished", "-pk")
-        .first()
-    )
-    principal = Person.objects.get(pk=(last.data or {}).get("principal", last.owner_id))
-    perform_automatic(
-        activation.process.subject,
-        name,
-        actor=last.owner,
-        principal=principal,
-        task=activation.task,
-    )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""perform(): the only way any state changes (DESIGN.md § The path of a transition).
+"""perform(): the only way any state changes (docs/architecture.md § The path of a transition).
 
 lock → authorise → move → document → record, in one transaction; then, after commit, the
 workflow advance and notifications. A refused attempt is ledgered outside the rolled-back
@@ -18,11 +18,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from governance.models import Person
+from audit.services import append
+from documents.storage import discard
+from governance.organisations.models import Person
 from permissions.authorization import Principal, Refused, authorize
+from permissions.selectors import roles_in
 from workflows import errors
+from workflows.acts import record_refusal
+from workflows.documents import issue_for_transition
 from workflows.lifecycle import Lifecycle, TransitionContext
-from workflows.specs import TransitionSpec, UnknownTransition, spec_for, unmet_messages
+from workflows.specs import (
+    TransitionSpec,
+    UnknownTransition,
+    condition_messages,
+    deliberation_unmet,
+    spec_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +121,29 @@ def perform_automatic(
     return outcome
 
 
+def run_automatic(activation: Any, name: str) -> None:
+    """The step after the Join: performed for whoever completed the last branch."""
+    from viewflow.workflow import STATUS
+    from viewflow.workflow.models import Task as FlowTask
+
+    last = (
+        FlowTask.objects.filter(
+            process=activation.process, flow_task_type="HUMAN", status=STATUS.DONE
+        )
+        .select_related("owner")
+        .order_by("-finished", "-pk")
+        .first()
+    )
+    principal = Person.objects.get(pk=(last.data or {}).get("principal", last.owner_id))
+    perform_automatic(
+        activation.process.subject,
+        name,
+        actor=last.owner,
+        principal=principal,
+        task=activation.task,
+    )
+
+
 def _after_commit(outcome: Outcome) -> None:
     for hook in AFTER_COMMIT:
         transaction.on_commit(lambda hook=hook: _run_hook(hook, outcome))
@@ -126,15 +160,54 @@ def _perform(
     *,
     principal: Principal | None = None,
 ) -> Outcome:
-    from audit.services import append
-    from workflows.documents import issue_for_transition
-
     locked = _lock(obj)
-    if principal is None:
-        try:
-            principal = authorize(actor, locked, spec.name, spec)
-        except Refused as exc:
-            raise errors.Forbidden(exc.reason) from None
+    principal = principal or _authorise(actor, locked, spec)
+    clean = _checked(locked, spec, principal, task=task, comment=comment, data=data)
+    ctx = TransitionContext(
+        actor=actor, principal=principal.person, comment=comment, data=clean, now=timezone.now()
+    )
+    from_state = locked.state
+    _move(locked, spec, ctx)
+    document = issue_for_transition(locked, spec, ctx, principal, from_state)
+    try:
+        event = _record_event(
+            locked,
+            spec,
+            ctx=ctx,
+            principal=principal,
+            from_state=from_state,
+            document=document,
+            request_info=request_info,
+        )
+    except BaseException:
+        # The rows roll back with the transaction; the file would only wait for `documents gc`.
+        discard(document.storage_key)
+        raise
+    outcome = Outcome(locked, spec, principal, from_state, event, document)
+    for hook in WITHIN_TRANSACTION:
+        hook(outcome)
+    return outcome
+
+
+def _authorise(actor: Person, locked: Lifecycle, spec: TransitionSpec) -> Principal:
+    """Step 2: the principal the actor acts for, or Forbidden with the rule's code."""
+    try:
+        return authorize(actor, locked, spec.name, spec)
+    except Refused as exc:
+        raise errors.Forbidden(exc.reason, code=exc.code) from None
+
+
+def _checked(
+    locked: Lifecycle,
+    spec: TransitionSpec,
+    principal: Principal,
+    *,
+    task: Task | None,
+    comment: str,
+    data: dict[str, Any],
+) -> dict[str, Any]:
+    """The state, the circuit, the comment, the data, the conditions and the deliberation the
+    transition declares; returns the cleaned data."""
     if locked.state not in spec.sources:
         raise errors.InvalidState(
             _("This action is not possible in the state “%(state)s”.")
@@ -152,14 +225,17 @@ def _perform(
         raise errors.InvalidData(
             " ".join(exc.messages), details=getattr(exc, "message_dict", None)
         ) from None
-    unmet = unmet_messages(locked, spec)
+    unmet = condition_messages(locked, spec)
     if unmet:
         raise errors.ConditionsUnmet(" ".join(unmet), details={"conditions": unmet})
+    missing = deliberation_unmet(locked, spec, principal.roles)
+    if missing:
+        raise errors.DeliberationRequired(missing, details={"conditions": [missing]})
+    return clean
 
-    ctx = TransitionContext(
-        actor=actor, principal=principal.person, comment=comment, data=clean, now=timezone.now()
-    )
-    from_state = locked.state
+
+def _move(locked: Lifecycle, spec: TransitionSpec, ctx: TransitionContext) -> None:
+    """Step 3: the django-fsm transition, and the object's version."""
     try:
         getattr(locked, spec.name)(ctx)
         locked.version += 1
@@ -167,58 +243,33 @@ def _perform(
     except (ConcurrentTransition, TransitionNotAllowed):
         raise errors.Conflict() from None
 
-    document = issue_for_transition(locked, spec, ctx, principal, from_state)
-    try:
-        event = _append_event(
-            append,
-            spec,
-            actor,
-            principal,
-            locked,
-            from_state,
-            comment,
-            clean,
-            document,
-            request_info,
-        )
-    except BaseException:
-        # The rows roll back with the transaction; the file would only wait for `documents gc`.
-        from documents.storage import discard
 
-        discard(document.storage_key)
-        raise
-    outcome = Outcome(locked, spec, principal, from_state, event, document)
-    for hook in WITHIN_TRANSACTION:
-        hook(outcome)
-    return outcome
-
-
-def _append_event(
-    append: Callable[..., Any],
-    spec: TransitionSpec,
-    actor: Person,
-    principal: Principal,
+def _record_event(
     locked: Lifecycle,
+    spec: TransitionSpec,
+    *,
+    ctx: TransitionContext,
+    principal: Principal,
     from_state: str,
-    comment: str,
-    clean: dict[str, Any],
     document: Any,
     request_info: dict[str, str] | None,
 ) -> Any:
+    """Step 5: the ledger event naming who acted for whom, from → to, and the document."""
+    delegated = principal.delegation is not None
     return append(
         action=spec.event_action,
-        actor=actor,
+        actor=ctx.actor,
         principal=principal.person,
         obj=locked,
         arml=locked.arml,
         from_state=from_state,
         to_state=locked.state,
-        comment=comment,
-        data={"transition": spec.name, **clean, **_delegation_data(principal)},
+        comment=ctx.comment,
+        data={"transition": spec.name, **ctx.data, **_delegation_data(principal)},
         documents=[document],
         request_info=request_info,
         principal_roles=principal.roles,
-        actor_roles=principal.roles if principal.delegation is None else None,
+        actor_roles=roles_in(ctx.actor, locked.arml) if delegated else principal.roles,
     )
 
 
@@ -244,7 +295,14 @@ def _delegation_data(principal: Principal) -> dict[str, Any]:
     if principal.delegation is None:
         return {}
     d = principal.delegation
-    return {"delegation": {"id": d.pk, "start": d.start.isoformat(), "end": d.end.isoformat()}}
+    return {
+        "delegation": {
+            "id": d.pk,
+            "start": d.start.isoformat(),
+            "end": d.end.isoformat(),
+            "act": d.evidence(),
+        }
+    }
 
 
 def _record_refusal(
@@ -255,19 +313,14 @@ def _record_refusal(
     comment: str,
     request_info: dict[str, str] | None,
 ) -> None:
-    from audit.services import append_refusal
-
     try:
-        append_refusal(
-            action=f"{spec.model_prefix}.refused_attempt",
-            actor=actor if actor.is_authenticated else None,
-            obj=obj,
-            arml=obj.arml,
-            from_state=obj.state,
-            transition=spec.name,
+        record_refusal(
+            obj,
+            spec.name,
+            actor=actor,
             code=exc.code,
             reason=exc.message,
-            comment=comment,
+            data={"comment": comment} if comment else None,
             request_info=request_info,
         )
     except Exception:  # the refusal stands even if its record fails; say so loudly

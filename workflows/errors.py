@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 
@@ -14,10 +15,12 @@ class TransitionError(Exception):
     #: refusals (permission, rule, condition, state, conflict) are ledgered; faults are not
     ledgered = True
 
-    def __init__(self, message: str, *, details: Any = None) -> None:
+    def __init__(self, message: str, *, details: Any = None, code: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        if code:  # a rule's own code ("self_approval"…) rather than the class's
+            self.code = code
 
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "detail": self.message}
@@ -26,7 +29,10 @@ class TransitionError(Exception):
         return body
 
 
-class Forbidden(TransitionError):
+class Forbidden(TransitionError, PermissionDenied):
+    """Not allowed (a role, a rule, a delegation): also a PermissionDenied, so that Django and
+    DRF answer 403 wherever it is not caught."""
+
     status = 403
     code = "forbidden"
 
@@ -58,6 +64,12 @@ class InvalidState(TransitionError):
 class ConditionsUnmet(TransitionError):
     status = 409
     code = "conditions_unmet"
+
+
+class DeliberationRequired(ConditionsUnmet):
+    """The transition declares a deliberation (`Deliberated`) that the bodies have not taken."""
+
+    code = "deliberation_required"
 
 
 class Conflict(TransitionError):

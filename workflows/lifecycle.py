@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin
 
-from governance.models.people import Person
+from governance.organisations.models import Person
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,22 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
         """The inputs a transition's form shows for its data: [{name, label, type, choices}],
         type being text, textarea, date or select. Their values arrive in `data`."""
         return []
+
+    def deliberation_required(self) -> tuple[str, Any] | None:
+        """(transition name, Deliberated) of the transition leaving the current state that
+        needs a deliberation, if any: what a meeting decides on when this object is on its
+        agenda now."""
+        from workflows.specs import specs_of
+
+        for spec in specs_of(type(self)).values():
+            if spec.deliberation is not None and self.state in spec.sources:
+                return spec.name, spec.deliberation
+        return None
+
+    def deliberation_fingerprint(self) -> str:
+        """The exact version a deliberation taken now decides on ("" if none is required)."""
+        found = self.deliberation_required()
+        return found[1].fingerprint_of(self) if found else ""
 
     def beneficiary_ids(self) -> list[int]:
         """Missions Locales that benefit from the object (conflict-of-interest rule)."""

@@ -10,7 +10,7 @@ from django.core.mail import send_mass_mail
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from governance.models import Mandate, Person
+from governance.organisations.models import Mandate, Person
 from permissions.authorization import Principal, check
 from workflows.specs import specs_of
 

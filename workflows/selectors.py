@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from governance.models import Mandate, Person
+from governance.organisations.models import Mandate, Person
 from permissions.authorization import candidates, check
 from permissions.models import Delegation
 from workflows.lifecycle import Lifecycle
@@ -54,11 +54,11 @@ def transition_options(obj: Lifecycle, user: Person) -> list[TransitionOption]:
             if reason is None:
                 chosen = principal
                 break
-            reasons.append(reason)
+            reasons.append(str(reason))
         if spec.automatic:
             continue  # the circuit performs it by itself
         if chosen is not None:
-            reasons = unmet_messages(obj, spec)
+            reasons = unmet_messages(obj, spec, chosen.roles)
             if spec.circuit and not reasons:
                 from workflows.circuits import task_for
 
@@ -177,3 +177,29 @@ def history_of(obj: Lifecycle, *, viewer: Person) -> Any:
 
 
 __all__ = ["TransitionOption", "awaiting_for", "history_of", "transition_options"]
+
+
+def signature_panel(obj: Any, kind: str) -> dict[str, Any] | None:
+    """The expected signers of the object's current signed document, who signed, and whether
+    the whole file verifies."""
+    from documents.verification import verify_recent
+    from workflows.documents import current_document
+
+    document = current_document(obj, kind)
+    if document is None or len(document.signer_slots) < 2:
+        return None
+    versions = list(
+        document.versions.select_related("signature__signer", "signature__on_behalf_of").order_by(
+            "n"
+        )
+    )
+    signed = {v.signature.field: v.signature for v in versions if getattr(v, "signature", None)}
+    latest = versions[-1]
+    return {
+        "document": document,
+        "latest": latest,
+        "report": verify_recent(latest),
+        "slots": [
+            {"slot": slot, "signature": signed.get(slot["field"])} for slot in document.signer_slots
+        ],
+    }

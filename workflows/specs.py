@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from permissions.rules import Rule
 
@@ -24,6 +25,70 @@ class Slot:
     field: str
     role: str
     label: str | Promise
+
+
+@dataclass(frozen=True)
+class Deliberated:
+    """A transition that needs a final, adopted deliberation of one of `bodies`, deciding on the
+    object in the exact version `fingerprint` names.
+
+    Declared once, on the transition: the engine's condition, the reason pages and the API show,
+    and the subjects a meeting's agenda offers are all derived from this declaration, so that an
+    object the law makes the bodies decide on can always be put on an agenda.
+    """
+
+    #: Body kinds whose deliberation counts (BodyKind values), or a function of the object
+    #: when the ARML decides (the action-plan threshold is met by a bureau or a board).
+    bodies: frozenset[str] | Callable[[Any], Iterable[str]]
+    #: The exact version decided on; None: any deliberation on the object.
+    fingerprint: Callable[[Any], str] | None = None
+    #: The requirement holds only when this is true of the object (above a threshold…).
+    applies: Callable[[Any], bool] | None = None
+    #: The requirement holds only for principals acting in one of these roles (empty: always):
+    #: the ARML terminates on a deliberation, a funder by its own decision.
+    roles: frozenset[str] = frozenset()
+    #: What the agenda item decides, as offered on the meeting page ("Adoption", "Résiliation").
+    subject: str | Promise = ""
+    message: str | Promise = ""
+
+    def body_kinds(self, obj: Any) -> frozenset[str]:
+        return frozenset(self.bodies(obj) if callable(self.bodies) else self.bodies)
+
+    def fingerprint_of(self, obj: Any) -> str:
+        return self.fingerprint(obj) if self.fingerprint is not None else ""
+
+    def holds_for(self, obj: Any, roles: Iterable[str] | None = None) -> bool:
+        """Whether the requirement applies to this object and (when known) these roles."""
+        if self.applies is not None and not self.applies(obj):
+            return False
+        return not (self.roles and roles is not None and not self.roles & set(roles))
+
+
+#: Finds a final adopted deliberation: (obj, body kinds, fingerprint or None) → bool. The
+#: meetings room registers it (workflows never imports a lifecycle; see docs/architecture.md).
+_deliberation_finder: Callable[[Any, frozenset[str], str | None], bool] | None = None
+
+
+def register_deliberation_finder(
+    finder: Callable[[Any, frozenset[str], str | None], bool],
+) -> None:
+    global _deliberation_finder
+    _deliberation_finder = finder
+
+
+def deliberation_unmet(obj: Any, spec: TransitionSpec, roles: Iterable[str] | None) -> str:
+    """The sentence saying which deliberation is missing, or "" when none is (or none needed)."""
+    required = spec.deliberation
+    if required is None or not required.holds_for(obj, roles):
+        return ""
+    if _deliberation_finder is None:
+        raise RuntimeError("no deliberation finder registered (governance app not ready?)")
+    fingerprint = required.fingerprint_of(obj) if required.fingerprint else None
+    if fingerprint == "" or not _deliberation_finder(obj, required.body_kinds(obj), fingerprint):
+        return str(required.message) or str(
+            _("A final, adopted deliberation of the competent body on this version is required.")
+        )
+    return ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +110,7 @@ class TransitionSpec:
     target: str = ""
     conditions: tuple[Callable[[Any], bool], ...] = ()
     model_prefix: str = ""
+    deliberation: Deliberated | None = None
 
     @property
     def action_name(self) -> str:
@@ -70,6 +136,7 @@ def step(
     circuit: bool = False,
     countersign: str = "",
     automatic: bool = False,
+    deliberation: Deliberated | None = None,
 ) -> dict[str, Any]:
     """The `custom=` dict of a transition (kept a dict: that is what django-fsm stores)."""
     return {
@@ -85,6 +152,7 @@ def step(
         "circuit": circuit,
         "countersign": countersign,
         "automatic": automatic,
+        "deliberation": deliberation,
     }
 
 
@@ -101,7 +169,8 @@ def condition(
     return mark
 
 
-def unmet_messages(obj: Any, spec: TransitionSpec) -> list[str]:
+def condition_messages(obj: Any, spec: TransitionSpec) -> list[str]:
+    """The sentences of the django-fsm conditions `obj` does not meet for `spec`."""
     messages = []
     for cond in spec.conditions:
         if not cond(obj):
@@ -109,6 +178,16 @@ def unmet_messages(obj: Any, spec: TransitionSpec) -> list[str]:
             if callable(message) and not isinstance(message, Promise):
                 message = message(obj)
             messages.append(str(message))
+    return messages
+
+
+def unmet_messages(obj: Any, spec: TransitionSpec, roles: Iterable[str] | None = None) -> list[str]:
+    """Everything `obj` lacks for `spec`: its conditions, then the deliberation it declares
+    (for a principal acting in `roles`; with None, whatever the roles)."""
+    messages = condition_messages(obj, spec)
+    missing = deliberation_unmet(obj, spec, roles)
+    if missing:
+        messages.append(missing)
     return messages
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from workflows import errors
 from workflows.diagram import lifecycle_svg
@@ -57,6 +62,44 @@ def documents_of(obj: Lifecycle) -> list[Any]:
             v.signature for v in all_versions if getattr(v, "signature", None) is not None
         ]
     return documents
+
+
+def problems_of(exc: BaseException) -> list[str]:
+    """The sentences a refused act shows on the page (one per field problem)."""
+    if isinstance(exc, errors.TransitionError):
+        return [exc.message]
+    return list(getattr(exc, "messages", None) or [str(exc)])
+
+
+def act_post(
+    request: HttpRequest,
+    target: Any,
+    call: Callable[[], Any],
+    success: str,
+    anchor: str = "",
+) -> HttpResponse:
+    """POST-redirect-GET for an act outside transitions: run it, then say what happened (or
+    why not) on `target`'s page (an object or a URL), at `anchor`."""
+    try:
+        call()
+    except (errors.TransitionError, PermissionDenied, ValidationError) as exc:
+        for problem in problems_of(exc):
+            messages.error(request, problem)
+    else:
+        messages.success(request, success)
+    url = target if isinstance(target, str) else target.get_absolute_url()
+    return HttpResponseRedirect(url + anchor)
+
+
+def transition_view(scoped: Callable[[Any], QuerySet[Any]]) -> Callable[..., HttpResponse]:
+    """The page view that performs transition `name` on the object `pk` among `scoped(user)`
+    (404 outside the user's scope): one for every lifecycle."""
+
+    @require_POST
+    def view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+        return transition_post(request, get_object_or_404(scoped(request.user), pk=pk), name)
+
+    return view
 
 
 def transition_post(request: HttpRequest, obj: Lifecycle, name: str) -> HttpResponse:

@@ -1,6 +1,6 @@
 """Renderers: one per document kind, all sharing the layout in `base`.
 
-    filename, content = get_renderer("convention").render(facts)
+filename, content = get_renderer("convention").render(facts)
 """
 
 from __future__ import annotations
@@ -29,8 +29,15 @@ from documents.renderers.kinds import (
 
 RENDERERS: dict[str, type[Renderer]] = {
     cls.kind: cls
-    for cls in (ActRenderer, ActionPlanRenderer, ConvocationRenderer, MinutesRenderer,
-                ExtractRenderer, ConventionRenderer, AmendmentRenderer)
+    for cls in (
+        ActRenderer,
+        ActionPlanRenderer,
+        ConvocationRenderer,
+        MinutesRenderer,
+        ExtractRenderer,
+        ConventionRenderer,
+        AmendmentRenderer,
+    )
 }
 
 

@@ -46,8 +46,11 @@ DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 FONT_ITALIC = "DejaVuSans-Oblique"
-_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf",
-               FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
+_FONT_FILES = {
+    FONT: "DejaVuSans.ttf",
+    FONT_BOLD: "DejaVuSans-Bold.ttf",
+    FONT_ITALIC: "DejaVuSans-Oblique.ttf",
+}
 _fonts_lock = threading.Lock()
 _fonts_ready = False
 
@@ -58,6 +61,17 @@ LETTERHEAD_HEIGHT = 22 * mm
 SIGNATURE_BOX_HEIGHT = 32 * mm
 
 
+def font_path(name: str = FONT) -> Path:
+    """The TrueType file of one of our fonts (also embedded in signature appearances)."""
+    path = Path(getattr(settings, "ARML_FONT_DIR", "") or DEFAULT_FONT_DIR) / _FONT_FILES[name]
+    if not path.is_file():
+        raise ImproperlyConfigured(
+            f"Font {path} is missing: install Debian's fonts-dejavu-core package "
+            "(apt-get install fonts-dejavu-core) or set ARML_FONT_DIR."
+        )
+    return path
+
+
 def register_fonts() -> None:
     """Register the DejaVu fonts once per process (parsing a TTF costs ~10 ms)."""
     global _fonts_ready
@@ -66,17 +80,11 @@ def register_fonts() -> None:
     with _fonts_lock:
         if _fonts_ready:
             return
-        font_dir = Path(getattr(settings, "ARML_FONT_DIR", "") or DEFAULT_FONT_DIR)
-        for name, filename in _FONT_FILES.items():
-            path = font_dir / filename
-            if not path.is_file():
-                raise ImproperlyConfigured(
-                    f"Font {path} is missing: install Debian's fonts-dejavu-core package "
-                    "(apt-get install fonts-dejavu-core) or set ARML_FONT_DIR."
-                )
-            pdfmetrics.registerFont(TTFont(name, str(path)))
-        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
-                                      boldItalic=FONT_BOLD)
+        for name in _FONT_FILES:
+            pdfmetrics.registerFont(TTFont(name, str(font_path(name))))
+        pdfmetrics.registerFontFamily(
+            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD
+        )
         _fonts_ready = True
 
 
@@ -98,8 +106,9 @@ def canonical_facts(facts: Mapping[str, Any] | Any) -> dict[str, Any]:
 
 
 def canonical_json(facts: Mapping[str, Any] | Any) -> str:
-    return json.dumps(facts, default=_json_default, sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"))
+    return json.dumps(
+        facts, default=_json_default, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def facts_sha256(facts: Mapping[str, Any] | Any) -> str:
@@ -155,8 +164,9 @@ class RenderResult:
 class _SignatureCell(Flowable):
     """One box of the signature block; records its absolute position for the PDF field."""
 
-    def __init__(self, slot: Mapping[str, Any], width: float, boxes: dict[str, SignatureBox],
-                 styles: Styles) -> None:
+    def __init__(
+        self, slot: Mapping[str, Any], width: float, boxes: dict[str, SignatureBox], styles: Styles
+    ) -> None:
         super().__init__()
         self.slot, self.width, self.height = slot, width, SIGNATURE_BOX_HEIGHT
         self.boxes, self.styles = boxes, styles
@@ -181,7 +191,8 @@ class _SignatureCell(Flowable):
         hint.drawOn(canv, 3 * mm, 2 * mm)
         x, y0 = canv.absolutePosition(0, 0)
         self.boxes[str(self.slot["field"])] = SignatureBox(
-            field=str(self.slot["field"]), page=canv.getPageNumber() - 1,
+            field=str(self.slot["field"]),
+            page=canv.getPageNumber() - 1,
             rect=(round(x), round(y0), round(x + self.width), round(y0 + self.height)),
         )
 
@@ -190,15 +201,34 @@ class Styles:
     def __init__(self) -> None:
         self.normal = ParagraphStyle("normal", fontName=FONT, fontSize=10, leading=13.5)
         self.small = ParagraphStyle("small", parent=self.normal, fontSize=8.5, leading=11)
-        self.hint = ParagraphStyle("hint", parent=self.small, fontName=FONT_ITALIC, fontSize=7,
-                                   textColor=colors.HexColor("#5a6270"))
-        self.title = ParagraphStyle("title", parent=self.normal, fontName=FONT_BOLD, fontSize=16,
-                                    leading=20, alignment=TA_CENTER, spaceAfter=4 * mm)
-        self.subtitle = ParagraphStyle("subtitle", parent=self.normal, alignment=TA_CENTER,
-                                       spaceAfter=6 * mm)
-        self.heading = ParagraphStyle("heading", parent=self.normal, fontName=FONT_BOLD,
-                                      fontSize=11.5, leading=15, spaceBefore=4 * mm,
-                                      spaceAfter=2 * mm)
+        self.hint = ParagraphStyle(
+            "hint",
+            parent=self.small,
+            fontName=FONT_ITALIC,
+            fontSize=7,
+            textColor=colors.HexColor("#5a6270"),
+        )
+        self.title = ParagraphStyle(
+            "title",
+            parent=self.normal,
+            fontName=FONT_BOLD,
+            fontSize=16,
+            leading=20,
+            alignment=TA_CENTER,
+            spaceAfter=4 * mm,
+        )
+        self.subtitle = ParagraphStyle(
+            "subtitle", parent=self.normal, alignment=TA_CENTER, spaceAfter=6 * mm
+        )
+        self.heading = ParagraphStyle(
+            "heading",
+            parent=self.normal,
+            fontName=FONT_BOLD,
+            fontSize=11.5,
+            leading=15,
+            spaceBefore=4 * mm,
+            spaceAfter=2 * mm,
+        )
         self.body = ParagraphStyle("body", parent=self.normal, spaceAfter=2.5 * mm)
         self.box_label = ParagraphStyle("box_label", parent=self.small, fontName=FONT_BOLD)
         self.cell = ParagraphStyle("cell", parent=self.small)
@@ -265,10 +295,17 @@ class Renderer:
         buffer = io.BytesIO()
         created = _pdf_date(facts.get("date"))
         doc = SimpleDocTemplate(
-            buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-            topMargin=MARGIN + LETTERHEAD_HEIGHT, bottomMargin=MARGIN + FOOTER_HEIGHT,
-            title=self.title(facts), author=str((facts.get("arml") or {}).get("name", "")),
-            subject=self.kind_label(), creator="ARML Governance", invariant=1,
+            buffer,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN + LETTERHEAD_HEIGHT,
+            bottomMargin=MARGIN + FOOTER_HEIGHT,
+            title=self.title(facts),
+            author=str((facts.get("arml") or {}).get("name", "")),
+            subject=self.kind_label(),
+            creator="ARML Governance",
+            invariant=1,
         )
         story: list[Flowable] = [Paragraph(escape(self.title(facts)), styles.title)]
         subtitle = self.subtitle(facts)
@@ -306,20 +343,27 @@ class Renderer:
             flow.append(Paragraph(text, styles.body))
         return flow
 
-    def _signature_block(self, facts: dict[str, Any], styles: Styles,
-                         boxes: dict[str, SignatureBox]) -> list[Flowable]:
+    def _signature_block(
+        self, facts: dict[str, Any], styles: Styles, boxes: dict[str, SignatureBox]
+    ) -> list[Flowable]:
         slots = facts.get("signers") or []
         if not slots:
             return []
         width = (PAGE_WIDTH - 2 * MARGIN - 6 * mm) / 2
         cells = [_SignatureCell(slot, width, boxes, styles) for slot in slots]
-        rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
+        rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
         if len(rows[-1]) == 1:
             rows[-1].append(Spacer(width, 1))
         table = Table(rows, colWidths=[width + 3 * mm, width + 3 * mm])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm)]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
+                ]
+            )
+        )
         heading = Paragraph(escape(_("Signatures")), styles.heading)
         return [Spacer(1, 4 * mm), KeepTogether([heading, table])]
 
@@ -343,8 +387,11 @@ class Renderer:
         canv.restoreState()
 
     def _footer(self, canv: Canvas, facts: dict[str, Any], digest: str) -> None:
-        parts = [self.kind_label(), _("Reference %(ref)s") % {"ref": facts.get("reference", "")},
-                 _("Version %(n)s") % {"n": facts.get("version", 1)}]
+        parts = [
+            self.kind_label(),
+            _("Reference %(ref)s") % {"ref": facts.get("reference", "")},
+            _("Version %(n)s") % {"n": facts.get("version", 1)},
+        ]
         if facts.get("ledger_seq") not in (None, ""):
             parts.append(_("Ledger no. %(seq)s") % {"seq": facts["ledger_seq"]})
         parts.append(_("Page %(n)s") % {"n": canv.getPageNumber()})
@@ -356,8 +403,9 @@ class Renderer:
         canv.setFillColor(colors.HexColor("#3d4450"))
         canv.drawString(MARGIN, MARGIN + 5 * mm, " · ".join(parts))
         canv.setFont(FONT, 6.5)
-        canv.drawString(MARGIN, MARGIN + 1.5 * mm,
-                        _("SHA-256 of the content: %(hash)s") % {"hash": digest})
+        canv.drawString(
+            MARGIN, MARGIN + 1.5 * mm, _("SHA-256 of the content: %(hash)s") % {"hash": digest}
+        )
         canv.restoreState()
 
 
@@ -378,20 +426,32 @@ def _slug(value: Any) -> str:
     return slugify(str(value))[:60] or "document"
 
 
-def table(rows: Sequence[Sequence[Any]], styles: Styles, *, widths: Sequence[float] | None = None,
-          header_rows: int = 1, bold_last_row: bool = False, numeric_from: int | None = None,
-          ) -> Table:
+def table(
+    rows: Sequence[Sequence[Any]],
+    styles: Styles,
+    *,
+    widths: Sequence[float] | None = None,
+    header_rows: int = 1,
+    bold_last_row: bool = False,
+    numeric_from: int | None = None,
+) -> Table:
     """A bordered table; header row(s) in bold, numeric columns right-aligned."""
     data = []
     for r, row in enumerate(rows):
         bold = r < header_rows or (bold_last_row and r == len(rows) - 1)
         style = styles.cell_bold if bold else styles.cell
         numeric_style = styles.number_bold if bold else styles.number
-        data.append([
-            Paragraph(escape(str(cell)), numeric_style if (
-                numeric_from is not None and r >= header_rows and c >= numeric_from) else style)
-            for c, cell in enumerate(row)
-        ])
+        data.append(
+            [
+                Paragraph(
+                    escape(str(cell)),
+                    numeric_style
+                    if (numeric_from is not None and r >= header_rows and c >= numeric_from)
+                    else style,
+                )
+                for c, cell in enumerate(row)
+            ]
+        )
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa1ad")),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#e8ecf2")),

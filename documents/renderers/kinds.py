@@ -42,7 +42,8 @@ def _vote_text(vote: dict[str, Any] | None) -> str:
     if not vote:
         return ""
     return _("Votes for: %(for)s, against: %(against)s, abstentions: %(abstain)s.") % {
-        "for": vote.get("for", 0), "against": vote.get("against", 0),
+        "for": vote.get("for", 0),
+        "against": vote.get("against", 0),
         "abstain": vote.get("abstain", 0),
     }
 
@@ -59,16 +60,24 @@ class ActRenderer(Renderer):
     def content(self, facts: dict[str, Any], styles: Styles) -> list[Flowable]:
         transition = facts.get("transition") or {}
         rows = [[_("Item"), _("Value")]]
-        for key, label in (("object", _("Object")), ("action", _("Action")),
-                           ("from_state", _("Previous state")), ("to_state", _("New state")),
-                           ("actor", _("By")), ("on_behalf_of", _("On behalf of")),
-                           ("at", _("At")), ("comment", _("Comment"))):
+        for key, label in (
+            ("object", _("Object")),
+            ("action", _("Action")),
+            ("from_state", _("Previous state")),
+            ("to_state", _("New state")),
+            ("actor", _("By")),
+            ("on_behalf_of", _("On behalf of")),
+            ("at", _("At")),
+            ("comment", _("Comment")),
+        ):
             if transition.get(key):
                 rows.append([label, transition[key]])
         if len(rows) == 1:
             return []
-        return [heading(_("Transition"), styles),
-                table(rows, styles, widths=[45 * mm, CONTENT_WIDTH - 45 * mm])]
+        return [
+            heading(_("Transition"), styles),
+            table(rows, styles, widths=[45 * mm, CONTENT_WIDTH - 45 * mm]),
+        ]
 
 
 class ActionPlanRenderer(Renderer):
@@ -92,12 +101,24 @@ class ActionPlanRenderer(Renderer):
             rows = [[_("No."), _("Action"), _("Owner"), _("Due date"), _("Budget")]]
             for i, action in enumerate(actions, 1):
                 budget = action.get("budget")
-                rows.append([i, action.get("title", ""), action.get("owner", ""),
-                             format_date(action.get("due")),
-                             format_amount(budget) if budget not in (None, "") else ""])
-            flow += [heading(_("Actions"), styles), table(
-                rows, styles, numeric_from=4,
-                widths=[10 * mm, CONTENT_WIDTH - 105 * mm, 40 * mm, 25 * mm, 30 * mm])]
+                rows.append(
+                    [
+                        i,
+                        action.get("title", ""),
+                        action.get("owner", ""),
+                        format_date(action.get("due")),
+                        format_amount(budget) if budget not in (None, "") else "",
+                    ]
+                )
+            flow += [
+                heading(_("Actions"), styles),
+                table(
+                    rows,
+                    styles,
+                    numeric_from=4,
+                    widths=[10 * mm, CONTENT_WIDTH - 105 * mm, 40 * mm, 25 * mm, 30 * mm],
+                ),
+            ]
         if facts.get("decision"):
             flow += [heading(_("Decision"), styles), paragraph(facts["decision"], styles)]
         return flow
@@ -134,8 +155,11 @@ class MinutesRenderer(Renderer):
     def content(self, facts: dict[str, Any], styles: Styles) -> list[Flowable]:
         flow: list[Flowable] = [heading(_("Meeting"), styles)]
         flow += bullet_list(_meeting_lines(facts.get("meeting") or {}), styles)
-        for key, label in (("present", _("Present")), ("represented", _("Represented")),
-                           ("absent", _("Absent"))):
+        for key, label in (
+            ("present", _("Present")),
+            ("represented", _("Represented")),
+            ("absent", _("Absent")),
+        ):
             people = facts.get(key) or []
             if people:
                 flow.append(paragraph(f"{label} : " + ", ".join(map(str, people)), styles))
@@ -167,7 +191,9 @@ class ExtractRenderer(Renderer):
         title = deliberation.get("title", "")
         if deliberation.get("number"):
             title = _("Deliberation no. %(n)s: %(title)s") % {
-                "n": deliberation["number"], "title": title}
+                "n": deliberation["number"],
+                "title": title,
+            }
         flow.append(heading(title, styles))
         if deliberation.get("text"):
             flow.append(paragraph(deliberation["text"], styles))
@@ -192,15 +218,22 @@ class FundingTableMixin:
         for year in years:
             values = [cells.get((year, f), Decimal(0)) for f in funders]
             rows.append([year, *map(format_amount, values), format_amount(sum(values))])
-        per_funder = [sum((cells.get((y, f), Decimal(0)) for y in years), Decimal(0))
-                      for f in funders]
-        rows.append([_("Total"), *map(format_amount, per_funder),
-                     format_amount(sum(per_funder))])
+        per_funder = [
+            sum((cells.get((y, f), Decimal(0)) for y in years), Decimal(0)) for f in funders
+        ]
+        rows.append([_("Total"), *map(format_amount, per_funder), format_amount(sum(per_funder))])
         first = 20 * mm
         other = (CONTENT_WIDTH - first) / (len(funders) + 1)
-        return [heading(_("Funding"), styles),
-                table(rows, styles, widths=[first] + [other] * (len(funders) + 1),
-                      bold_last_row=True, numeric_from=1)]
+        return [
+            heading(_("Funding"), styles),
+            table(
+                rows,
+                styles,
+                widths=[first] + [other] * (len(funders) + 1),
+                bold_last_row=True,
+                numeric_from=1,
+            ),
+        ]
 
 
 class ConventionRenderer(FundingTableMixin, Renderer):
@@ -216,14 +249,20 @@ class ConventionRenderer(FundingTableMixin, Renderer):
         period = facts.get("period") or {}
         if period.get("start") and period.get("end"):
             return _("Period from %(start)s to %(end)s") % {
-                "start": format_date(period["start"]), "end": format_date(period["end"])}
+                "start": format_date(period["start"]),
+                "end": format_date(period["end"]),
+            }
         return ""
 
     def content(self, facts: dict[str, Any], styles: Styles) -> list[Flowable]:
         flow: list[Flowable] = []
         for i, article in enumerate(facts.get("articles") or [], 1):
-            flow.append(heading(_("Article %(n)s — %(title)s") % {
-                "n": i, "title": article.get("title", "")}, styles))
+            flow.append(
+                heading(
+                    _("Article %(n)s — %(title)s") % {"n": i, "title": article.get("title", "")},
+                    styles,
+                )
+            )
             flow.append(paragraph(article.get("text", ""), styles))
         return flow + self.funding_table(facts.get("funding") or [], styles)
 
@@ -238,7 +277,9 @@ class AmendmentRenderer(FundingTableMixin, Renderer):
     def subtitle(self, facts: dict[str, Any]) -> str:
         if facts.get("convention_reference"):
             return _("Amendment no. %(n)s to convention %(ref)s") % {
-                "n": facts.get("number", 1), "ref": facts["convention_reference"]}
+                "n": facts.get("number", 1),
+                "ref": facts["convention_reference"],
+            }
         return ""
 
     def content(self, facts: dict[str, Any], styles: Styles) -> list[Flowable]:
@@ -247,10 +288,15 @@ class AmendmentRenderer(FundingTableMixin, Renderer):
         if changes:
             flow.append(heading(_("Changes"), styles))
             for i, change in enumerate(changes, 1):
-                flow.append(paragraph(_("Article %(n)s — %(title)s") % {
-                    "n": i, "title": change.get("title", "")}, styles))
+                flow.append(
+                    paragraph(
+                        _("Article %(n)s — %(title)s") % {"n": i, "title": change.get("title", "")},
+                        styles,
+                    )
+                )
                 flow.append(paragraph(change.get("text", ""), styles))
         flow += self.funding_table(facts.get("funding") or [], styles)
-        flow.append(paragraph(_("All other provisions of the convention remain unchanged."),
-                              styles))
+        flow.append(
+            paragraph(_("All other provisions of the convention remain unchanged."), styles)
+        )
         return flow

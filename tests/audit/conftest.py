@@ -7,6 +7,7 @@ from tests.factories import ArmlFactory, person_with_role
 # The ledger_purge fixture moved to tests/conftest.py (the engine's concurrency tests need it).
 triggers = importlib.import_module("audit.migrations.0002_ledger_triggers")
 
+
 @pytest.fixture
 def arml(db):
     return ArmlFactory()

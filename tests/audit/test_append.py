@@ -14,8 +14,15 @@ pytestmark = pytest.mark.django_db
 def test_it_chains_many_appends(arml):
     actor = person_with_role("president", arml)
     for i in range(120):
-        append(action="action_plan.approved", actor=actor, obj=arml, comment=f"n°{i} — été",
-               data={"amount": "12000.50", "i": i}, from_state="a", to_state="b")
+        append(
+            action="action_plan.approved",
+            actor=actor,
+            obj=arml,
+            comment=f"n°{i} — été",
+            data={"amount": "12000.50", "i": i},
+            from_state="a",
+            to_state="b",
+        )
     events = list(AuditEvent.objects.order_by("seq"))
     assert [e.seq for e in events] == list(range(1, 121))
     assert events[0].prev_hash == GENESIS_HASH
@@ -30,8 +37,13 @@ def test_it_chains_many_appends(arml):
 def test_it_freezes_names_roles_and_request(arml, rf):
     actor = person_with_role("president", arml)
     request = rf.get("/", HTTP_USER_AGENT="Firefox", REMOTE_ADDR="10.0.0.1")
-    event = append(action="arml.viewed", actor=actor, obj=arml, request_info=request,
-                   documents=[{"version_id": 3, "sha256": "a" * 64}])
+    event = append(
+        action="arml.viewed",
+        actor=actor,
+        obj=arml,
+        request_info=request,
+        documents=[{"version_id": 3, "sha256": "a" * 64}],
+    )
     assert event.arml_id == arml.pk
     assert event.actor_name == actor.get_full_name()
     assert event.actor_roles == "president"
@@ -72,13 +84,22 @@ def test_refusal_persists_when_the_attempt_rolls_back(arml):
             append(action="action_plan.approved", actor=actor, obj=arml)
             raise PermissionError("no")
     except PermissionError as exc:
-        append_refusal(action="action_plan.refused_attempt", actor=actor, obj=arml,
-                       reason=str(exc), code="permission_denied", transition="approve")
+        append_refusal(
+            action="action_plan.refused_attempt",
+            actor=actor,
+            obj=arml,
+            reason=str(exc),
+            code="permission_denied",
+            transition="approve",
+        )
     events = list(AuditEvent.objects.all())
     assert [e.action for e in events] == ["action_plan.refused_attempt"]
     assert events[0].seq == 1
     assert events[0].data["refusal"] == {
-        "reason": "no", "code": "permission_denied", "transition": "approve"}
+        "reason": "no",
+        "code": "permission_denied",
+        "transition": "approve",
+    }
     assert verify_ledger().ok
 
 
@@ -97,8 +118,9 @@ def test_refusal_needs_the_refusal_suffix():
         append_refusal(action="x.approved", reason="r")
 
 
-def test_it_checkpoints_automatically_after_commit(settings, arml,
-                                                   django_capture_on_commit_callbacks):
+def test_it_checkpoints_automatically_after_commit(
+    settings, arml, django_capture_on_commit_callbacks
+):
     settings.ARML_CHECKPOINT_EVERY = 5
     settings.ARML_CHECKPOINT_MINUTES = 0
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

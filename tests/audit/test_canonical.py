@@ -13,14 +13,23 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(text, children, max_size=4),
     max_leaves=10,
 )
-records = st.fixed_dictionaries({
-    **{name: text for name in canonical.FIELDS},
-    "actor_id": ids, "arml_id": ids, "principal_id": ids, "seq": st.integers(1, 2**62),
-    "data": st.dictionaries(text, json_values, max_size=5),
-    "documents": st.lists(st.fixed_dictionaries(
-        {"sha256": st.just("ab" * 32), "version_id": st.integers(1, 10**9)}), max_size=3),
-    "time": st.datetimes(timezones=st.just(dt.UTC)).map(canonical.format_time),
-})
+records = st.fixed_dictionaries(
+    {
+        **{name: text for name in canonical.FIELDS},
+        "actor_id": ids,
+        "arml_id": ids,
+        "principal_id": ids,
+        "seq": st.integers(1, 2**62),
+        "data": st.dictionaries(text, json_values, max_size=5),
+        "documents": st.lists(
+            st.fixed_dictionaries(
+                {"sha256": st.just("ab" * 32), "version_id": st.integers(1, 10**9)}
+            ),
+            max_size=3,
+        ),
+        "time": st.datetimes(timezones=st.just(dt.UTC)).map(canonical.format_time),
+    }
+)
 
 
 @settings(max_examples=300, deadline=None)

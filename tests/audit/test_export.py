@@ -14,8 +14,12 @@ pytestmark = pytest.mark.django_db
 def bundle(arml, other_arml, tmp_path, settings):
     settings.ARML_CHECKPOINT_EVERY = 0
     for i in range(1, 40):
-        append(action="action_plan.approved", arml=arml if i % 3 else other_arml,
-               comment=f"n°{i} — réunion", data={"i": i})
+        append(
+            action="action_plan.approved",
+            arml=arml if i % 3 else other_arml,
+            comment=f"n°{i} — réunion",
+            data={"i": i},
+        )
         if i in (7, 20):
             checkpoint_create()
     path = tmp_path / "bundle.zip"
@@ -36,6 +40,7 @@ def edit_events(edit):
     def change(data):
         lines = [json.loads(line) for line in data.splitlines()]
         return b"\n".join(json.dumps(line).encode() for line in edit(lines))
+
     return change
 
 
@@ -59,13 +64,20 @@ def test_it_catches_a_changed_event(bundle, tmp_path, capsys):
     def change(lines):
         lines[4]["comment"] = "forged"
         return lines
-    check_fails(rewrite(bundle, tmp_path, offline.EVENTS, edit_events(change)), capsys,
-                "seq 5: event content does not match its hash")
+
+    check_fails(
+        rewrite(bundle, tmp_path, offline.EVENTS, edit_events(change)),
+        capsys,
+        "seq 5: event content does not match its hash",
+    )
 
 
 def test_it_catches_a_removed_event(bundle, tmp_path, capsys):
-    check_fails(rewrite(bundle, tmp_path, offline.EVENTS, edit_events(lambda ls: ls[:9] + ls[10:])),
-                capsys, "seq 11: expected event 10")
+    check_fails(
+        rewrite(bundle, tmp_path, offline.EVENTS, edit_events(lambda ls: ls[:9] + ls[10:])),
+        capsys,
+        "seq 11: expected event 10",
+    )
 
 
 def test_it_catches_a_rehashed_event_by_the_signed_root(bundle, tmp_path, capsys):
@@ -75,8 +87,12 @@ def test_it_catches_a_rehashed_event_by_the_signed_root(bundle, tmp_path, capsys
         lines[-2]["comment"] = "forged"
         lines[-2]["hash"] = record_hash({k: lines[-2][k] for k in FIELDS})
         return lines
-    check_fails(rewrite(bundle, tmp_path, offline.EVENTS, edit_events(change)), capsys,
-                "checkpoint 39: Merkle root does not match")
+
+    check_fails(
+        rewrite(bundle, tmp_path, offline.EVENTS, edit_events(change)),
+        capsys,
+        "checkpoint 39: Merkle root does not match",
+    )
 
 
 def test_it_catches_a_bad_checkpoint_signature(bundle, tmp_path, capsys):
@@ -84,6 +100,7 @@ def test_it_catches_a_bad_checkpoint_signature(bundle, tmp_path, capsys):
         lines = [json.loads(line) for line in data.splitlines()]
         lines[0]["time"] = "2001-01-01T00:00:00.000000+00:00"
         return b"\n".join(json.dumps(line).encode() for line in lines)
+
     check_fails(rewrite(bundle, tmp_path, offline.CHECKPOINTS, change), capsys, "bad signature")
 
 
@@ -107,12 +124,20 @@ def a_document_version(arml, content):
     from documents.models import Document, DocumentVersion
 
     document = Document.objects.create(
-        kind="test", content_type=ContentType.objects.get_for_model(arml), object_id=str(arml.pk),
-        arml=arml, title="Convention", facts_sha256="0" * 64,
+        kind="test",
+        content_type=ContentType.objects.get_for_model(arml),
+        object_id=str(arml.pk),
+        arml=arml,
+        title="Convention",
+        facts_sha256="0" * 64,
     )
     return DocumentVersion.objects.create(
-        document=document, n=1, sha256=hashlib.sha256(content).hexdigest(), size=len(content),
-        storage_key=storage.write("test", content), filename="convention.pdf",
+        document=document,
+        n=1,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        storage_key=storage.write("test", content),
+        filename="convention.pdf",
     )
 
 
@@ -126,8 +151,11 @@ def test_it_catches_altered_document_bytes(arml, tmp_path, capsys, settings):
     export_bundle(arml=arml, out=path)
     assert offline.main([str(path)]) == 0
     name = f"documents/{version.pk}-convention.pdf"
-    check_fails(rewrite(path, tmp_path, name, lambda data: data + b"%%forged"), capsys,
-                f"document version {version.pk}: file does not match its SHA-256")
+    check_fails(
+        rewrite(path, tmp_path, name, lambda data: data + b"%%forged"),
+        capsys,
+        f"document version {version.pk}: file does not match its SHA-256",
+    )
 
 
 def test_it_catches_a_document_left_out(arml, tmp_path, capsys, settings):

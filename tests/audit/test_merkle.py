@@ -6,10 +6,19 @@ from hypothesis import strategies as st
 from audit import merkle
 
 # RFC 6962 / certificate-transparency test vectors (leaf inputs and tree heads).
-LEAVES = [bytes.fromhex(h) for h in [
-    "", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-    "606162636465666768696a6b6c6d6e6f",
-]]
+LEAVES = [
+    bytes.fromhex(h)
+    for h in [
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f",
+    ]
+]
 ROOTS = [
     "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
     "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -126,7 +135,7 @@ def test_the_streaming_frontier_agrees_with_the_recursion(n):
         frontier.append(i.to_bytes(4, "big"))
     assert frontier.root() == reference_mth(leaves)
     expected = {
-        (s, size): reference_mth(leaves[s:s + size])
+        (s, size): reference_mth(leaves[s : s + size])
         for size in (16 << k for k in range(12)) for s in range(0, n - size + 1, size)
     }
     assert seen == expected

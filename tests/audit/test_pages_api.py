@@ -98,8 +98,11 @@ def test_the_api_serves_proofs_and_checkpoints(client, auditor, events):
     assert body["verified"] is True
     proof = body["proof"]
     assert merkle.verify_inclusion(
-        proof["leaf_index"], proof["tree_size"], bytes.fromhex(proof["leaf_hash"]),
-        [bytes.fromhex(p) for p in proof["path"]], bytes.fromhex(body["checkpoint"]["root_hash"]),
+        proof["leaf_index"],
+        proof["tree_size"],
+        bytes.fromhex(proof["leaf_hash"]),
+        [bytes.fromhex(p) for p in proof["path"]],
+        bytes.fromhex(body["checkpoint"]["root_hash"]),
     )
     latest = client.get("/api/v1/audit/checkpoints/latest/").json()
     assert latest["tree_size"] == 12

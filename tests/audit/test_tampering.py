@@ -21,13 +21,16 @@ def raw(sql, params=()):
         cursor.execute(sql, params)
 
 
-@pytest.mark.parametrize("sql", [
-    "UPDATE audit_auditevent SET comment = 'forged' WHERE seq = 3",
-    "DELETE FROM audit_auditevent WHERE seq = 10",
-    "DELETE FROM audit_auditevent",
-    "UPDATE audit_checkpoint SET root_hash = 'x'",
-    "DELETE FROM audit_checkpoint",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditevent SET comment = 'forged' WHERE seq = 3",
+        "DELETE FROM audit_auditevent WHERE seq = 10",
+        "DELETE FROM audit_auditevent",
+        "UPDATE audit_checkpoint SET root_hash = 'x'",
+        "DELETE FROM audit_checkpoint",
+    ],
+)
 def test_the_database_refuses_changes(ledger, sql):
     with pytest.raises(DatabaseError, match="append-only"):
         raw(sql)
@@ -86,8 +89,10 @@ def test_verify_finds_a_rehashed_chain_by_its_signed_checkpoint(ledger, capsys):
         if row[18] == 3:
             row[5] = "forged"
         digest = event_hash(row)
-        raw("UPDATE audit_auditevent SET comment = %s, prev_hash = %s, hash = %s WHERE seq = %s",
-            [row[5], prev, digest, row[18]])
+        raw(
+            "UPDATE audit_auditevent SET comment = %s, prev_hash = %s, hash = %s WHERE seq = %s",
+            [row[5], prev, digest, row[18]],
+        )
         prev = digest
     raw("UPDATE audit_chainhead SET hash = %s", [prev])
     code, out = run_verify(capsys)

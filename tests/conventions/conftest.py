@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from governance.conventions import Content, LineInput, TargetInput, convention_create
-from governance.models import Convention, FunderKind, Indicator, Role
+from governance.conventions.models import Convention
+from governance.conventions.services import Content, LineInput, TargetInput, convention_create
+from governance.organisations.models import FunderKind, Indicator, Role
 from tests.decisions import board_adopts
 from tests.factories import ArmlFactory, FunderFactory, RegionFactory, person_with_role
 from workflows.engine import perform

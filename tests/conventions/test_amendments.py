@@ -4,13 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from documents.verification import verify
-from governance.conventions import (
-    amendment_create,
-    amount_history,
-    effective_funding,
-    funding_table,
-)
-from governance.models import AmendmentState
+from governance.conventions.models import AmendmentState
+from governance.conventions.selectors import amount_history, effective_funding, funding_table
+from governance.conventions.services import amendment_create
 from tests.decisions import board_adopts
 from workflows import errors
 from workflows.documents import current_document

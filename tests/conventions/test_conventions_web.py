@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from governance.models import Convention, ConventionState
+from governance.conventions.models import Convention, ConventionState
 from workflows.engine import perform
 
 pytestmark = pytest.mark.django_db

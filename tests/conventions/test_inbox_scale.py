@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from governance.models import Convention, Person
+from governance.conventions.models import Convention
+from governance.organisations.models import Person
 from workflows.flows.countersign import CountersignCircuit
 from workflows.selectors import awaiting_for
 

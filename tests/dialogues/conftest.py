@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from governance.dialogues import conclusions_save, dialogue_create, dialogue_prepare
-from governance.models import ManagementDialogue
+from governance.dialogues.models import ManagementDialogue
+from governance.dialogues.services import conclusions_save, dialogue_create, dialogue_prepare
 from tests.conventions.conftest import World as ConventionWorld
 from workflows.engine import perform
 
@@ -50,9 +50,7 @@ class World(ConventionWorld):
                 {"funder": self.state, "function": 1, "amount": Decimal("130000.00")},
                 {"funder": self.region, "function": 2, "amount": Decimal("85000.50")},
             ],
-            targets=[
-                {"indicator": self.indicator, "target": Decimal("450")}
-            ],
+            targets=[{"indicator": self.indicator, "target": Decimal("450")}],
         )
         return perform(
             ManagementDialogue.objects.get(pk=dialogue.pk),

@@ -6,7 +6,7 @@ from viewflow.workflow.models import Task
 
 from audit.verification import verify_ledger
 from documents.verification import verify
-from governance.models import DialogueState, ManagementDialogue
+from governance.dialogues.models import DialogueState, ManagementDialogue
 from tests.threads import run_together
 from workflows.circuits import Circuit
 from workflows.documents import current_document

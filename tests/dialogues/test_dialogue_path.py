@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from audit.verification import verify_ledger
 from documents.verification import verify
-from governance.conventions import effective_funding
-from governance.dialogues import measurements_record, parse_measurements_csv
-from governance.models import AmendmentState, DialogueState, ManagementDialogue, Measurement
+from governance.conventions.models import AmendmentState
+from governance.conventions.selectors import effective_funding
+from governance.dialogues.models import DialogueState, ManagementDialogue, Measurement
+from governance.dialogues.services import measurements_record, parse_measurements_csv
 from workflows import errors
 from workflows.circuits import active_circuit, pending_tasks
 from workflows.documents import current_document

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import DialogueState, ManagementDialogue, Measurement
+from governance.dialogues.models import DialogueState, ManagementDialogue, Measurement
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_the_api_runs_the_uniform_lifecycle_and_refuses_bad_csv(client, world):
 
 def test_the_dashboard_shows_targets_measurements_and_funding_with_exports(client, world):
     world.in_force()
-    from governance.dialogues import measurements_record, parse_measurements_csv
+    from governance.dialogues.services import measurements_record, parse_measurements_csv
 
     measurements_record(
         actor=world.director,

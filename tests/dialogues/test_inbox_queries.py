@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from governance.models import ManagementDialogue, Person
+from governance.dialogues.models import ManagementDialogue
+from governance.organisations.models import Person
 from workflows.selectors import awaiting_for
 
 pytestmark = pytest.mark.django_db

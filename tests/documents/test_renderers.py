@@ -26,8 +26,14 @@ def _text(facts):
 
 def test_accents_and_euro_survive_text_extraction():
     text = _text(convention_facts())
-    for expected in ("Association régionale des Missions Locales", "l'Écluse", "Françoise Œuvray",
-                     "Jérôme Müller", "152 300,00 €", "montants en €"):
+    for expected in (
+        "Association régionale des Missions Locales",
+        "l'Écluse",
+        "Françoise Œuvray",
+        "Jérôme Müller",
+        "152 300,00 €",
+        "montants en €",
+    ):
         assert expected in text
 
 
@@ -41,11 +47,13 @@ def test_footer_names_reference_version_ledger_and_content_hash():
 
 
 def test_funding_table_totals_per_year_and_per_funder():
-    facts = convention_facts(funding=[
-        {"year": 2025, "funder": "État", "amount": Decimal("100.10")},
-        {"year": 2025, "funder": "Région", "amount": "50"},
-        {"year": 2026, "funder": "État", "amount": Decimal("0.05")},
-    ])
+    facts = convention_facts(
+        funding=[
+            {"year": 2025, "funder": "État", "amount": Decimal("100.10")},
+            {"year": 2025, "funder": "Région", "amount": "50"},
+            {"year": 2026, "funder": "État", "amount": Decimal("0.05")},
+        ]
+    )
     text = _text(facts)
     assert "2025 100,10 € 50,00 € 150,10 €" in text  # per year
     assert "Total 100,15 € 50,00 € 150,15 €" in text  # per funder, and grand total

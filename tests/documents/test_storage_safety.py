@@ -14,8 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _stored_keys() -> list[str]:
-    return list(gc._walk(storage.document_storage())) if os.path.isdir(
-        storage.document_storage().location) else []
+    return (
+        list(gc._walk(storage.document_storage()))
+        if os.path.isdir(storage.document_storage().location)
+        else []
+    )
 
 
 def _age(key: str, seconds: int) -> None:
@@ -47,8 +50,9 @@ def test_database_failure_removes_the_file(convention, monkeypatch):
 
 
 def test_gc_collects_a_file_left_when_the_cleanup_also_failed(convention, monkeypatch):
-    monkeypatch.setattr(services, "_create_version",
-                        lambda *a, **k: (_ for _ in ()).throw(DatabaseError("down")))
+    monkeypatch.setattr(
+        services, "_create_version", lambda *a, **k: (_ for _ in ()).throw(DatabaseError("down"))
+    )
     monkeypatch.setattr(storage, "discard", lambda key: None)  # e.g. storage unreachable
     with pytest.raises(DatabaseError):
         convention.issue()
@@ -94,8 +98,7 @@ def test_countersign_refuses_when_the_stored_file_was_changed(convention):
         convention.countersign(version, "state")
 
 
-def test_countersign_refuses_bytes_that_do_not_extend_the_previous_version(convention,
-                                                                          monkeypatch):
+def test_countersign_refuses_bytes_that_do_not_extend_the_previous_version(convention, monkeypatch):
     from documents.exceptions import CountersignRefused
 
     version = convention.issue()
@@ -103,8 +106,13 @@ def test_countersign_refuses_bytes_that_do_not_extend_the_previous_version(conve
 
     def rewriting_sign(content, **kwargs):
         signed = real_sign(content, **kwargs)
-        return signing.SignedPdf(b"%PDF-rewritten" + signed.content[14:], signed.field,
-                                 signed.fingerprint, signed.signed_at, signed.timestamped_at)
+        return signing.SignedPdf(
+            b"%PDF-rewritten" + signed.content[14:],
+            signed.field,
+            signed.fingerprint,
+            signed.signed_at,
+            signed.timestamped_at,
+        )
 
     monkeypatch.setattr(signing, "sign", rewriting_sign)
     with pytest.raises(CountersignRefused):

@@ -45,8 +45,8 @@ def test_an_altered_signature_value_is_reported(signed):
     end = content.index(b">", start)
     hex_part = content[start:end].rstrip(b"0")
     at = start + len(hex_part) - 4
-    flipped = b"0" if content[at:at + 1] != b"0" else b"1"
-    _overwrite(signed, content[:at] + flipped + content[at + 1:])
+    flipped = b"0" if content[at : at + 1] != b"0" else b"1"
+    _overwrite(signed, content[:at] + flipped + content[at + 1 :])
     report = verify(signed)
     assert not report.ok
     last = report.signatures[-1]
@@ -58,7 +58,11 @@ def test_a_version_whose_bytes_do_not_extend_its_parent_is_reported(convention):
     first = convention.issue()
     other = convention.issue(facts={"title": "Autre", "reference": "X-2"})
     stranger = DocumentVersion.objects.create(
-        document=first.document, n=2, parent=first, sha256=other.sha256, size=other.size,
+        document=first.document,
+        n=2,
+        parent=first,
+        sha256=other.sha256,
+        size=other.size,
         storage_key=storage.write("convention", storage.read(other.storage_key)),
         filename=other.filename,
     )

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from documents import storage
-from governance.models import Role
+from governance.organisations.models import Role
 from tests.factories import ArmlFactory, PersonFactory, person_with_role
 
 pytestmark = pytest.mark.django_db

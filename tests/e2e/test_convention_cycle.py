@@ -16,17 +16,9 @@ from django.utils import timezone
 from audit.services import checkpoint_create
 from audit.verification import verify_ledger
 from documents.models import Signature
-from governance.models import (
-    BodyKind,
-    BodyRules,
-    Convention,
-    ConventionState,
-    Deliberation,
-    FunderKind,
-    Meeting,
-    MeetingState,
-    Role,
-)
+from governance.conventions.models import Convention, ConventionState
+from governance.meetings.models import Deliberation, Meeting, MeetingState
+from governance.organisations.models import BodyKind, BodyRules, FunderKind, Role
 from tests.factories import (
     ArmlFactory,
     BodyFactory,
@@ -158,7 +150,7 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast):
     page.get_by_label("Lieu").fill("Maison des associations, Rennes")
     item = page.locator("fieldset fieldset").first
     item.get_by_label("Intitulé du point").fill("Adoption du CPOM 2026-2028")
-    item.get_by_label("Objet de la décision").select_option(label=str(convention))
+    item.get_by_label("Objet de la décision").select_option(label=f"Adoption — {convention}")
     ui.step("meeting-form-filled")
     ui.press("Planifier la séance", "meeting-planned")
     ui.expect_text("Adoption du CPOM 2026-2028", str(convention), "Planifiée")

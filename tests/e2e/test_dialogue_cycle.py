@@ -13,14 +13,8 @@ from django.utils import timezone
 
 from audit.verification import verify_ledger
 from documents.verification import verify
-from governance.models import (
-    DialogueState,
-    FunderKind,
-    Indicator,
-    ManagementDialogue,
-    Measurement,
-    Role,
-)
+from governance.dialogues.models import DialogueState, ManagementDialogue, Measurement
+from governance.organisations.models import FunderKind, Indicator, Role
 from tests.e2e.test_convention_cycle import off_the_event_loop
 from tests.factories import ArmlFactory, FunderFactory, PersonFactory, RegionFactory, give_mandate
 from workflows.documents import current_document

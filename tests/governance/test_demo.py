@@ -2,8 +2,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from governance.models import Arml, MissionLocale, Region, Role
-from governance.models.people import Mandate
+from governance.organisations.models import Arml, Mandate, MissionLocale, Region, Role
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from governance.models import BodyKind, FunderKind, Role
-from governance.services import mandate_create, mandate_end
+from governance.organisations.models import BodyKind, FunderKind, Role
+from governance.organisations.services import mandate_create, mandate_end
 from permissions.selectors import armls_for
 from tests.factories import ArmlFactory, BodyFactory, FunderFactory, PersonFactory, give_mandate
 

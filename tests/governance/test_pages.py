@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from governance.models import BodyKind, Role
+from governance.organisations.models import BodyKind, Role
 from tests.factories import (
     ArmlFactory,
     BodyFactory,

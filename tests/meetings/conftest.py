@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from governance import meetings as svc
-from governance.models import BodyKind, BodyRules, Meeting, Presence, Role
+from governance.meetings import services
+from governance.meetings.models import Meeting, Presence
+from governance.organisations.models import BodyKind, BodyRules, Role
 from tests.factories import (
     ArmlFactory,
     BodyFactory,
@@ -61,7 +62,7 @@ class Board:
 
     def plan(self, *, days_ahead: int = 30, items=None, **fields) -> Meeting:
         items = items if items is not None else [{"title": "Budget prévisionnel 2027"}]
-        return svc.meeting_plan(
+        return services.meeting_plan(
             actor=self.president,
             body=self.ca,
             starts_at=at(timezone.localdate() + dt.timedelta(days=days_ahead)),
@@ -78,7 +79,7 @@ class Board:
 
     def attend(self, meeting: Meeting, people, status: str = Presence.PRESENT) -> None:
         for person in people:
-            svc.attendance_record(
+            services.attendance_record(
                 meeting=meeting, actor=self.secretary, person=person, status=status
             )
 
@@ -93,7 +94,7 @@ class Board:
     def vote_all(self, meeting: Meeting, choices: dict, item=None) -> None:
         item = item or meeting.items.get(order=1)
         for person, choice in choices.items():
-            svc.vote_record(item=item, actor=self.secretary, voter=person, choice=choice)
+            services.vote_record(item=item, actor=self.secretary, voter=person, choice=choice)
 
 
 @pytest.fixture

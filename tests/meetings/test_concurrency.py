@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections  # noqa: F401 (connection: read by skipif)
 
 from audit.verification import verify_ledger
-from governance.models import Deliberation, Meeting
+from governance.meetings.models import Deliberation, Meeting
 from workflows.engine import perform
 
 pytestmark = [
@@ -44,10 +44,12 @@ def test_two_meetings_closing_together_get_distinct_consecutive_numbers(board):
     for meeting in meetings:
         for item in meeting.items.all():
             board.vote_all(meeting, {p: "for" for p in board.members}, item)
-    results = run_together(*[
-        (lambda m=m: perform(Meeting.objects.get(pk=m.pk), "close", actor=board.president))
-        for m in meetings
-    ])
+    results = run_together(
+        *[
+            (lambda m=m: perform(Meeting.objects.get(pk=m.pk), "close", actor=board.president))
+            for m in meetings
+        ]
+    )
     assert not [r for r in results if isinstance(r, Exception)], results
     rows = Deliberation.objects.filter(adopted=True)
     by_year: dict[int, list[int]] = {}
@@ -57,7 +59,11 @@ def test_two_meetings_closing_together_get_distinct_consecutive_numbers(board):
         assert sorted(sequences) == list(range(1, len(sequences) + 1))
     assert rows.count() == 6 and len(set(rows.values_list("number", flat=True))) == 6
     for meeting in meetings:  # each meeting's numbers are one block, in agenda order
-        own = list(Deliberation.objects.filter(meeting=meeting).order_by("item__order").values_list("sequence", flat=True))
+        own = list(
+            Deliberation.objects.filter(meeting=meeting)
+            .order_by("item__order")
+            .values_list("sequence", flat=True)
+        )
         assert own == sorted(own) and own[-1] - own[0] == 2
     report = verify_ledger()
     assert report.ok, report.failures

@@ -6,9 +6,11 @@ from audit.models import AuditEvent
 from audit.verification import verify_ledger
 from documents.models import Document, DocumentVersion
 from documents.verification import verify
-from governance import meetings as svc
-from governance.deliberations import adopted_deliberation_for, extract_request_create
-from governance.models import BodyKind, Deliberation, ExtractRequest, Invitation, ItemKind
+from governance.meetings import services
+from governance.meetings.models import Deliberation, ExtractRequest, Invitation, ItemKind
+from governance.meetings.selectors import adopted_deliberation_for
+from governance.meetings.services import extract_request_create
+from governance.organisations.models import BodyKind
 from workflows.engine import perform
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +27,11 @@ def test_a_meeting_from_convocation_to_certified_extract(board):
     assert meeting.state == "convened" and meeting.chair == board.president
     assert Invitation.objects.filter(meeting=meeting).count() == 8
     invitation = Invitation.objects.get(meeting=meeting, person=board.board[0])
-    svc.invitation_receive(invitation=invitation, actor=board.board[0])
+    services.invitation_receive(invitation=invitation, actor=board.board[0])
 
     meeting = board.step(meeting, "open")
     board.attend(meeting, board.members[:6])
-    svc.proxy_record(
+    services.proxy_record(
         meeting=meeting, actor=board.secretary, giver=board.board[4], holder=board.board[0]
     )
     meeting = board.step(meeting, "start_session")

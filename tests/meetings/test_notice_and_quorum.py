@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from documents.models import Document
 from documents.verification import verify
-from governance import meetings as svc
-from governance.models import Meeting, Presence
-from governance.models.meetings import earliest_meeting_date
+from governance.meetings import services
+from governance.meetings.models import Meeting, Presence, earliest_meeting_date
 from workflows import errors
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +89,9 @@ def test_a_meeting_with_its_quorum_cannot_lapse(board):
 def test_proxies_count_towards_the_quorum(board):
     meeting = opened(board)
     board.attend(meeting, board.members[:3])
-    svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[0])
+    services.proxy_record(
+        meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[0]
+    )
     quorum = meeting.quorum()
     assert (quorum.present, quorum.represented, quorum.met) == (3, 1, True)
     assert meeting.presence()[board.board[5].pk] == Presence.REPRESENTED
@@ -100,19 +101,27 @@ def test_proxies_count_towards_the_quorum(board):
 def test_a_proxy_whose_holder_is_absent_does_not_count(board):
     meeting = opened(board)
     board.attend(meeting, board.members[:3])
-    svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[4])
+    services.proxy_record(
+        meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[4]
+    )
     assert meeting.quorum().represented == 0
 
 
 def test_the_proxy_cap_per_holder_is_enforced(board):
     meeting = opened(board)
-    svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[4], holder=board.board[0])
+    services.proxy_record(
+        meeting=meeting, actor=board.secretary, giver=board.board[4], holder=board.board[0]
+    )
     with pytest.raises(errors.InvalidData) as caught:
-        svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[0])
+        services.proxy_record(
+            meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[0]
+        )
     assert "1" in caught.value.message
     board.rules(max_proxies_per_holder=2)
     meeting = Meeting.objects.get(pk=meeting.pk)
-    svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[0])
+    services.proxy_record(
+        meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[0]
+    )
     assert meeting.proxies.filter(holder=board.board[0]).count() == 2
 
 
@@ -120,8 +129,12 @@ def test_a_member_cannot_both_attend_and_give_a_proxy(board):
     meeting = opened(board)
     board.attend(meeting, [board.board[1]])
     with pytest.raises(errors.InvalidData):
-        svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[1], holder=board.board[0])
-    svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[2], holder=board.board[0])
+        services.proxy_record(
+            meeting=meeting, actor=board.secretary, giver=board.board[1], holder=board.board[0]
+        )
+    services.proxy_record(
+        meeting=meeting, actor=board.secretary, giver=board.board[2], holder=board.board[0]
+    )
     with pytest.raises(errors.InvalidData):
         board.attend(meeting, [board.board[2]])
 
@@ -129,15 +142,21 @@ def test_a_member_cannot_both_attend_and_give_a_proxy(board):
 def test_a_proxy_to_a_non_member_is_refused(board):
     meeting = opened(board)
     with pytest.raises(errors.InvalidData):
-        svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[1], holder=board.staff)
+        services.proxy_record(
+            meeting=meeting, actor=board.secretary, giver=board.board[1], holder=board.staff
+        )
     with pytest.raises(errors.InvalidData):
-        svc.attendance_record(meeting=meeting, actor=board.secretary, person=board.staff, status="present")
+        services.attendance_record(
+            meeting=meeting, actor=board.secretary, person=board.staff, status="present"
+        )
 
 
 def test_only_the_secretary_or_the_president_keeps_the_sheet(board):
     meeting = opened(board)
     with pytest.raises(errors.Forbidden):
-        svc.attendance_record(meeting=meeting, actor=board.board[0], person=board.board[0], status="present")
+        services.attendance_record(
+            meeting=meeting, actor=board.board[0], person=board.board[0], status="present"
+        )
 
 
 def test_the_sheet_is_frozen_once_the_session_starts(board):
@@ -154,8 +173,9 @@ def lapsed(board) -> Meeting:
 
 def test_second_convocation_without_quorum_requirement_sits_with_few_members(board):
     first = lapsed(board)
-    second = svc.meeting_second_convocation(
-        meeting=first, actor=board.president,
+    second = services.meeting_second_convocation(
+        meeting=first,
+        actor=board.president,
         starts_at=first.starts_at + dt.timedelta(days=20),
     )
     assert second.convocation == 2 and second.previous == first
@@ -166,27 +186,33 @@ def test_second_convocation_without_quorum_requirement_sits_with_few_members(boa
     assert quorum.required == 0 and quorum.met
     assert board.step(second, "start_session").state == "in_session"
     with pytest.raises(errors.InvalidState):
-        svc.meeting_second_convocation(meeting=first, actor=board.president,
-                                       starts_at=first.starts_at + dt.timedelta(days=30))
+        services.meeting_second_convocation(
+            meeting=first, actor=board.president, starts_at=first.starts_at + dt.timedelta(days=30)
+        )
 
 
 def test_second_convocation_with_nobody_present_still_lapses(board):
     first = lapsed(board)
-    second = svc.meeting_second_convocation(
-        meeting=first, actor=board.president, starts_at=first.starts_at + dt.timedelta(days=20))
+    second = services.meeting_second_convocation(
+        meeting=first, actor=board.president, starts_at=first.starts_at + dt.timedelta(days=20)
+    )
     second = board.step(board.step(second, "convene"), "open")
     assert not second.quorum().met
     assert board.step(second, "lapse").state == "lapsed"
     with pytest.raises(errors.InvalidState):
-        svc.meeting_second_convocation(meeting=second, actor=board.president,
-                                       starts_at=second.starts_at + dt.timedelta(days=20))
+        services.meeting_second_convocation(
+            meeting=second,
+            actor=board.president,
+            starts_at=second.starts_at + dt.timedelta(days=20),
+        )
 
 
 def test_a_second_convocation_with_its_own_quorum_rule(board):
     board.rules(second_quorum_numerator=1, second_quorum_denominator=4)
     first = lapsed(board)
-    second = svc.meeting_second_convocation(
-        meeting=first, actor=board.president, starts_at=first.starts_at + dt.timedelta(days=20))
+    second = services.meeting_second_convocation(
+        meeting=first, actor=board.president, starts_at=first.starts_at + dt.timedelta(days=20)
+    )
     second = board.step(board.step(second, "convene"), "open")
     board.attend(second, board.members[:1])
     assert second.quorum().required == 2 and not second.quorum().met

@@ -2,9 +2,9 @@
 
 import pytest
 
-from governance import meetings as svc
-from governance.models import BodyRules, Deliberation
-from governance.models.meetings import decide
+from governance.meetings import services
+from governance.meetings.models import Deliberation, decide
+from governance.organisations.models import BodyRules
 from workflows import errors
 
 pytestmark = pytest.mark.django_db
@@ -37,14 +37,20 @@ def test_a_tie_is_settled_by_the_chairs_casting_vote_when_the_rules_say_so():
     assert decide(3, 3, 1, entitled=8, rules=rules(), chair_choice=FOR).casting_vote
     assert not decide(3, 3, 1, entitled=8, rules=rules(), chair_choice=AGAINST).adopted
     assert not decide(3, 3, 1, entitled=8, rules=rules(), chair_choice=ABSTAIN).adopted
-    assert not decide(3, 3, 1, entitled=8, rules=rules(chair_casting_vote=False), chair_choice=FOR).adopted
+    assert not decide(
+        3, 3, 1, entitled=8, rules=rules(chair_casting_vote=False), chair_choice=FOR
+    ).adopted
     assert not decide(0, 0, 5, entitled=8, rules=rules(), chair_choice=ABSTAIN).adopted
 
 
 def tie(board):
     """President and three members for, four against."""
-    return {board.president: FOR, **{p: FOR for p in board.board[:3]},
-            board.secretary: AGAINST, **{p: AGAINST for p in board.board[3:]}}
+    return {
+        board.president: FOR,
+        **{p: FOR for p in board.board[:3]},
+        board.secretary: AGAINST,
+        **{p: AGAINST for p in board.board[3:]},
+    }
 
 
 def test_a_tie_in_session_with_the_casting_vote_is_adopted(board):
@@ -68,10 +74,15 @@ def test_an_interested_member_is_excluded_from_the_vote_and_the_count(board):
     board.rules(majority="absolute")
     meeting = board.plan()
     item = meeting.items.get()
-    svc.interest_declare(item=item, actor=board.board[0], person=board.board[0], reason="Administrateur de la ML bénéficiaire")
+    services.interest_declare(
+        item=item,
+        actor=board.board[0],
+        person=board.board[0],
+        reason="Administrateur de la ML bénéficiaire",
+    )
     meeting = board.in_session(meeting)
     with pytest.raises(errors.InvalidData):
-        svc.vote_record(item=item, actor=board.secretary, voter=board.board[0], choice=FOR)
+        services.vote_record(item=item, actor=board.secretary, voter=board.board[0], choice=FOR)
     assert board.board[0].pk not in meeting.voices(item)
     # 4 for out of the 7 members entitled: an absolute majority only because the interested one is out
     in_favour = [board.president, board.secretary, board.board[1], board.board[2]]
@@ -85,20 +96,22 @@ def test_an_interest_cannot_be_declared_after_voting(board):
     item = meeting.items.get()
     board.vote_all(meeting, {board.board[1]: FOR})
     with pytest.raises(errors.InvalidData):
-        svc.interest_declare(item=item, actor=board.secretary, person=board.board[1])
+        services.interest_declare(item=item, actor=board.secretary, person=board.board[1])
 
 
 def test_a_proxys_voice_is_cast_by_its_holder_and_may_differ(board):
     meeting = board.step(board.step(board.plan(), "convene"), "open")
     board.attend(meeting, board.members[:5])
-    svc.proxy_record(meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[0])
+    services.proxy_record(
+        meeting=meeting, actor=board.secretary, giver=board.board[5], holder=board.board[0]
+    )
     meeting = board.step(meeting, "start_session")
     item = meeting.items.get()
     board.vote_all(meeting, {board.board[0]: FOR, board.board[5]: AGAINST})
     vote = item.votes.get(voter=board.board[5])
     assert vote.cast_by == board.board[0] and vote.choice == AGAINST
     with pytest.raises(errors.InvalidData):  # absent, no proxy: no voice
-        svc.vote_record(item=item, actor=board.secretary, voter=board.board[4], choice=FOR)
+        services.vote_record(item=item, actor=board.secretary, voter=board.board[4], choice=FOR)
 
 
 def test_votes_may_be_corrected_in_session_but_not_after_close(board):
@@ -108,24 +121,30 @@ def test_votes_may_be_corrected_in_session_but_not_after_close(board):
     board.vote_all(meeting, {board.board[0]: AGAINST})
     assert item.votes.get(voter=board.board[0]).choice == AGAINST
     meeting = board.step(meeting, "close")
-    with pytest.raises(svc.MeetingClosed) as caught:
-        svc.vote_record(item=item, actor=board.secretary, voter=board.board[0], choice=FOR)
+    with pytest.raises(services.MeetingClosed) as caught:
+        services.vote_record(item=item, actor=board.secretary, voter=board.board[0], choice=FOR)
     assert caught.value.status == 409 and caught.value.code == "meeting_closed"
-    with pytest.raises(svc.MeetingClosed):
-        svc.interest_declare(item=item, actor=board.secretary, person=board.board[1])
-    with pytest.raises(svc.MeetingClosed):
-        svc.attendance_record(meeting=meeting, actor=board.secretary, person=board.board[1], status="absent")
+    with pytest.raises(services.MeetingClosed):
+        services.interest_declare(item=item, actor=board.secretary, person=board.board[1])
+    with pytest.raises(services.MeetingClosed):
+        services.attendance_record(
+            meeting=meeting, actor=board.secretary, person=board.board[1], status="absent"
+        )
     assert item.votes.get(voter=board.board[0]).choice == AGAINST
 
 
 def test_votes_are_recorded_only_in_session(board):
     meeting = board.step(board.plan(), "convene")
     with pytest.raises(errors.InvalidState):
-        svc.vote_record(item=meeting.items.get(), actor=board.secretary, voter=board.president, choice=FOR)
+        services.vote_record(
+            item=meeting.items.get(), actor=board.secretary, voter=board.president, choice=FOR
+        )
 
 
 def test_a_meeting_closes_only_once_every_item_is_voted(board):
-    meeting = board.in_session(board.plan(items=[{"title": "Budget"}, {"title": "Rapport", "kind": "information"}]))
+    meeting = board.in_session(
+        board.plan(items=[{"title": "Budget"}, {"title": "Rapport", "kind": "information"}])
+    )
     with pytest.raises(errors.ConditionsUnmet):
         board.step(meeting, "close")
     board.vote_all(meeting, {board.president: FOR})

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from governance.models import FunderKind, Role
+from governance.organisations.models import FunderKind, Role
 from permissions.selectors import armls_for
 from tests.factories import (
     ArmlFactory,

@@ -4,17 +4,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from governance.models import (
-    Amendment,
-    AmendmentState,
-    Convention,
-    ConventionState,
-    FunderKind,
-    Indicator,
-    Programme,
-    Role,
-)
-from governance.programmes import ActionInput, programme_create
+from governance.conventions.models import Amendment, AmendmentState, Convention, ConventionState
+from governance.organisations.models import FunderKind, Indicator, Role
+from governance.programmes.models import Programme
+from governance.programmes.services import ActionInput, programme_create
 from tests.decisions import board_adopts
 from tests.factories import (
     ArmlFactory,

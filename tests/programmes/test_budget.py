@@ -3,13 +3,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from governance.models import Function
-from governance.programmes import (
+from governance.organisations.models import Function
+from governance.programmes.selectors import programme_view
+from governance.programmes.services import (
     ActionInput,
     programme_action_delete,
     programme_action_save,
     programme_update,
-    programme_view,
 )
 from workflows import errors
 
@@ -86,7 +86,7 @@ def test_bad_actions_are_refused_with_field_messages(world):
 
 
 def test_a_draft_action_is_deleted_but_not_one_that_received_opinions(world):
-    from governance.programmes import funder_opinion_add
+    from governance.programmes.services import funder_opinion_add
     from workflows.engine import perform
 
     programme = world.programme()

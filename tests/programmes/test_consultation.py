@@ -2,14 +2,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditEvent
-from governance.models import FunderOpinion, FundingMark
-from governance.programmes import (
-    current_marks,
-    funder_opinion_add,
-    funding_mark_set,
-    officer_funders,
-    programme_view,
-)
+from governance.programmes.models import FunderOpinion, FundingMark
+from governance.programmes.selectors import current_marks, officer_funders, programme_view
+from governance.programmes.services import funder_opinion_add, funding_mark_set
 from workflows import errors
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 import pytest
 
-from governance.models import Programme, ProgrammeState
+from governance.programmes.models import Programme, ProgrammeState
 from tests.decisions import board_adopts
 from tests.programmes.conftest import QUARTER, TODAY
 
@@ -79,7 +79,7 @@ def test_the_uniform_transitions_and_history(client, world):
     assert refused.status_code == 400 and refused.json()["code"] == "comment_required"
     client.force_login(world.president)
     unmet = post(client, f"/api/v1/programmes/{programme.pk}/transitions/validate/", {})
-    assert unmet.status_code == 409 and unmet.json()["code"] == "conditions_unmet"
+    assert unmet.status_code == 409 and unmet.json()["code"] == "deliberation_required"
     board_adopts(world.fresh(programme))
     ok = post(client, f"/api/v1/programmes/{programme.pk}/transitions/validate/", {})
     assert ok.json()["state"] == ProgrammeState.VALIDATED

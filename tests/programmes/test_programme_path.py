@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from audit.models import AuditEvent
 from audit.verification import verify_ledger
 from documents.verification import verify
-from governance.models import ProgrammeState, ProgressStatus
-from governance.programmes import progress_record
+from governance.programmes.models import ProgrammeState, ProgressStatus
+from governance.programmes.services import progress_record
 from tests.decisions import board_adopts
 from tests.programmes.conftest import QUARTER, TODAY
 from workflows import errors
@@ -121,7 +121,7 @@ def test_a_deliberation_on_the_version_before_a_return_to_draft_no_longer_counts
     programme = world.submitted()
     board_adopts(programme)
     programme = perform(programme, "return_to_draft", actor=world.director, comment="Revoir F2").obj
-    from governance.programmes import ActionInput, programme_action_save
+    from governance.programmes.services import ActionInput, programme_action_save
 
     programme_action_save(
         actor=world.director,
@@ -145,7 +145,7 @@ def test_contract_only_against_a_convention_in_force_of_the_same_arml(world):
     with pytest.raises(errors.InvalidData) as none:
         perform(programme, "contract", actor=world.director)
     assert "aucune convention en vigueur" in none.value.message
-    from governance.models import Convention, ConventionState
+    from governance.conventions.models import Convention, ConventionState
 
     draft = Convention.objects.create(arml=world.arml)
     assert draft.state == ConventionState.DRAFT

@@ -3,8 +3,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from governance.action_plans import action_plan_create
-from governance.models import ActionProgress, FunderOpinion, Programme, ProgrammeState
+from governance.action_plans.services import action_plan_create
+from governance.programmes.models import ActionProgress, FunderOpinion, Programme, ProgrammeState
 from tests.decisions import board_adopts
 from tests.programmes.conftest import QUARTER, TODAY
 
@@ -173,7 +173,7 @@ def test_linked_action_plans_are_shown_under_their_action(client, world):
 def test_an_action_plan_cannot_link_another_arml_action(world):
     from django.core.exceptions import ValidationError
 
-    from governance.programmes import ActionInput, programme_create
+    from governance.programmes.services import ActionInput, programme_create
 
     foreign = programme_create(
         actor=world.other_director,

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from governance.models import ActionPlan, BodyKind, FunderKind, Role
+from governance.action_plans.models import ActionPlan
+from governance.organisations.models import BodyKind, FunderKind, Role
 from tests.factories import (
     ArmlFactory,
     BodyFactory,

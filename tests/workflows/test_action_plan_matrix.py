@@ -3,7 +3,7 @@
 import pytest
 
 from audit.models import AuditEvent
-from governance.models import Role
+from governance.organisations.models import Role
 from workflows import errors
 from workflows.engine import perform
 

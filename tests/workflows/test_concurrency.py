@@ -5,7 +5,8 @@ from django.db import connection  # noqa: F401 (skipif)
 
 from audit.models import AuditEvent
 from audit.verification import verify_ledger
-from governance.models import ActionPlan, Role
+from governance.action_plans.models import ActionPlan
+from governance.organisations.models import Role
 from tests.threads import run_together
 from workflows import errors
 from workflows.engine import perform

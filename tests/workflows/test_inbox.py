@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from governance.models import Role
+from governance.organisations.models import Role
 from workflows.selectors import awaiting_for
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_the_inbox_excludes_plans_where_a_rule_forbids_me(world):
 
 
 def test_the_inbox_runs_a_constant_number_of_queries(world):
-    from governance.models import Person
+    from governance.organisations.models import Person
 
     pk = world.people[Role.PRESIDENT].pk
     for _ in range(10):
@@ -46,7 +46,7 @@ def test_the_inbox_runs_a_constant_number_of_queries(world):
 
 
 def test_the_inbox_is_scoped_to_my_armls(world):
-    from governance.models import ActionPlan
+    from governance.action_plans.models import ActionPlan
     from tests.factories import ArmlFactory, MissionLocaleFactory, PersonFactory
 
     other = ArmlFactory()

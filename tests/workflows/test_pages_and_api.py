@@ -3,7 +3,8 @@ from django.core import mail
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from governance.models import ActionPlan, Role
+from governance.action_plans.models import ActionPlan
+from governance.organisations.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_the_api_explains_why_a_transition_is_closed(client, world):
     response = client.post(
         f"/api/v1/action-plans/{plan.pk}/transitions/approve/", {}, content_type="application/json"
     )
-    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert response.status_code == 403 and response.json()["code"] == "role_required"
     unknown = client.post(
         f"/api/v1/action-plans/{plan.pk}/transitions/fly/", {}, content_type="application/json"
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from documents.models import DocumentVersion
 from documents.verification import verify
-from governance.models import Role
+from governance.organisations.models import Role
 from permissions.models import Delegation
 from tests.factories import give_mandate
 from workflows import errors
@@ -104,7 +104,7 @@ def test_above_the_threshold_approval_needs_a_board_deliberation(world):
     assert plan.state == "opinion_given"
     refusal = AuditEvent.objects.order_by("-seq").first()
     assert refusal.action == "action_plan.refused_attempt"
-    assert refusal.data["refusal"]["code"] == "conditions_unmet"
+    assert refusal.data["refusal"]["code"] == "deliberation_required"
 
 
 def test_a_refusal_needs_a_comment_and_the_refused_attempt_is_ledgered(world):

@@ -9,7 +9,9 @@ from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.lock import select_for_update_lock
 
-from governance.models.people import Role
+from governance.organisations.models import Role
+from workflows.circuits import attach, register_flow
+from workflows.engine import run_automatic
 from workflows.flows.countersign import not_mounted
 from workflows.models import Circuit
 
@@ -46,11 +48,10 @@ class AcceptanceCircuit(flow.Flow):
     AUTOMATIC = {"conclude": "conclude"}
 
     def start_circuit(self, activation: Any, obj: Any) -> Any:
-        from workflows.circuits import attach
-
         return attach(activation, obj)
 
     def run_automatic_step(self, activation: Any) -> None:
-        from workflows.circuits import run_automatic
-
         run_automatic(activation, self.AUTOMATIC[activation.flow_task.name])
+
+
+register_flow("acceptance", AcceptanceCircuit)

@@ -14,7 +14,9 @@ from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.lock import select_for_update_lock
 
-from governance.models.people import Role
+from governance.organisations.models import Role
+from workflows.circuits import attach, register_flow
+from workflows.engine import run_automatic
 from workflows.models import Circuit
 
 
@@ -27,7 +29,7 @@ class CountersignCircuit(flow.Flow):
 
     process_class = Circuit
     process_title = _("Signature circuit")
-    # The default no_lock leaves parallel branches stuck at the Join (measured, DESIGN.md).
+    # The default no_lock leaves parallel branches stuck at the Join (measured).
     lock_impl = select_for_update_lock
 
     start = flow.StartHandle(this.start_circuit).Next(this.president_sign)
@@ -54,11 +56,10 @@ class CountersignCircuit(flow.Flow):
     AUTOMATIC = {"enter_into_force": "enter_into_force"}
 
     def start_circuit(self, activation: Any, obj: Any) -> Any:
-        from workflows.circuits import attach
-
         return attach(activation, obj)
 
     def run_automatic_step(self, activation: Any) -> None:
-        from workflows.circuits import run_automatic
-
         run_automatic(activation, self.AUTOMATIC[activation.flow_task.name])
+
+
+register_flow("countersign", CountersignCircuit)

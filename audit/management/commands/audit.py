@@ -160,8 +160,7 @@ class _ProgressBar:
         filled = int(self.width * done / self.total)
         rate = done / max(time.monotonic() - self.started, 1e-6)
         self.stream.write(
-            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} "
-            f"({rate:,.0f}/s)",
+            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} ({rate:,.0f}/s)",
             ending="",
         )
         self.stream.flush()

@@ -22,11 +22,16 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         gc = sub.add_parser("gc", help="Remove files no version refers to (dry run by default).")
         gc.add_argument("--apply", action="store_true", help="Really delete the files.")
-        gc.add_argument("--grace-minutes", type=int, default=60,
-                        help="Keep files younger than this (default 60).")
+        gc.add_argument(
+            "--grace-minutes",
+            type=int,
+            default=60,
+            help="Keep files younger than this (default 60).",
+        )
 
-    def handle(self, *args: Any, action: str, apply: bool, grace_minutes: int,
-               **options: Any) -> None:
+    def handle(
+        self, *args: Any, action: str, apply: bool, grace_minutes: int, **options: Any
+    ) -> None:
         orphans = collect(apply=apply, grace=dt.timedelta(minutes=grace_minutes))
         verb = "deleted" if apply else "would delete"
         for key in orphans:

@@ -1,0 +1,105 @@
+"""Read-only reference data API, scoped like the pages."""
+
+from rest_framework import serializers, viewsets
+from rest_framework.routers import BaseRouter
+
+from governance.organisations import selectors as selectors
+from governance.organisations.models import (
+    Arml,
+    Body,
+    BodyRules,
+    Mandate,
+    MissionLocale,
+    Person,
+    Region,
+)
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "overseas"]
+
+
+class ArmlSerializer(serializers.ModelSerializer):
+    region = RegionSerializer(read_only=True)
+
+    class Meta:
+        model = Arml
+        fields = ["id", "name", "short_name", "region", "address", "siret"]
+
+
+class MissionLocaleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MissionLocale
+        fields = ["id", "name", "city", "arml"]
+
+
+class BodyRulesSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BodyRules
+        exclude = ["id", "body"]
+
+
+class BodySerializer(serializers.ModelSerializer):
+    rules = BodyRulesSerializer(read_only=True)
+
+    class Meta:
+        model = Body
+        fields = ["id", "arml", "kind", "name", "rules"]
+
+
+class MandateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Mandate
+        fields = ["id", "role", "arml", "mission_locale", "funder", "body", "title", "start", "end"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    active_mandates = MandateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "username", "first_name", "last_name", "active_mandates"]
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RegionSerializer
+    queryset = Region.objects.all()
+    lookup_field = "code"
+
+
+class ArmlViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ArmlSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.armls_list(self.request.user)
+
+
+class MissionLocaleViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = MissionLocaleSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.missions_locales_list(self.request.user).order_by("pk")
+
+
+class BodyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = BodySerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.bodies_list(self.request.user).order_by("pk")
+
+
+class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PersonSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.people_list(self.request.user)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("regions", RegionViewSet, basename="region")
+    router.register("armls", ArmlViewSet, basename="arml")
+    router.register("missions-locales", MissionLocaleViewSet, basename="missionlocale")
+    router.register("bodies", BodyViewSet, basename="body")
+    router.register("people", PersonViewSet, basename="person")
