@@ -76,7 +76,12 @@ class CheckpointSerializer(serializers.ModelSerializer):
     class Meta:
         model = Checkpoint
         fields = [
-            "tree_size", "root_hash", "head_hash", "time", "signature", "certificate",
+            "tree_size",
+            "root_hash",
+            "head_hash",
+            "time",
+            "signature",
+            "certificate",
             "timestamp_token",
         ]
         read_only_fields = fields

@@ -136,9 +136,7 @@ def _is_plain(value: Any) -> bool:
     if kind in _PLAIN_SCALARS:
         return True
     if kind is dict:
-        return all(
-            key.__class__ is str and _is_plain(item) for key, item in value.items()
-        )
+        return all(key.__class__ is str and _is_plain(item) for key, item in value.items())
     if kind is list:
         return all(_is_plain(item) for item in value)
     if kind is float:

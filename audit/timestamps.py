@@ -157,9 +157,7 @@ def _check_certificate(
         for root in roots:
             if current == root or _issued_by(current, root):
                 return None
-        issuer = next(
-            (c for c in embedded if c != current and _issued_by(current, c)), None
-        )
+        issuer = next((c for c in embedded if c != current and _issued_by(current, c)), None)
         if issuer is None:
             break
         current, seen = issuer, seen + 1

@@ -81,7 +81,9 @@ def verify_ledger(
         key = MerkleChunk.key(level, start >> level)
         if key in chunks and chunks.pop(key) != root.hex():
             report.failures.append(
-                Failure(None, f"cached Merkle subtree of events {start + 1}–{start + size} is wrong")
+                Failure(
+                    None, f"cached Merkle subtree of events {start + 1}–{start + size} is wrong"
+                )
             )
 
     state = ChainState(frontier=Frontier(watch=MerkleChunk.BLOCK, on_perfect=check_chunk))
@@ -176,14 +178,18 @@ def _check_heads(
         size = head.tree_size
         if size not in state.heads:
             if complete:
-                report.failures.append(Failure(size, f"{head.label} is beyond the end of the chain"))
+                report.failures.append(
+                    Failure(size, f"{head.label} is beyond the end of the chain")
+                )
             continue
         root, last_hash = state.heads[size]
         if root.hex() != head.root_hash:
             report.failures.append(Failure(size, f"{head.label}: root does not match the events"))
             mismatched.append(head)
         elif last_hash != head.head_hash:
-            report.failures.append(Failure(size, f"{head.label}: head hash does not match the events"))
+            report.failures.append(
+                Failure(size, f"{head.label}: head hash does not match the events")
+            )
         problem = signature_problem(
             head.statement, head.signature, head.certificate, roots, at=head.time
         )
@@ -232,7 +238,9 @@ def _check_time_order(heads: list[SignedHead], report: VerifyReport) -> None:
             )
 
 
-def _locate(mismatched: list[SignedHead], heads: list[SignedHead], state: ChainState) -> list[Failure]:
+def _locate(
+    mismatched: list[SignedHead], heads: list[SignedHead], state: ChainState
+) -> list[Failure]:
     """The first event whose content differs from what the first mismatching root signed.
 
     Every signed root below it matched, so the events up to the largest such size are as
@@ -351,18 +359,24 @@ def _compare_with_witness(
         record = by_size.pop(size, None)
         if record is None:
             report.failures.append(
-                Failure(size, f"checkpoint at tree size {size} is missing from the witness "
-                              f"({witness.label})")
+                Failure(
+                    size,
+                    f"checkpoint at tree size {size} is missing from the witness ({witness.label})",
+                )
             )
         elif record.raw != encode(record_of(checkpoint)):
             report.failures.append(
-                Failure(size, f"checkpoint at tree size {size} differs from the witness's "
-                              f"{record.name}")
+                Failure(
+                    size, f"checkpoint at tree size {size} differs from the witness's {record.name}"
+                )
             )
     for size, record in sorted(by_size.items()):
         report.failures.append(
-            Failure(size, f"witness {record.name} holds a checkpoint at tree size {size} that "
-                          "the database lacks")
+            Failure(
+                size,
+                f"witness {record.name} holds a checkpoint at tree size {size} that "
+                "the database lacks",
+            )
         )
 
 

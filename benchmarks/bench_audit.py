@@ -139,10 +139,13 @@ def _bench_appends(connection: Any) -> None:
         start = time.perf_counter()
         for n in range(APPENDS // ROUNDS):
             append(
-                action="action_plan.approved", arml=arml, comment=f"Approuvé en séance n°{n}",
+                action="action_plan.approved",
+                arml=arml,
+                comment=f"Approuvé en séance n°{n}",
                 data={"transition": "approve", "budget": "12000.00"},
                 documents=[{"version_id": n + 1, "sha256": "ab" * 32}],
-                from_state="opinion_given", to_state="approved",
+                from_state="opinion_given",
+                to_state="approved",
                 request_info={"ip": "192.0.2.10", "user_agent": "Firefox"},
             )
         orm_time += time.perf_counter() - start

@@ -166,15 +166,22 @@ def test_a_stale_head_hint_falls_back_to_the_locked_head(arml):
 
 def test_the_returned_event_is_the_stored_row(arml):
     actor = person_with_role("president", arml)
-    event = append(action="x.done", actor=actor, obj=arml, data={"k": [1, "é"]},
-                   request_info={"ip": "::ffff:10.0.0.1", "user_agent": "UA"})
+    event = append(
+        action="x.done",
+        actor=actor,
+        obj=arml,
+        data={"k": [1, "é"]},
+        request_info={"ip": "::ffff:10.0.0.1", "user_agent": "UA"},
+    )
     stored = AuditEvent.objects.get(seq=event.seq)
     fields = [f.attname for f in AuditEvent._meta.concrete_fields]
     assert [getattr(event, f) for f in fields] == [getattr(stored, f) for f in fields]
     assert record_hash(stored.record()) == stored.hash
 
 
-def test_proofs_from_the_subtree_cache_match_the_tree(arml, settings, django_assert_max_num_queries):
+def test_proofs_from_the_subtree_cache_match_the_tree(
+    arml, settings, django_assert_max_num_queries
+):
     from audit import merkle
     from audit.models import MerkleChunk
     from audit.services import checkpoint_create, chunks_fill, consistency_proof, inclusion_proof
@@ -190,13 +197,15 @@ def test_proofs_from_the_subtree_cache_match_the_tree(arml, settings, django_ass
         for seq in {s for s in (1, 2, 32, 33, 64, 129, size // 2 + 1, size) if s <= size}:
             proof = inclusion_proof(seq, size)
             assert proof.root_hash == root.hex() or size != 200
-            assert merkle.verify_inclusion(seq - 1, size, leaves[seq - 1],
-                                           [bytes.fromhex(p) for p in proof.path], root)
+            assert merkle.verify_inclusion(
+                seq - 1, size, leaves[seq - 1], [bytes.fromhex(p) for p in proof.path], root
+            )
     with django_assert_max_num_queries(4):
         assert inclusion_proof(77).verify()
     old, new = merkle.root_of(leaves[:70]), merkle.root_of(leaves)
-    assert merkle.verify_consistency(70, 300, old, new,
-                                     [bytes.fromhex(p) for p in consistency_proof(70, 300)])
+    assert merkle.verify_consistency(
+        70, 300, old, new, [bytes.fromhex(p) for p in consistency_proof(70, 300)]
+    )
 
 
 def test_verify_finds_a_wrong_cached_subtree(arml, settings):
@@ -209,7 +218,9 @@ def test_verify_finds_a_wrong_cached_subtree(arml, settings):
     chunks_fill(70)
     key = MerkleChunk.key(5, 1)
     with connection_cursor() as cursor:
-        cursor.execute('UPDATE audit_merklechunk SET root_hash = %s WHERE "index" = %s', ["0" * 64, key])
+        cursor.execute(
+            'UPDATE audit_merklechunk SET root_hash = %s WHERE "index" = %s', ["0" * 64, key]
+        )
     failures = [str(f) for f in verify_ledger(documents=False).failures]
     assert failures == ["cached Merkle subtree of events 33–64 is wrong"]
 

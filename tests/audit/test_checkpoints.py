@@ -43,15 +43,19 @@ def witness_dir(settings, tmp_path):
 @pytest.fixture
 def make_checkpoint(django_capture_on_commit_callbacks):
     """checkpoint_create(), its after-commit witness write run (tests run in a transaction)."""
+
     def make(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):
             return checkpoint_create(**kwargs)
+
     return make
 
 
 def events(arml, n, start=0):
-    return [append(action="action_plan.approved", arml=arml, comment=f"décision {start + i}")
-            for i in range(1, n + 1)]
+    return [
+        append(action="action_plan.approved", arml=arml, comment=f"décision {start + i}")
+        for i in range(1, n + 1)
+    ]
 
 
 def run(*args):
@@ -112,7 +116,7 @@ def test_if_due_every_n_events(arml, settings):
 def test_if_due_after_t_minutes(arml, settings):
     settings.ARML_CHECKPOINT_EVERY = 1000
     settings.ARML_CHECKPOINT_MINUTES = 10
-    event, = events(arml, 1)
+    (event,) = events(arml, 1)
     assert not checkpoint_due(now=event.time + dt.timedelta(minutes=9))
     assert checkpoint_if_due(now=event.time + dt.timedelta(minutes=9)) is None
     made = checkpoint_if_due(now=event.time + dt.timedelta(minutes=10))
@@ -141,7 +145,7 @@ def test_the_task_is_enqueued_with_a_delay_on_a_deferring_backend(settings):
     settings.ARML_CHECKPOINT_MINUTES = 15
     before = timezone.now()
     assert tasks.schedule() is True
-    result, = task_backends["default"].results
+    (result,) = task_backends["default"].results
     assert result.task.func is tasks.checkpoint_tick.func
     assert result.task.run_after - before >= dt.timedelta(minutes=15)
 
@@ -149,7 +153,9 @@ def test_the_task_is_enqueued_with_a_delay_on_a_deferring_backend(settings):
 # The witness ----------------------------------------------------------------------------------
 
 
-def test_each_checkpoint_is_written_once_to_the_witness_directory(arml, witness_dir, make_checkpoint):
+def test_each_checkpoint_is_written_once_to_the_witness_directory(
+    arml, witness_dir, make_checkpoint
+):
     events(arml, 3)
     checkpoint = make_checkpoint()
     name = witness_dir / "checkpoint-000000000003.json"
@@ -157,7 +163,11 @@ def test_each_checkpoint_is_written_once_to_the_witness_directory(arml, witness_
     record = json.loads(name.read_bytes())
     assert record["statement"].encode() == checkpoint.statement()
     assert record["root_hash"] == checkpoint.root_hash and record["first_seq"] == 1
-    assert record["timestamp_token"] and record["signature"] and "BEGIN CERTIFICATE" in record["certificate"]
+    assert (
+        record["timestamp_token"]
+        and record["signature"]
+        and "BEGIN CERTIFICATE" in record["certificate"]
+    )
     assert record["hashes"] == list(AuditEvent.objects.values_list("hash", flat=True))
     original = name.read_bytes()
     directory = witness.DirectoryWitness(witness_dir)
@@ -177,7 +187,9 @@ def test_verify_with_the_witness_passes_on_an_intact_ledger(arml, witness_dir, m
     assert "OK: 5 events, 2 checkpoints, 2 witness records" in out
 
 
-def test_a_failed_witness_write_is_caught_up_by_the_timer(arml, witness_dir, settings, make_checkpoint):
+def test_a_failed_witness_write_is_caught_up_by_the_timer(
+    arml, witness_dir, settings, make_checkpoint
+):
     events(arml, 3)
     make_checkpoint()
     (witness_dir / "checkpoint-000000000003.json").unlink()
@@ -194,8 +206,10 @@ def test_verify_names_a_witness_file_the_database_lacks(arml, witness_dir, make_
     Checkpoint.objects.all()._raw_delete(connection.alias)
     code, out = run("verify", "--no-documents", "--witness")
     assert code == 1
-    assert ("witness checkpoint-000000000003.json holds a checkpoint at tree size 3 that the "
-            "database lacks") in out
+    assert (
+        "witness checkpoint-000000000003.json holds a checkpoint at tree size 3 that the "
+        "database lacks"
+    ) in out
 
 
 def test_verify_names_a_witness_file_that_differs(arml, witness_dir, make_checkpoint):
@@ -207,7 +221,9 @@ def test_verify_names_a_witness_file_that_differs(arml, witness_dir, make_checkp
     path.write_text(json.dumps(record))
     code, out = run("verify", "--no-documents", "--witness", str(witness_dir))
     assert code == 1
-    assert "checkpoint at tree size 3 differs from the witness's checkpoint-000000000003.json" in out
+    assert (
+        "checkpoint at tree size 3 differs from the witness's checkpoint-000000000003.json" in out
+    )
     assert "witness checkpoint at tree size 3: signature: bad signature" in out
 
 
@@ -227,10 +243,13 @@ def test_verify_witness_needs_a_witness(arml, tmp_path):
 
 
 def test_the_witness_may_be_a_storage_alias(arml, settings, tmp_path, make_checkpoint):
-    settings.STORAGES = {**settings.STORAGES, "ledger_witness": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "bucket")},
-    }}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "ledger_witness": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "bucket")},
+        },
+    }
     settings.ARML_LEDGER_WITNESS_STORAGE = "ledger_witness"
     events(arml, 2)
     make_checkpoint()
@@ -261,7 +280,7 @@ def rewrite_from(seq, comment="forged"):
     rows = [list(row) for row in ledger_rows()]
     prev = rows[seq - 2][21] if seq > 1 else "0" * 64
     with connection.cursor() as cursor:
-        for row in rows[seq - 1:]:
+        for row in rows[seq - 1 :]:
             row[12] = prev
             if row[18] == seq:
                 row[5] = comment
@@ -294,7 +313,9 @@ def test_a_rewrite_under_a_kept_checkpoint_is_located(arml):
     assert "MISMATCH seq 7: event n°7 differs from checkpoint at tree size 12" in out
 
 
-def test_a_rewrite_with_re_signed_checkpoints_is_caught_by_the_witness(arml, witness_dir, make_checkpoint):
+def test_a_rewrite_with_re_signed_checkpoints_is_caught_by_the_witness(
+    arml, witness_dir, make_checkpoint
+):
     events(arml, 10)
     make_checkpoint()
     events(arml, 10, start=10)
@@ -306,7 +327,9 @@ def test_a_rewrite_with_re_signed_checkpoints_is_caught_by_the_witness(arml, wit
     assert run("verify", "--no-documents")[0] == 0  # the database alone agrees with itself
     code, out = run("verify", "--no-documents", "--witness")
     assert code == 1
-    assert "checkpoint at tree size 20 differs from the witness's checkpoint-000000000020.json" in out
+    assert (
+        "checkpoint at tree size 20 differs from the witness's checkpoint-000000000020.json" in out
+    )
     assert "witness checkpoint at tree size 20: root does not match the events" in out
     assert "MISMATCH seq 14: event n°14 differs from witness checkpoint at tree size 20" in out
 
@@ -324,14 +347,19 @@ def test_a_backdated_re_signed_checkpoint_is_caught_by_its_time_stamp(arml, sett
     forged = checkpoint_create(witness=False)
     # Dated as the genuine one was, minutes ago: signed and time-stamped now.
     when = genuine.time - dt.timedelta(minutes=3)
-    statement = checkpoint_statement(tree_size=4, root_hash=forged.root_hash,
-                                     head_hash=forged.head_hash, time=format_time(when))
+    statement = checkpoint_statement(
+        tree_size=4, root_hash=forged.root_hash, head_hash=forged.head_hash, time=format_time(when)
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE audit_checkpoint SET time = %s, signature = %s, timestamp_token = %s "
             "WHERE tree_size = 4",
-            [connection.ops.adapt_datetimefield_value(when), signing.sign(statement),
-             signing.timestamp(statement)])
+            [
+                connection.ops.adapt_datetimefield_value(when),
+                signing.sign(statement),
+                signing.timestamp(statement),
+            ],
+        )
     code, out = run("verify", "--no-documents")
     assert code == 1
     assert f"checkpoint at tree size 4 states {format_time(when)} but was time-stamped" in out
@@ -365,15 +393,16 @@ def test_the_system_checks_name_a_missing_witness_and_bad_values(settings):
     assert [m.id for m in ledger_settings()] == ["audit.E001"]
 
 
-def test_appends_check_the_age_rule_at_most_once_a_minute(arml, settings, monkeypatch,
-                                                           django_capture_on_commit_callbacks):
+def test_appends_check_the_age_rule_at_most_once_a_minute(
+    arml, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     from audit import services
 
     settings.ARML_CHECKPOINT_MINUTES = 10
     clock = [1000.0]
     monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
     monkeypatch.setattr(services, "_last_age_check", [-1e9])
-    old, = events(arml, 1)
+    (old,) = events(arml, 1)
     later = old.time + dt.timedelta(minutes=11)
     monkeypatch.setattr(services.timezone, "now", lambda: later)  # the first event is now old
     services._last_age_check[0] = -1e9  # its append made the process's first check
@@ -388,12 +417,19 @@ def test_appends_check_the_age_rule_at_most_once_a_minute(arml, settings, monkey
     assert Checkpoint.objects.count() == 1
 
 
-@pytest.mark.parametrize("change", [
-    {"time": "yesterday"}, {"signature": "***"}, {"hashes": ["xyz"]}, {"tree_size": 4},
-    {"format": "other"},
-])
-def test_a_malformed_witness_record_is_named_not_a_traceback(arml, witness_dir, make_checkpoint,
-                                                              change):
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"time": "yesterday"},
+        {"signature": "***"},
+        {"hashes": ["xyz"]},
+        {"tree_size": 4},
+        {"format": "other"},
+    ],
+)
+def test_a_malformed_witness_record_is_named_not_a_traceback(
+    arml, witness_dir, make_checkpoint, change
+):
     events(arml, 3)
     make_checkpoint()
     path = witness_dir / "checkpoint-000000000003.json"
@@ -404,8 +440,9 @@ def test_a_malformed_witness_record_is_named_not_a_traceback(arml, witness_dir, 
     assert "checkpoint at tree size 3 is missing from the witness" in out
 
 
-def test_hashes_recorded_with_a_checkpoint_are_checked_against_its_signed_root(arml, witness_dir,
-                                                                               make_checkpoint):
+def test_hashes_recorded_with_a_checkpoint_are_checked_against_its_signed_root(
+    arml, witness_dir, make_checkpoint
+):
     """A witness file whose recorded hashes were edited to agree with a rewrite no longer
     rebuilds its signed root: verify says so instead of trusting them."""
     events(arml, 6)
@@ -418,7 +455,8 @@ def test_hashes_recorded_with_a_checkpoint_are_checked_against_its_signed_root(a
     path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     code, out = run("verify", "--no-documents", "--witness")
     assert code == 1
-    assert ("witness checkpoint at tree size 6: the hashes recorded with it do not rebuild its "
-            "root") in out
+    assert (
+        "witness checkpoint at tree size 6: the hashes recorded with it do not rebuild its root"
+    ) in out
     assert "MISMATCH seq 4: event n°4 differs from checkpoint at tree size 6" in out
     assert "event n°2" not in out

@@ -183,8 +183,12 @@ def test_it_catches_a_time_stamp_of_other_bytes(bundle, tmp_path, capsys):
         lines = [json.loads(line) for line in data.splitlines()]
         lines[1]["timestamp_token"] = lines[0]["timestamp_token"]
         return b"\n".join(json.dumps(line).encode() for line in lines)
-    check_fails(rewrite(bundle, tmp_path, offline.CHECKPOINTS, change), capsys,
-                "checkpoint 20: time-stamp: the time-stamp token is for other bytes")
+
+    check_fails(
+        rewrite(bundle, tmp_path, offline.CHECKPOINTS, change),
+        capsys,
+        "checkpoint 20: time-stamp: the time-stamp token is for other bytes",
+    )
 
 
 def test_it_catches_a_witness_record_that_differs(bundle, tmp_path, capsys):
@@ -192,8 +196,12 @@ def test_it_catches_a_witness_record_that_differs(bundle, tmp_path, capsys):
         record = json.loads(data)
         record["root_hash"] = "0" * 64
         return json.dumps(record).encode()
-    check_fails(rewrite(bundle, tmp_path, "witness/checkpoint-000000000007.json", change), capsys,
-                "witness/checkpoint-000000000007.json does not match the bundle's checkpoint 7")
+
+    check_fails(
+        rewrite(bundle, tmp_path, "witness/checkpoint-000000000007.json", change),
+        capsys,
+        "witness/checkpoint-000000000007.json does not match the bundle's checkpoint 7",
+    )
 
 
 def test_export_to_an_unwritable_place_is_a_clear_error(arml, tmp_path, settings):
@@ -202,7 +210,13 @@ def test_export_to_an_unwritable_place_is_a_clear_error(arml, tmp_path, settings
     settings.ARML_CHECKPOINT_EVERY = 0
     append(action="x.done", arml=arml)
     with pytest.raises(CommandError, match="Cannot write"):
-        call_command("audit", "export", "--arml", str(arml.pk), "--out",
-                     str(tmp_path / "no" / "such" / "dir" / "b.zip"))
+        call_command(
+            "audit",
+            "export",
+            "--arml",
+            str(arml.pk),
+            "--out",
+            str(tmp_path / "no" / "such" / "dir" / "b.zip"),
+        )
     with pytest.raises(CommandError, match="No ARML"):
         call_command("audit", "export", "--arml", "nope", "--out", str(tmp_path / "b.zip"))

@@ -22,13 +22,22 @@ def plan(client, world):
     each through the API with a recognisable IP address and user agent."""
     plan = world.plan("opinion_given")
     client.force_login(world.people[Role.ARML_STAFF])
-    refused = client.post(f"/api/v1/action-plans/{plan.pk}/transitions/approve/", {},
-                          content_type="application/json", REMOTE_ADDR=IP, HTTP_USER_AGENT=AGENT)
+    refused = client.post(
+        f"/api/v1/action-plans/{plan.pk}/transitions/approve/",
+        {},
+        content_type="application/json",
+        REMOTE_ADDR=IP,
+        HTTP_USER_AGENT=AGENT,
+    )
     assert refused.status_code == 403
     client.force_login(world.people[Role.PRESIDENT])
-    done = client.post(f"/api/v1/action-plans/{plan.pk}/transitions/approve/",
-                       {"comment": "Accord"}, content_type="application/json",
-                       REMOTE_ADDR=IP, HTTP_USER_AGENT=AGENT)
+    done = client.post(
+        f"/api/v1/action-plans/{plan.pk}/transitions/approve/",
+        {"comment": "Accord"},
+        content_type="application/json",
+        REMOTE_ADDR=IP,
+        HTTP_USER_AGENT=AGENT,
+    )
     assert done.status_code == 200, done.content
     client.logout()
     return plan
@@ -100,4 +109,3 @@ def test_the_superuser_sees_everything(client, world, plan):
     history = api_history(client, admin, plan)
     assert {e["action"] for e in history} >= {"action_plan.refused_attempt", "action_plan.approved"}
     assert all("request_ip" in e for e in history)
-

@@ -46,8 +46,13 @@ def app_role():
     """The owner and application roles made by the documented SQL, on this test database."""
     dbname = connection.settings_dict["NAME"]
     suffix = f"{os.getpid()}"
-    names = {"db": dbname, "owner": f"arml_ledger_owner_{suffix}", "app": f"arml_ledger_app_{suffix}",
-             "owner_password": "owner-secret", "app_password": "app-secret"}
+    names = {
+        "db": dbname,
+        "owner": f"arml_ledger_owner_{suffix}",
+        "app": f"arml_ledger_app_{suffix}",
+        "owner_password": "owner-secret",
+        "app_password": "app-secret",
+    }
     admin = superuser_connection(dbname)
     try:
         admin.execute(psql_variables(ROLES_SQL.read_text(), **names))
@@ -91,8 +96,12 @@ def test_the_application_role_cannot_rewrite_the_ledger(app_role):
     import psycopg
 
     refused = dict(REFUSED, **{"become the owner": f'SET ROLE "{app_role["owner"]}"'})
-    params = {**connection.get_connection_params(), "dbname": app_role["db"],
-              "user": app_role["app"], "password": app_role["app_password"]}
+    params = {
+        **connection.get_connection_params(),
+        "dbname": app_role["db"],
+        "user": app_role["app"],
+        "password": app_role["app_password"],
+    }
     for key in ("cursor_factory", "context", "prepare_threshold"):
         params.pop(key, None)
     with psycopg.connect(**params) as app:
@@ -126,8 +135,9 @@ def test_the_readme_shows_the_tested_sql():
 
 @pytest.mark.django_db
 @postgres_only
-def test_a_superuser_rewrite_in_replica_mode_is_named_by_verify(arml, settings, tmp_path,
-                                                                 django_capture_on_commit_callbacks):
+def test_a_superuser_rewrite_in_replica_mode_is_named_by_verify(
+    arml, settings, tmp_path, django_capture_on_commit_callbacks
+):
     """Issue 13.3 as found: as the database superuser, replica mode (no trigger fires), one
     event altered and every later one re-hashed, the checkpoint over it deleted and signed again
     with the seal. The database agrees with itself; the witness and the time-stamps do not."""
@@ -156,4 +166,6 @@ def test_a_superuser_rewrite_in_replica_mode_is_named_by_verify(arml, settings, 
     code, out = run("verify", "--no-documents", "--witness")
     assert code == 1
     assert "MISMATCH seq 14: event n°14 differs from witness checkpoint at tree size 20" in out
-    assert "checkpoint at tree size 20 differs from the witness's checkpoint-000000000020.json" in out
+    assert (
+        "checkpoint at tree size 20 differs from the witness's checkpoint-000000000020.json" in out
+    )
