@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from governance.models import Arml, Mandate, Role
+from governance.organisations.models import Arml, Mandate, Role
 from permissions.selectors import armls_for
 
 AUDIT_ROLES = frozenset({Role.AUDITOR, Role.PRESIDENT, Role.ARML_DIRECTOR})
