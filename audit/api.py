@@ -54,17 +54,45 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+NETWORK_FIELDS = ("request_ip", "request_user_agent")
+
+
+class HistoryEventSerializer(AuditEventSerializer):
+    """An object's history (audit.selectors.history_for): IP address and user agent only for
+    those who may audit the event's ARML; the keys are left out for the others."""
+
+    def to_representation(self, instance: AuditEvent) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not getattr(instance, "network_visible", False):
+            for name in NETWORK_FIELDS:
+                data.pop(name, None)
+        return data
+
+
 class CheckpointSerializer(serializers.ModelSerializer):
     signature = serializers.SerializerMethodField()
+    timestamp_token = serializers.SerializerMethodField()
 
     class Meta:
         model = Checkpoint
-        fields = ["tree_size", "root_hash", "head_hash", "time", "signature", "certificate"]
+        fields = [
+            "tree_size",
+            "root_hash",
+            "head_hash",
+            "time",
+            "signature",
+            "certificate",
+            "timestamp_token",
+        ]
         read_only_fields = fields
 
     def get_signature(self, checkpoint: Checkpoint) -> str:
         """Base64 DER ECDSA signature over the canonical JSON statement."""
         return base64.b64encode(bytes(checkpoint.signature)).decode("ascii")
+
+    def get_timestamp_token(self, checkpoint: Checkpoint) -> str:
+        """Base64 DER RFC 3161 time-stamp token over the same statement ("" if none)."""
+        return base64.b64encode(bytes(checkpoint.timestamp_token or b"")).decode("ascii")
 
 
 def _require_auditor(request: Request) -> None:

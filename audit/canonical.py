@@ -95,6 +95,55 @@ def normalize_json(value: Any) -> Any:
     return result
 
 
+_PLAIN_SCALARS = (str, int, bool, type(None))
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+if json.encoder.c_make_encoder is not None:
+    # json.dumps' own C encoder, made once with the canonical options (json.dumps rebuilds it
+    # on every call when options differ from the defaults): markers off, the value being
+    # plain (checked by _is_plain), which also rules out cycles.
+    _c_encode = json.encoder.c_make_encoder(
+        None, _refuse, _string, None, ":", ",", True, False, False
+    )
+
+    def _dumps_canonical(value: Any) -> str:
+        return "".join(_c_encode(value, 0))
+
+else:  # pragma: no cover - Python builds without the C accelerator
+    _dumps_canonical = json.JSONEncoder(
+        sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    ).encode
+
+
+def canonical_data_text(value: Mapping[str, Any]) -> str:
+    """canonical_text(normalize_json(value)) for a mapping, without the JSON round trip when
+    the value is already plain JSON data with string keys (the common case on the write path):
+    then normalising changes nothing and one encoding gives the same text."""
+    if _is_plain(value):
+        return _dumps_canonical(value)
+    result = normalize_json(dict(value))
+    if not isinstance(result, dict):
+        raise ValueError("data must be a mapping")
+    return canonical_text(result)
+
+
+def _is_plain(value: Any) -> bool:
+    kind = value.__class__
+    if kind in _PLAIN_SCALARS:
+        return True
+    if kind is dict:
+        return all(key.__class__ is str and _is_plain(item) for key, item in value.items())
+    if kind is list:
+        return all(_is_plain(item) for item in value)
+    if kind is float:
+        return math.isfinite(value) and "e" not in repr(value)
+    return False
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)

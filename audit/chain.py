@@ -34,6 +34,9 @@ class ChainState:
     prev_hash: str = GENESIS_HASH
     frontier: Frontier = field(default_factory=Frontier)
     heads: dict[int, tuple[bytes, str]] = field(default_factory=dict)  # size -> (root, hash)
+    # size -> the frontier's subtree roots there (at most 64 hashes): lets verify rebuild a
+    # signed root from the events up to that size plus hashes recorded by a checkpoint
+    frontiers: dict[int, list[bytes]] = field(default_factory=dict)
 
 
 def walk(
@@ -65,6 +68,7 @@ def walk(
             append(digest)
             if seq in roots_at:
                 state.heads[seq] = (state.frontier.root(), prev)
+                state.frontiers[seq] = list(state.frontier.hashes)
             if progress is not None and seq % progress_every == 0:
                 progress(seq)
             expected += 1

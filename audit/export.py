@@ -14,7 +14,7 @@ from typing import Any
 from django.apps import apps
 from django.utils import timezone
 
-from audit import merkle, offline, signing
+from audit import conf, merkle, offline, signing, witness
 from audit.canonical import FIELDS, canonical_json, format_time
 from audit.models import Checkpoint
 from audit.services import checkpoint_create
@@ -32,10 +32,14 @@ Contents
                            line; events of other ARMLs are redacted to their seq and hash
 - checkpoints.jsonl        signed Merkle tree heads (RFC 9162), signature in base64 (ECDSA
                            P-256 / SHA-256 over the canonical JSON statement), with certificate
+                           and RFC 3161 time-stamp token (base64) over the same statement
+- witness/                 each checkpoint as the witness outside the database holds it:
+                           compare them with your copy of the witness
 - proofs/inclusion.jsonl   inclusion proof of each event of this ARML in the last checkpoint
 - proofs/consistency.jsonl consistency proofs between successive checkpoints
 - documents.json, documents/  the document versions these events refer to
-- trust/platform-ca.pem    the platform's root certificate; trust/platform-seal.pem its seal
+- trust/platform-ca.pem    the platform's root certificate; trust/platform-seal.pem its seal;
+                           trust/tsa-roots.pem the time-stamp authorities' roots
 
 How to verify
     python -m audit.offline {name}            (Python 3.12+ and the `cryptography` package)
@@ -44,7 +48,7 @@ How to verify
 An event's hash is the SHA-256 of the canonical JSON of all its other fields (sorted keys, no
 whitespace, non-ASCII as \\uXXXX escapes); see audit/canonical.py. The verifier re-hashes every
 full event, checks the links and the sequence, rebuilds each checkpoint's Merkle root from all
-the hashes, checks the signatures, the proofs and the documents' SHA-256.
+the hashes, checks the signatures, the time-stamps, the proofs and the documents' SHA-256.
 """
 
 
@@ -52,7 +56,9 @@ def export_bundle(*, arml: Any, out: str | Path) -> dict[str, Any]:
     """Write the bundle for `arml` to `out`; returns the manifest."""
     head = checkpoint_create()
     size = head.tree_size
-    checkpoints = list(Checkpoint.objects.filter(tree_size__lte=size).order_by("tree_size"))
+    checkpoints = list(
+        Checkpoint.objects.filter(tree_size__lte=size).order_by("tree_size").defer(None)
+    )
     leaves: list[bytes] = []
     visible: list[dict[str, Any]] = []
     out = Path(out)
@@ -104,6 +110,12 @@ def export_bundle(*, arml: Any, out: str | Path) -> dict[str, Any]:
         documents = _write_documents(bundle, visible)
         bundle.writestr(offline.TRUST_CA, signing.trust_roots_pem())
         bundle.writestr(offline.TRUST_SEAL, signing.certificate_pem())
+        bundle.writestr(offline.TRUST_TSA, signing.tsa_trust_roots_pem())
+        for checkpoint in checkpoints:  # as the witness holds them
+            bundle.writestr(
+                f"{offline.WITNESS}{witness.file_name(checkpoint.tree_size)}",
+                witness.encode(witness.record_of(checkpoint)),
+            )
         manifest = {
             "format": offline.FORMAT,
             "arml": {"id": arml.pk, "short_name": arml.short_name, "name": arml.name},
@@ -111,6 +123,7 @@ def export_bundle(*, arml: Any, out: str | Path) -> dict[str, Any]:
             "root_hash": head.root_hash,
             "created": format_time(timezone.now()),
             "events_in_full": len(visible),
+            "tsa_max_delay_seconds": conf.tsa_max_delay_seconds(),
             "documents": documents,
         }
         bundle.writestr(offline.MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -131,6 +144,9 @@ def _checkpoint_line(checkpoint: Checkpoint) -> dict[str, Any]:
         "time": format_time(checkpoint.time),
         "signature": base64.b64encode(bytes(checkpoint.signature)).decode("ascii"),
         "certificate": checkpoint.certificate,
+        "timestamp_token": base64.b64encode(bytes(checkpoint.timestamp_token or b"")).decode(
+            "ascii"
+        ),
     }
 
 

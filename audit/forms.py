@@ -5,12 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import Arml
-
 
 class LedgerFilterForm(forms.Form):
     arml = forms.ModelChoiceField(
-        label=_("ARML"), queryset=Arml.objects.none(), required=False, empty_label=_("All")
+        label=_("ARML"), queryset=None, required=False, empty_label=_("All")
     )
     action = forms.CharField(
         label=_("Action code"),

@@ -48,14 +48,14 @@ class Frontier:
 
     The sizes of those subtrees are the binary digits of the leaf count, so only their hashes
     are kept. `append` costs one leaf hash plus, on average, one node hash; `root()` folds at
-    most log2(n) hashes. `on_perfect(start, root)` is called for every completed perfect aligned
-    subtree of `watch` leaves (used to check the cached subtree roots while verifying).
+    most log2(n) hashes. `on_perfect(start, size, root)` is called for every completed perfect
+    aligned subtree of at least `watch` leaves (to check the cached subtree roots in verify).
     """
 
     __slots__ = ("hashes", "size", "watch", "on_perfect")
 
     def __init__(
-        self, *, watch: int = 0, on_perfect: Callable[[int, bytes], None] | None = None
+        self, *, watch: int = 0, on_perfect: Callable[[int, int, bytes], None] | None = None
     ) -> None:
         if watch & (watch - 1):
             raise ValueError("watch must be a power of two")
@@ -74,8 +74,15 @@ class Frontier:
             hashes[-1] = _sha256(b"\x01" + hashes[-1] + right).digest()
             count >>= 1
             merged <<= 1
-            if merged == self.watch and self.on_perfect is not None:
-                self.on_perfect(self.size - merged, hashes[-1])
+            if merged >= self.watch and self.on_perfect is not None:
+                self.on_perfect(self.size - merged, merged, hashes[-1])
+
+    @classmethod
+    def resume(cls, hashes: Sequence[bytes], size: int) -> Frontier:
+        """The frontier of a tree of `size` leaves whose subtree roots are `hashes`."""
+        frontier = cls()
+        frontier.hashes, frontier.size = list(hashes), size
+        return frontier
 
     def root(self) -> bytes:
         if not self.hashes:

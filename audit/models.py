@@ -1,7 +1,8 @@
 """The ledger: hash-chained append-only events, signed checkpoints (DESIGN.md § Audit ledger).
 
-Rows of AuditEvent, Checkpoint and MerkleChunk are written once. The model methods below refuse
-updates and deletes, and so do database triggers (migration 0002) for raw SQL.
+Rows of AuditEvent, Checkpoint and MerkleChunk (subtree roots) are written once. The model
+methods below refuse updates and deletes, and so do database triggers (migration 0002) for raw
+SQL.
 """
 
 from __future__ import annotations
@@ -221,11 +222,23 @@ class ChainHead(models.Model):
         return f"#{self.seq} {self.hash[:12]}"
 
 
+class CheckpointManager(models.Manager.from_queryset(AppendOnlyQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> AppendOnlyQuerySet:
+        # `leaves` holds 32 bytes per event covered (32 MB for a first checkpoint over a
+        # million events): read only where used (witness records, export, locating a rewrite).
+        return super().get_queryset().defer("leaves")
+
+
 class Checkpoint(AppendOnlyModel):
     """A signed tree head: the RFC 9162 Merkle root over events 1..tree_size.
 
     The platform key signs `statement()`, the canonical JSON of the size, root, head hash
-    (the hash of event `tree_size`, tying the chain to the tree) and time.
+    (the hash of event `tree_size`, tying the chain to the tree) and time; the timestamp
+    authority time-stamps the same statement (RFC 3161 token). `leaves` keeps the hashes of
+    events first_seq..tree_size as signed (32 bytes each; first_seq follows the previous
+    checkpoint): the root authenticates them, and they let verify name the first event that
+    differs after a rewrite. The same record goes to the witness outside the database
+    (audit.witness). The three fields are empty on checkpoints made before they existed.
     """
 
     tree_size = models.PositiveBigIntegerField(_("tree size"), unique=True)
@@ -234,6 +247,11 @@ class Checkpoint(AppendOnlyModel):
     time = models.DateTimeField(_("time"))
     signature = models.BinaryField(_("signature"))
     certificate = models.TextField(_("signing certificate (PEM)"))
+    timestamp_token = models.BinaryField(_("time-stamp token (RFC 3161)"), null=True)
+    first_seq = models.PositiveBigIntegerField(_("first event recorded"), null=True)
+    leaves = models.BinaryField(_("event hashes recorded"), null=True)
+
+    objects = CheckpointManager()
 
     class Meta:
         ordering = ["-tree_size"]
@@ -255,13 +273,21 @@ class Checkpoint(AppendOnlyModel):
             time=format_time(self.time),
         )
 
+    def leaf_hashes(self) -> list[bytes]:
+        data = bytes(self.leaves or b"")
+        return [data[i : i + 32] for i in range(0, len(data), 32)]
+
 
 class MerkleChunk(AppendOnlyModel):
-    """Cache of the root of each complete block of CHUNK leaves (leaves index*CHUNK onwards),
-    so that proofs and checkpoints at a million events read a thousand rows, not a million.
-    Derived data: verify recomputes and compares every one."""
+    """Cache of Merkle subtree roots: every complete perfect aligned subtree of at least
+    2**MIN_LEVEL leaves, at every level, keyed by `key(level, position)` (the subtree over
+    leaves [position·2**level, (position+1)·2**level)). An inclusion proof at a million events
+    then reads about twenty nodes and one or two blocks of 32 leaves instead of a million
+    hashes. Derived data: verify recomputes and compares every one."""
 
-    CHUNK = 1024
+    MIN_LEVEL = 5
+    BLOCK = 1 << MIN_LEVEL
+    LEVEL_SHIFT = 48
 
     index = models.PositiveBigIntegerField(primary_key=True)
     root_hash = models.CharField(max_length=64)
@@ -270,4 +296,13 @@ class MerkleChunk(AppendOnlyModel):
         verbose_name = _("Merkle subtree root")
 
     def __str__(self) -> str:
-        return f"{self.index} {self.root_hash[:12]}"
+        level, position = self.split(self.index)
+        return f"{level}:{position} {self.root_hash[:12]}"
+
+    @classmethod
+    def key(cls, level: int, position: int) -> int:
+        return (level << cls.LEVEL_SHIFT) | position
+
+    @classmethod
+    def split(cls, key: int) -> tuple[int, int]:
+        return key >> cls.LEVEL_SHIFT, key & ((1 << cls.LEVEL_SHIFT) - 1)

@@ -1,6 +1,7 @@
 """Stand-alone verifier of an audit export bundle: `python -m audit.offline bundle.zip`.
 
-Needs only the standard library and `cryptography`: no Django, no database. Exit status 0 when
+Needs only the standard library, `cryptography` and `asn1crypto` (for the time-stamp tokens;
+without it they are reported unchecked): no Django, no database. Exit status 0 when
 everything checks, 1 on the first failure (named with its seq when it concerns an event).
 
 Why the bundle holds every event, some redacted
@@ -41,7 +42,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-from audit import merkle
+from audit import merkle, timestamps
 from audit.canonical import FIELDS, GENESIS_HASH, record_hash
 from audit.crypto import checkpoint_statement, load_pem_certificates, signature_problem
 
@@ -54,6 +55,8 @@ CONSISTENCY = "proofs/consistency.jsonl"
 DOCUMENTS = "documents.json"
 TRUST_CA = "trust/platform-ca.pem"
 TRUST_SEAL = "trust/platform-seal.pem"
+TRUST_TSA = "trust/tsa-roots.pem"
+WITNESS = "witness/"
 README = "README.txt"
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -75,6 +78,7 @@ class Result:
     checkpoints: int = 0
     proofs: int = 0
     documents: int = 0
+    timestamps: int = 0
     ca_fingerprint: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -126,9 +130,15 @@ def verify_bundle(path: str, *, ca_pem: bytes | None = None) -> Result:
                 f"the bundle has {result.events} events, its checkpoint {tree_size}",
                 result.events + 1,
             )
+        tsa_roots = roots + [
+            c for c in load_pem_certificates(_read(bundle, TRUST_TSA)) if c not in roots
+        ]
+        max_delay = dt.timedelta(seconds=int(manifest.get("tsa_max_delay_seconds", 600)))
         for size, checkpoint in sorted(heads.items()):
             _check_checkpoint(size, checkpoint, seen[size], roots)
+            result.timestamps += _check_timestamp(size, checkpoint, tsa_roots, max_delay, result)
             result.checkpoints += 1
+        _check_witness_copies(bundle, heads)
         _check_proofs(bundle, heads, visible, result)
         _check_documents(bundle, visible, result)
     return result
@@ -180,14 +190,8 @@ def _check_checkpoint(
         raise BundleError(f"checkpoint {size}: Merkle root does not match the events", size)
     if last_hash != checkpoint["head_hash"]:
         raise BundleError(f"checkpoint {size}: head hash does not match the events", size)
-    statement = checkpoint_statement(
-        tree_size=size,
-        root_hash=checkpoint["root_hash"],
-        head_hash=checkpoint["head_hash"],
-        time=checkpoint["time"],
-    )
     problem = signature_problem(
-        statement,
+        _statement(size, checkpoint),
         base64.b64decode(checkpoint["signature"]),
         checkpoint["certificate"],
         roots,
@@ -195,6 +199,60 @@ def _check_checkpoint(
     )
     if problem:
         raise BundleError(f"checkpoint {size}: {problem}", size)
+
+
+def _read(bundle: zipfile.ZipFile, name: str) -> bytes:
+    return bundle.read(name) if name in bundle.namelist() else b""
+
+
+def _statement(size: int, checkpoint: dict[str, Any]) -> bytes:
+    return checkpoint_statement(
+        tree_size=size,
+        root_hash=checkpoint["root_hash"],
+        head_hash=checkpoint["head_hash"],
+        time=checkpoint["time"],
+    )
+
+
+def _check_timestamp(
+    size: int,
+    checkpoint: dict[str, Any],
+    roots: list[x509.Certificate],
+    max_delay: dt.timedelta,
+    result: Result,
+) -> int:
+    token = base64.b64decode(checkpoint.get("timestamp_token") or "")
+    if not token:
+        raise BundleError(f"checkpoint {size}: not time-stamped", size)
+    if not timestamps.available():
+        note = "time-stamps not checked: install asn1crypto"
+        if note not in result.notes:
+            result.notes.append(note)
+        return 0
+    check = timestamps.check_token(token, _statement(size, checkpoint), roots)
+    if not check.ok:
+        raise BundleError(f"checkpoint {size}: time-stamp: {check.problem}", size)
+    assert check.gen_time is not None
+    late = check.gen_time - dt.datetime.fromisoformat(checkpoint["time"])
+    if late > max_delay or late < -dt.timedelta(minutes=5):
+        raise BundleError(
+            f"checkpoint {size}: time-stamped at {check.gen_time.isoformat()}, not when it "
+            "says it was signed",
+            size,
+        )
+    return 1
+
+
+def _check_witness_copies(bundle: zipfile.ZipFile, heads: dict[int, Any]) -> None:
+    for name in bundle.namelist():
+        if not name.startswith(WITNESS) or name == WITNESS:
+            continue
+        record = json.loads(bundle.read(name))
+        size = int(record["tree_size"])
+        line = heads.get(size)
+        keys = ("root_hash", "head_hash", "time", "signature", "certificate", "timestamp_token")
+        if line is None or any(record.get(k) != line.get(k) for k in keys):
+            raise BundleError(f"{name} does not match the bundle's checkpoint {size}", size)
 
 
 def _check_proofs(
@@ -277,8 +335,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Trust root SHA-256 fingerprint: {result.ca_fingerprint}")
     print(
         f"OK: {result.events} events ({result.visible} in full), {result.checkpoints} "
-        f"checkpoints, {result.proofs} proofs, {result.documents} documents verified"
+        f"checkpoints, {result.timestamps} time-stamps, {result.proofs} proofs, "
+        f"{result.documents} documents verified"
     )
+    for note in result.notes:
+        print(f"Note: {note}")
     return 0
 
 

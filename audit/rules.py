@@ -1,4 +1,8 @@
-"""Who may read the full ledger of an ARML (the auditors' pages and API)."""
+"""Who may read the full ledger of an ARML (the auditors' pages and API).
+
+The rule itself (roles AUDITOR, PRESIDENT, ARML_DIRECTOR in scope, or superuser) lives with the
+other permission rules in permissions/audit_access.py; these are the ledger's entry points.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +10,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from governance.models import Arml, Mandate, Role
-from permissions.selectors import armls_for, roles_in
-
-AUDIT_ROLES = frozenset({Role.AUDITOR, Role.PRESIDENT, Role.ARML_DIRECTOR})
+from audit import access
 
 
-def can_audit(user: Any, arml: Arml) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or bool(AUDIT_ROLES & roles_in(user, arml))
+def can_audit(user: Any, arml: Any) -> bool:
+    return access.can_audit(user, arml)
 
 
-def auditable_armls(user: Any) -> QuerySet[Arml]:
+def auditable_armls(user: Any) -> QuerySet[Any]:
     """The ARMLs whose ledger `user` may read in full: in scope, and holding an audit role."""
-    scope = armls_for(user)
-    if user.is_authenticated and user.is_superuser:
-        return scope
-    holders = Mandate.objects.active().filter(person=user, role__in=AUDIT_ROLES)
-    return scope.filter(pk__in=holders.values("arml_id"))
+    return access.auditable_armls(user)

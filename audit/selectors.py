@@ -6,18 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, Case, Model, Q, QuerySet, Value, When
 
+from audit.access import auditable_armls, scope_armls
 from audit.models import AuditEvent, Checkpoint
-from audit.rules import auditable_armls
-from permissions.selectors import armls_for
+
+REFUSAL_SUFFIX = ".refused_attempt"
 
 
 def events_visible_to(user: Any) -> QuerySet[AuditEvent]:
     """Events of the ARMLs in the user's scope (all of them, ARML-less ones too, for superusers)."""
     if user.is_authenticated and user.is_superuser:
         return AuditEvent.objects.all()
-    return AuditEvent.objects.filter(arml__in=armls_for(user))
+    return AuditEvent.objects.filter(arml__in=scope_armls(user))
 
 
 def events_auditable_by(user: Any) -> QuerySet[AuditEvent]:
@@ -32,6 +33,25 @@ def events_for_object(obj: Model) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         object_type=obj._meta.label_lower, object_id=str(obj.pk)
     ).order_by("seq")
+
+
+def history_for(obj: Model, viewer: Any) -> QuerySet[AuditEvent]:
+    """One object's history as `viewer` may see it (the lifecycle pages and API, issue 13.10).
+
+    Those who may audit an event's ARML (audit.access) see everything; the others see the
+    history without other people's refused attempts (their own stay visible to them). Each
+    event carries `network_visible`: whether its IP address and user agent may be shown.
+    """
+    events = events_for_object(obj)
+    if viewer.is_authenticated and viewer.is_superuser:
+        return events.annotate(network_visible=Value(True, output_field=BooleanField()))
+    auditable = Q(arml__in=auditable_armls(viewer).values("pk"))
+    mine = Q(actor_id=viewer.pk) if viewer.is_authenticated else Q(pk__in=[])
+    return events.filter(auditable | ~Q(action__endswith=REFUSAL_SUFFIX) | mine).annotate(
+        network_visible=Case(
+            When(auditable, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
 
 
 def filter_events(

@@ -23,13 +23,13 @@ class MenuAccess:
 
     is_superuser: bool
     armls_in_scope: int
-    audit: bool  # holds an audit role in an ARML of the scope (audit.rules.auditable_armls)
+    audit: bool  # holds an audit role in an ARML of the scope (permissions.audit_access)
 
     @classmethod
     def of(cls, user: Any) -> MenuAccess:
         from django.db.models import Exists, OuterRef
 
-        from audit.rules import AUDIT_ROLES
+        from permissions.audit_access import AUDIT_ROLES
         from governance.organisations.models import Mandate
         from permissions.selectors import armls_for
 
@@ -64,7 +64,7 @@ def with_arml(access: MenuAccess) -> bool:
 
 
 def auditor(access: MenuAccess) -> bool:
-    """The ledger: audit.rules.AUDIT_ROLES in an ARML of the scope, or a superuser."""
+    """The ledger: permissions.audit_access.AUDIT_ROLES in an ARML of the scope, or a superuser."""
     return access.is_superuser or access.audit
 
 

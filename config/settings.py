@@ -297,6 +297,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 ARML_TSA_URL = env_str("ARML_TSA_URL", "")
 ARML_CHECKPOINT_EVERY = env_int("ARML_CHECKPOINT_EVERY", 1000)
+# The ledger's checkpoints: by age too, time-stamp delay, witness outside the database
+# (README § Audit ledger; read and checked by audit.conf).
+ARML_CHECKPOINT_MINUTES = env_int("ARML_CHECKPOINT_MINUTES", 10)
+ARML_TSA_MAX_DELAY_SECONDS = env_int("ARML_TSA_MAX_DELAY_SECONDS", 600)
+ARML_LEDGER_WITNESS_DIR = env_str("ARML_LEDGER_WITNESS_DIR", "")
+ARML_LEDGER_WITNESS_STORAGE = env_str("ARML_LEDGER_WITNESS_STORAGE", "")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO" if DEBUG else "WARNING").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

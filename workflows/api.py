@@ -114,7 +114,8 @@ class LifecycleViewSetMixin:
 
     @action(detail=True, methods=["get"], url_path="history")
     def history(self, request: Request, pk: Any = None) -> Response:
-        from audit.api import AuditEventSerializer
+        from audit.api import HistoryEventSerializer
 
         obj = self.get_object()  # type: ignore[attr-defined]
-        return Response(AuditEventSerializer(history_of(obj), many=True).data)
+        events = history_of(obj, viewer=request.user)
+        return Response(HistoryEventSerializer(events, many=True).data)

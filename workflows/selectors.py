@@ -168,10 +168,12 @@ def _first_allowed(
     return ""
 
 
-def history_of(obj: Lifecycle) -> Any:
-    from audit.selectors import events_for_object
+def history_of(obj: Lifecycle, *, viewer: Person) -> Any:
+    """The object's ledger history as `viewer` may see it: network data and other people's
+    refused attempts only for those who may audit its ARML (audit.selectors.history_for)."""
+    from audit.selectors import history_for
 
-    return events_for_object(obj)
+    return history_for(obj, viewer)
 
 
 __all__ = ["TransitionOption", "awaiting_for", "history_of", "transition_options"]

@@ -28,7 +28,7 @@ def lifecycle_context(request: HttpRequest, obj: Lifecycle) -> dict[str, Any]:
         "diagram": lifecycle_svg(type(obj), obj.state),
         "options": transition_options(obj, request.user),
         "documents": documents_of(obj),
-        "history": history_of(obj),
+        "history": history_of(obj, viewer=request.user),
     }
 
 

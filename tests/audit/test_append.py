@@ -122,6 +122,7 @@ def test_it_checkpoints_automatically_after_commit(
     settings, arml, django_capture_on_commit_callbacks
 ):
     settings.ARML_CHECKPOINT_EVERY = 5
+    settings.ARML_CHECKPOINT_MINUTES = 0
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         for _ in range(11):
             append(action="x.done", arml=arml)
@@ -144,3 +145,93 @@ def connection_cursor():
     from django.db import connection
 
     return connection.cursor()
+
+
+def test_a_stale_head_hint_falls_back_to_the_locked_head(arml):
+    """Another process may have appended since this connection last did: the one-statement
+    insert then inserts nothing and the locked slow path chains after the real head."""
+    from django.db import connection
+
+    first = append(action="x.done", arml=arml)
+    connection._audit_head = (0, GENESIS_HASH)  # as if another writer had moved the head
+    second = append(action="x.done", arml=arml)
+    connection._audit_head = (7, "f" * 64)
+    third = append(action="x.done", arml=arml)
+    assert (second.seq, second.prev_hash) == (2, first.hash)
+    assert (third.seq, third.prev_hash) == (3, second.hash)
+    assert ChainHead.objects.values_list("seq", "hash").get() == (3, third.hash)
+    assert AuditEvent.objects.get(seq=3).hash == third.hash
+    assert verify_ledger().ok
+
+
+def test_the_returned_event_is_the_stored_row(arml):
+    actor = person_with_role("president", arml)
+    event = append(
+        action="x.done",
+        actor=actor,
+        obj=arml,
+        data={"k": [1, "é"]},
+        request_info={"ip": "::ffff:10.0.0.1", "user_agent": "UA"},
+    )
+    stored = AuditEvent.objects.get(seq=event.seq)
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields]
+    assert [getattr(event, f) for f in fields] == [getattr(stored, f) for f in fields]
+    assert record_hash(stored.record()) == stored.hash
+
+
+def test_proofs_from_the_subtree_cache_match_the_tree(
+    arml, settings, django_assert_max_num_queries
+):
+    from audit import merkle
+    from audit.models import MerkleChunk
+    from audit.services import checkpoint_create, chunks_fill, consistency_proof, inclusion_proof
+
+    settings.ARML_CHECKPOINT_EVERY = 0
+    hashes = [bytes.fromhex(append(action="x.done", arml=arml).hash) for _ in range(300)]
+    checkpoint_create(tree_size=200)
+    assert MerkleChunk.objects.count() == 6 + 3 + 1  # 32-, 64- and 128-leaf subtrees in 200
+    assert chunks_fill(300) == 3 + 1 + 1 + 1  # now 9 blocks of 32, 4 of 64, 2 of 128, 1 of 256
+    leaves = [merkle.leaf_hash(h) for h in hashes]
+    for size in (1, 33, 200, 257, 300):
+        root = merkle.root_of(leaves[:size])
+        for seq in {s for s in (1, 2, 32, 33, 64, 129, size // 2 + 1, size) if s <= size}:
+            proof = inclusion_proof(seq, size)
+            assert proof.root_hash == root.hex() or size != 200
+            assert merkle.verify_inclusion(
+                seq - 1, size, leaves[seq - 1], [bytes.fromhex(p) for p in proof.path], root
+            )
+    with django_assert_max_num_queries(4):
+        assert inclusion_proof(77).verify()
+    old, new = merkle.root_of(leaves[:70]), merkle.root_of(leaves)
+    assert merkle.verify_consistency(
+        70, 300, old, new, [bytes.fromhex(p) for p in consistency_proof(70, 300)]
+    )
+
+
+def test_verify_finds_a_wrong_cached_subtree(arml, settings):
+    from audit.models import MerkleChunk
+    from audit.services import chunks_fill
+
+    settings.ARML_CHECKPOINT_EVERY = 0
+    for _ in range(70):
+        append(action="x.done", arml=arml)
+    chunks_fill(70)
+    key = MerkleChunk.key(5, 1)
+    with connection_cursor() as cursor:
+        cursor.execute(
+            'UPDATE audit_merklechunk SET root_hash = %s WHERE "index" = %s', ["0" * 64, key]
+        )
+    failures = [str(f) for f in verify_ledger(documents=False).failures]
+    assert failures == ["cached Merkle subtree of events 33–64 is wrong"]
+
+
+def test_an_event_on_a_whole_second_verifies(arml, monkeypatch):
+    import datetime as dt
+
+    from audit import services
+
+    whole = dt.datetime(2026, 3, 1, 9, 30, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(services.timezone, "now", lambda: whole)
+    event = append(action="x.done", arml=arml)
+    assert AuditEvent.objects.get(seq=event.seq).time == whole
+    assert verify_ledger(documents=False).ok

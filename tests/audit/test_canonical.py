@@ -50,3 +50,20 @@ def test_time_is_utc_with_microseconds():
     paris = dt.timezone(dt.timedelta(hours=2))
     value = dt.datetime(2025, 6, 1, 14, 0, tzinfo=paris)
     assert canonical.format_time(value) == "2025-06-01T12:00:00.000000+00:00"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(text, json_values, max_size=5))
+def test_the_fast_data_text_is_the_normalised_canonical_text(data):
+    assert canonical.canonical_data_text(data) == canonical.canonical_text(
+        canonical.normalize_json(data)
+    )
+
+
+def test_data_with_other_types_takes_the_normalising_path():
+    import decimal
+
+    data = {"b": decimal.Decimal("1.50"), "a": (1, 2), "d": dt.date(2025, 1, 2)}
+    assert canonical.canonical_data_text(data) == '{"a":[1,2],"b":"1.50","d":"2025-01-02"}'
+    # integer keys become strings first, then sort as strings
+    assert canonical.canonical_data_text({2: "x", 10: "y"}) == '{"10":"y","2":"x"}'

@@ -166,3 +166,57 @@ def test_it_catches_a_document_left_out(arml, tmp_path, capsys, settings):
     path = tmp_path / "bundle.zip"
     export_bundle(arml=arml, out=path)
     check_fails(path, capsys, "seq 1: document version 999 missing or different")
+
+
+def test_the_bundle_carries_time_stamps_and_witness_records(bundle, capsys):
+    assert offline.main([str(bundle)]) == 0
+    assert "3 checkpoints, 3 time-stamps" in capsys.readouterr().out
+    with zipfile.ZipFile(bundle) as z:
+        names = [n for n in z.namelist() if n.startswith(offline.WITNESS)]
+        assert names == [f"witness/checkpoint-{n:012d}.json" for n in (7, 20, 39)]
+        lines = [json.loads(line) for line in z.read(offline.CHECKPOINTS).splitlines()]
+        assert all(line["timestamp_token"] for line in lines)
+
+
+def test_it_catches_a_time_stamp_of_other_bytes(bundle, tmp_path, capsys):
+    def change(data):
+        lines = [json.loads(line) for line in data.splitlines()]
+        lines[1]["timestamp_token"] = lines[0]["timestamp_token"]
+        return b"\n".join(json.dumps(line).encode() for line in lines)
+
+    check_fails(
+        rewrite(bundle, tmp_path, offline.CHECKPOINTS, change),
+        capsys,
+        "checkpoint 20: time-stamp: the time-stamp token is for other bytes",
+    )
+
+
+def test_it_catches_a_witness_record_that_differs(bundle, tmp_path, capsys):
+    def change(data):
+        record = json.loads(data)
+        record["root_hash"] = "0" * 64
+        return json.dumps(record).encode()
+
+    check_fails(
+        rewrite(bundle, tmp_path, "witness/checkpoint-000000000007.json", change),
+        capsys,
+        "witness/checkpoint-000000000007.json does not match the bundle's checkpoint 7",
+    )
+
+
+def test_export_to_an_unwritable_place_is_a_clear_error(arml, tmp_path, settings):
+    from django.core.management.base import CommandError
+
+    settings.ARML_CHECKPOINT_EVERY = 0
+    append(action="x.done", arml=arml)
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command(
+            "audit",
+            "export",
+            "--arml",
+            str(arml.pk),
+            "--out",
+            str(tmp_path / "no" / "such" / "dir" / "b.zip"),
+        )
+    with pytest.raises(CommandError, match="No ARML"):
+        call_command("audit", "export", "--arml", "nope", "--out", str(tmp_path / "b.zip"))

@@ -129,8 +129,15 @@ def test_consistency_proofs_verify_and_detect_tampering(new, data):
 def test_the_streaming_frontier_agrees_with_the_recursion(n):
     leaves, mem = tree(n, chunk=16)
     seen = {}
-    frontier = merkle.Frontier(watch=16, on_perfect=lambda start, root: seen.update({start: root}))
+    frontier = merkle.Frontier(
+        watch=16, on_perfect=lambda start, size, root: seen.update({(start, size): root})
+    )
     for i in range(n):
         frontier.append(i.to_bytes(4, "big"))
     assert frontier.root() == reference_mth(leaves)
-    assert seen == {s: reference_mth(leaves[s : s + 16]) for s in range(0, n - 15, 16)}
+    expected = {
+        (s, size): reference_mth(leaves[s : s + size])
+        for size in (16 << k for k in range(12))
+        for s in range(0, n - size + 1, size)
+    }
+    assert seen == expected

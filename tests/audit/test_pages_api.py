@@ -106,6 +106,15 @@ def test_the_api_serves_proofs_and_checkpoints(client, auditor, events):
     )
     latest = client.get("/api/v1/audit/checkpoints/latest/").json()
     assert latest["tree_size"] == 12
+    import base64
+
+    from audit import signing, timestamps
+    from audit.crypto import load_pem_certificates
+    from audit.models import Checkpoint
+
+    statement = Checkpoint.objects.get(tree_size=12).statement()
+    roots = load_pem_certificates(signing.tsa_trust_roots_pem())
+    assert timestamps.check_token(base64.b64decode(latest["timestamp_token"]), statement, roots).ok
     assert client.get("/api/v1/audit/checkpoints/").status_code == 200
 
 
@@ -116,3 +125,9 @@ def test_the_history_partial_renders(arml, events):
 
     html = render_to_string("audit/_history.html", {"events": events_for_object(arml)})
     assert "A5" in html and "B0" not in html and "<caption>" in html
+
+
+def test_the_checkpoint_page_shows_the_time_stamp(client, auditor, events):
+    client.force_login(auditor)
+    html = client.get(reverse("audit:checkpoint_list")).content.decode()
+    assert "Horodatage" in html and "<td>oui</td>" in html and "témoin" in html

@@ -97,7 +97,8 @@ def test_verify_finds_a_rehashed_chain_by_its_signed_checkpoint(ledger, capsys):
     raw("UPDATE audit_chainhead SET hash = %s", [prev])
     code, out = run_verify(capsys)
     assert code == 1
-    assert "seq 10: checkpoint root does not match the events" in out
+    assert "seq 10: checkpoint at tree size 10: root does not match the events" in out
+    assert "event n°3 differs from checkpoint at tree size 10" in out
 
 
 def test_verify_finds_a_bad_checkpoint_signature(ledger, capsys):
@@ -105,4 +106,6 @@ def test_verify_finds_a_bad_checkpoint_signature(ledger, capsys):
     raw("UPDATE audit_checkpoint SET root_hash = %s", ["0" * 64])
     code, out = run_verify(capsys)
     assert code == 1
-    assert "checkpoint root does not match" in out
+    assert "checkpoint at tree size 10: root does not match" in out
+    assert "checkpoint at tree size 10: signature: bad signature" in out
+    assert "checkpoint at tree size 10: time-stamp: the time-stamp token is for other bytes" in out

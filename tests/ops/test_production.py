@@ -33,6 +33,7 @@ def production_env(tmp_path, **extra):
         EMAIL_URL="smtp+tls://arml:secret@smtp.arml.example:587",
         DEFAULT_FROM_EMAIL="ne-pas-repondre@arml.example",
         ARML_VAR_DIR=str(tmp_path / "var"),
+        ARML_LEDGER_WITNESS_DIR=str(tmp_path / "witness"),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     env.update(extra)
