@@ -98,7 +98,7 @@ def issue_for_transition(
             kind=spec.document,
             facts=facts,
             actor=ctx.actor,
-            role=mine["role"],
+            role=mine["role"] or role,  # a slot open to any role: the one acted in
             signer_slots=slots,
             on_behalf_of=principal.person if principal.delegation is not None else None,
             sign_field=mine["field"],
