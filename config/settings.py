@@ -170,6 +170,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names collide across components ("state", "kind"): named once.
+    "ENUM_NAME_OVERRIDES": {
+        "ItemKindEnum": "governance.meetings.models.ItemKind",
+        "ProgrammeStateEnum": "governance.programmes.models.ProgrammeState",
+    },
 }
 
 # Key that encrypts signers' private keys at rest (documents.pki). Derived from SECRET_KEY in

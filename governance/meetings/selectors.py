@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from governance.meetings.rules import CONVENER_ROLES, RECORDERS, SET_AGENDA
 from governance.organisations.models import Arml, Body, Mandate, Person
 from permissions.authorization import may
 from permissions.selectors import armls_for
+from workflows import errors
 
 
 def adopted_deliberation_for(
@@ -119,7 +119,8 @@ def subject_from_key(key: str, arml_id: int) -> Model | None:
     for subject in agenda_subjects(arml_id):
         if subject.key == key:
             return subject.obj
-    raise ValidationError({"subject": _("This item cannot be put on the agenda.")})
+    message = _("This item cannot be put on the agenda.")
+    raise errors.InvalidData(message, code="subject_not_offered", details={"subject": [message]})
 
 
 def register_for(
