@@ -257,7 +257,7 @@ def meeting_second_convocation(
     under the second-convocation quorum."""
     meeting = _locked(meeting)
     principal = require(actor, meeting.body, PLAN, arml_id=meeting.arml_id)
-    if meeting.state == MeetingState.LAPSED:
+    if meeting.state == MeetingState.LAPSED and not _legacy_lapse(meeting):
         raise errors.InvalidState(
             _(
                 "The minutes of lapse must be signed by the chair and countersigned by the "
@@ -265,7 +265,7 @@ def meeting_second_convocation(
             ),
             code="lapse_not_final",
         )
-    if meeting.state != MeetingState.LAPSE_SIGNED:
+    if meeting.state not in LAPSES:
         raise errors.InvalidState(
             _("A second convocation follows a meeting that lapsed for lack of quorum."),
             code="not_lapsed",
@@ -293,6 +293,14 @@ def meeting_second_convocation(
         previous=meeting,
         request_info=request_info,
     )
+
+
+def _legacy_lapse(meeting: Meeting) -> bool:
+    """A lapse recorded before its minutes had two signature slots (one signature was final)."""
+    from workflows.documents import current_document
+
+    document = current_document(meeting, "minutes")
+    return document is not None and len(document.signer_slots) == 1
 
 
 @refusals_ledgered("record_receipt", _meeting_of)

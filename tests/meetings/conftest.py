@@ -114,7 +114,8 @@ class Board:
         """Convened, opened on its day, everyone (or `present`) present and the others absent,
         session started."""
         meeting = meeting or self.plan()
-        meeting = self.step(meeting, "convene")
+        if meeting.state == "planned":
+            meeting = self.step(meeting, "convene")
         meeting = self.step(meeting, "open")
         self.attend(meeting, present if present is not None else self.members)
         self.complete_sheet(meeting)
