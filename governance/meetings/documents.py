@@ -17,7 +17,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from governance.meetings.rules import Choice, Presence, Quorum, Result
+from governance.meetings.rules import Presence, Quorum, Result
 from governance.organisations.models import Mandate, Person, Role
 
 if TYPE_CHECKING:
@@ -383,5 +383,47 @@ def extract_facts(request: ExtractRequest) -> dict[str, Any]:
     }
 
 
-def choice_label(choice: str) -> str:
-    return str(Choice(choice).label) if choice in Choice.values else ""
+# -- the sentences of the meetings' refusals (the conditions are declared on the transitions) --
+def notice_refusal(meeting: Meeting) -> str:
+    today = timezone.localdate()
+    return _(
+        "Too late to convene: the rules require %(n)s clear days of notice (neither the day of "
+        "sending nor the day of the meeting counts). Sent on %(sent)s, the meeting cannot be "
+        "held before %(earliest)s; it is planned on %(day)s."
+    ) % {
+        "n": meeting.rules.notice_days,
+        "sent": date_format(today, "SHORT_DATE_FORMAT"),
+        "earliest": date_format(meeting.earliest_date(today), "SHORT_DATE_FORMAT"),
+        "day": date_format(meeting.day, "SHORT_DATE_FORMAT"),
+    }
+
+
+def not_yet_refusal(meeting: Meeting) -> str:
+    opens = timezone.localtime(meeting.opens_at)
+    return _(
+        "The meeting is held on its day: it opens on %(date)s at %(time)s at the earliest "
+        "(Paris time)."
+    ) % {"date": date_format(opens, "DATE_FORMAT"), "time": date_format(opens, "TIME_FORMAT")}
+
+
+def unrecorded_refusal(meeting: Meeting) -> str:
+    return _(
+        "The attendance of every member must be recorded (present, remote, absent or "
+        "represented) before the quorum is assessed. Not recorded: %(names)s."
+    ) % {"names": _names(meeting.members().filter(pk__in=meeting.unrecorded_ids()))}
+
+
+def missing_votes_refusal(meeting: Meeting) -> str:
+    people = {p.pk: p for p in meeting.members()}
+    parts = [
+        _("%(item)s: %(names)s") % {"item": item, "names": _names(people[p] for p in ids)}
+        for item, ids in meeting.missing_voices().items()
+    ]
+    return _(
+        "Every voice entitled on an item must be recorded (for, against, abstention or does not "
+        "take part) before closing. Missing — %(items)s."
+    ) % {"items": "; ".join(parts)}
+
+
+def _names(people: Any) -> str:
+    return ", ".join(str(p) for p in people)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from governance.meetings import documents as texts
 from governance.meetings import rules
 from governance.meetings.rules import ATTENDING, CONVENER_ROLES, Quorum, Result
 from governance.organisations.models import Arml, Body, BodyRules, Mandate, Person, Role
@@ -61,10 +62,6 @@ class ItemKind(models.TextChoices):
     MINUTES_APPROVAL = "minutes_approval", _("Approval of the previous minutes")
 
 
-def _names(people: Any) -> str:
-    return ", ".join(str(p) for p in people)
-
-
 # -- conditions and rules of the transitions ---------------------------------------------------
 @condition(_("The agenda is empty: add at least one item."), code="agenda_empty")
 def has_agenda(meeting: Meeting) -> bool:
@@ -76,50 +73,17 @@ def has_members(meeting: Meeting) -> bool:
     return bool(meeting.member_ids())
 
 
-def _notice_message(meeting: Meeting) -> str:
-    from django.utils.formats import date_format
-
-    today = timezone.localdate()
-    return gettext(
-        "Too late to convene: the rules require %(n)s clear days of notice (neither the day of "
-        "sending nor the day of the meeting counts). Sent on %(sent)s, the meeting cannot be "
-        "held before %(earliest)s; it is planned on %(day)s."
-    ) % {
-        "n": meeting.rules.notice_days,
-        "sent": date_format(today, "SHORT_DATE_FORMAT"),
-        "earliest": date_format(meeting.earliest_date(today), "SHORT_DATE_FORMAT"),
-        "day": date_format(meeting.day, "SHORT_DATE_FORMAT"),
-    }
-
-
-@condition(_notice_message, code="notice_too_short")
+@condition(lambda meeting: texts.notice_refusal(meeting), code="notice_too_short")
 def notice_respected(meeting: Meeting) -> bool:
     return meeting.day >= meeting.earliest_date(timezone.localdate())
 
 
-def _not_yet_message(meeting: Meeting) -> str:
-    from django.utils.formats import date_format
-
-    opens = timezone.localtime(meeting.opens_at)
-    return gettext(
-        "The meeting is held on its day: it opens on %(date)s at %(time)s at the earliest "
-        "(Paris time)."
-    ) % {"date": date_format(opens, "DATE_FORMAT"), "time": date_format(opens, "TIME_FORMAT")}
-
-
-@condition(_not_yet_message, code="meeting_not_yet")
+@condition(lambda meeting: texts.not_yet_refusal(meeting), code="meeting_not_yet")
 def meeting_day_reached(meeting: Meeting) -> bool:
     return rules.may_open(timezone.now(), meeting.starts_at, meeting.rules.opening_margin_minutes)
 
 
-def _unrecorded_message(meeting: Meeting) -> str:
-    return gettext(
-        "The attendance of every member must be recorded (present, remote, absent or "
-        "represented) before the quorum is assessed. Not recorded: %(names)s."
-    ) % {"names": _names(meeting.members().filter(pk__in=meeting.unrecorded_ids()))}
-
-
-@condition(_unrecorded_message, code="attendance_incomplete")
+@condition(lambda meeting: texts.unrecorded_refusal(meeting), code="attendance_incomplete")
 def attendance_complete(meeting: Meeting) -> bool:
     return not meeting.unrecorded_ids()
 
@@ -137,19 +101,7 @@ def quorum_not_met(meeting: Meeting) -> bool:
     return not meeting.quorum().met
 
 
-def _missing_votes_message(meeting: Meeting) -> str:
-    people = {p.pk: p for p in meeting.members()}
-    parts = [
-        gettext("%(item)s: %(names)s") % {"item": item, "names": _names(people[p] for p in ids)}
-        for item, ids in meeting.missing_voices().items()
-    ]
-    return gettext(
-        "Every voice entitled on an item must be recorded (for, against, abstention or does not "
-        "take part) before closing. Missing — %(items)s."
-    ) % {"items": "; ".join(parts)}
-
-
-@condition(_missing_votes_message, code="votes_incomplete")
+@condition(lambda meeting: texts.missing_votes_refusal(meeting), code="votes_incomplete")
 def all_votes_recorded(meeting: Meeting) -> bool:
     return not meeting.missing_voices()
 
@@ -262,9 +214,7 @@ class Meeting(Lifecycle):
         ]
 
     def __str__(self) -> str:
-        from governance.meetings.documents import meeting_label
-
-        return meeting_label(self)
+        return texts.meeting_label(self)
 
     def get_absolute_url(self) -> str:
         return reverse("governance:meeting_detail", args=[self.pk])
