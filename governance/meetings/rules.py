@@ -192,7 +192,10 @@ def _body_rules(obj: Any) -> Any:
 
 
 def convener_roles(obj: Any) -> frozenset[str]:
-    """The role the body's rules name to convene it (obj: a body or one of its meetings)."""
+    """The role the body's rules name to convene it (obj: a body or one of its meetings; of
+    anything else, such as an ARML asked what it may do there, any role a body may name)."""
+    if obj._meta.model_name != "body" and not hasattr(obj, "body"):
+        return CONVENER_ROLES
     return frozenset({_body_rules(obj).convener})
 
 

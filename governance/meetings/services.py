@@ -46,9 +46,6 @@ from permissions.selectors import armls_for
 from workflows import errors
 from workflows.acts import record, refusals_ledgered, require
 
-#: Kept for callers of the former name.
-SHEET_STATES = SHEET_OPEN
-
 
 class MeetingClosed(errors.InvalidState):
     """A change refused because the meeting is closed (or lapsed): its records are final."""

@@ -277,3 +277,12 @@ def test_the_arml_says_which_body_approves_action_plans_above_the_threshold(boar
     board.arml.save(update_fields=["action_plan_body"])
     plan = ActionPlan.objects.get(pk=plan.pk)
     assert perform(plan, "approve", actor=board.president).obj.state == "approved"
+
+
+def test_where_a_person_may_plan_is_asked_of_an_arml_without_error(board, committee):
+    from governance.meetings.rules import PLAN
+    from permissions.authorization import armls_allowed
+
+    assert armls_allowed(board.president, PLAN) == [board.arml]
+    assert armls_allowed(committee[1], PLAN) == [board.arml]
+    assert armls_allowed(board.board[0], PLAN) == []
