@@ -184,11 +184,6 @@ def append_refusal(
     )
 
 
-def request_info_from(request: HttpRequest) -> dict[str, str]:
-    """IP address and user agent of a request, as `append(request_info=...)` takes them."""
-    return _request(request)
-
-
 _COLUMN = {"data": "data_json", "documents": "documents_json"}
 _INSERT_SQL = "INSERT INTO {table} ({columns}) VALUES ({values})".format(
     table=AuditEvent._meta.db_table,
@@ -278,7 +273,9 @@ def _request(info: Mapping[str, str] | HttpRequest | None) -> dict[str, str]:
     if info is None:
         ip, agent = "", ""
     elif isinstance(info, HttpRequest):
-        ip, agent = info.META.get("REMOTE_ADDR", ""), info.META.get("HTTP_USER_AGENT", "")
+        from config.client import client_ip  # believes X-Forwarded-For as configured
+
+        ip, agent = client_ip(info), info.META.get("HTTP_USER_AGENT", "")
     else:
         ip, agent = info.get("ip", "") or "", info.get("user_agent", "") or ""
     try:

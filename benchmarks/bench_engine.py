@@ -20,7 +20,7 @@ def run() -> None:
     from governance.organisations.models import Arml, MissionLocale, Person, Region, Role
     from governance.organisations.services import mandate_create
     from permissions.authorization import candidates
-    from workflows.documents import transition_facts
+    from workflows.documents import signer_capacity, transition_facts
     from workflows.engine import perform
     from workflows.lifecycle import TransitionContext
     from workflows.specs import spec_for
@@ -78,7 +78,7 @@ def run() -> None:
             placements=[signing.FieldPlacement("signature_1", "Présidente", box.page, box.rect)],
             sign_field="signature_1",
             person=president,
-            role=Role.PRESIDENT,
+            capacity=signer_capacity(president, Role.PRESIDENT, arml),
             reason="",
         )
 

@@ -1,37 +1,153 @@
-"""The main menu: one list, so that each app adds its entry in one place."""
+"""The main menu: each entry declares who may open it; the menu shows a user only those.
 
+What the entries ask of a user is read once per request, in two queries (the delegations
+received, then the ARMLs in scope with the user's audit roles there), whatever the number of
+entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-MENU: list[tuple[str, Any]] = [
-    ("home", _("Home")),
-    ("governance:dashboard_home", _("Dashboard")),
-    ("governance:convention_list", _("Conventions")),
-    ("governance:programme_list", _("Regional programme (PRA)")),
-    ("governance:dialogue_list", _("Management dialogues")),
-    ("governance:action_plan_list", _("Action plans")),
-    ("governance:meeting_list", _("Meetings")),
-    ("governance:register_home", _("Register of deliberations")),
-    ("governance:arml_list", _("ARMLs")),
-    ("governance:ml_list", _("Missions Locales")),
-    ("governance:body_list", _("Bodies")),
-    ("governance:person_list", _("People")),
-    ("governance:region_list", _("Regions")),
-    ("permissions:delegation_list", _("Delegations")),
-    ("audit:event_list", _("Audit ledger")),
-]
+
+@dataclass(frozen=True)
+class MenuAccess:
+    """What the menu needs to know of a user: read in two queries."""
+
+    is_superuser: bool
+    armls_in_scope: int
+    audit: bool  # holds an audit role in an ARML of the scope (audit.rules.auditable_armls)
+
+    @classmethod
+    def of(cls, user: Any) -> MenuAccess:
+        from django.db.models import Exists, OuterRef
+
+        from audit.rules import AUDIT_ROLES
+        from governance.organisations.models import Mandate
+        from permissions.selectors import armls_for
+
+        # armls_for reads the delegations received (one query); the ARMLs in scope, each with
+        # whether the user holds an audit role there, are the other.
+        audit_mandates = Mandate.objects.active().filter(
+            person=user, arml=OuterRef("pk"), role__in=AUDIT_ROLES
+        )
+        scope = list(
+            armls_for(user).annotate(audit=Exists(audit_mandates)).values_list("pk", "audit")
+        )
+        if user.is_superuser:
+            return cls(True, len(scope), True)
+        return cls(False, len(scope), any(audit for _pk, audit in scope))
+
+
+# Who may open an entry ------------------------------------------------------------------------
+
+
+def anyone(access: MenuAccess) -> bool:
+    return True
+
+
+def with_scope(access: MenuAccess) -> bool:
+    """Reference data and lifecycles: lists of what lies in the user's ARMLs."""
+    return access.is_superuser or access.armls_in_scope > 0
+
+
+def with_arml(access: MenuAccess) -> bool:
+    """Pages about one ARML (the register, the dashboard): there must be one in scope."""
+    return access.armls_in_scope > 0
+
+
+def auditor(access: MenuAccess) -> bool:
+    """The ledger: audit.rules.AUDIT_ROLES in an ARML of the scope, or a superuser."""
+    return access.is_superuser or access.audit
+
+
+@dataclass(frozen=True)
+class Entry:
+    url_name: str
+    label: Promise
+    may_open: Callable[[MenuAccess], bool]
+
+
+@dataclass(frozen=True)
+class Group:
+    label: Promise | None  # None: entries shown without a heading
+    entries: tuple[Entry, ...]
+
+
+MENU: tuple[Group, ...] = (
+    Group(None, (Entry("home", _("Home"), anyone),)),
+    Group(
+        _("Bodies and meetings"),
+        (
+            Entry("governance:meeting_list", _("Meetings"), with_scope),
+            Entry("governance:register_home", _("Register of deliberations"), with_arml),
+            Entry("governance:body_list", _("Bodies"), with_scope),
+        ),
+    ),
+    Group(
+        _("Conventions and funding"),
+        (
+            Entry("governance:convention_list", _("Conventions"), with_scope),
+            Entry("governance:dialogue_list", _("Management dialogues"), with_scope),
+            Entry("governance:dashboard_home", _("Dashboard"), with_arml),
+        ),
+    ),
+    Group(
+        _("Programme and plans"),
+        (
+            Entry("governance:programme_list", _("Regional programme (PRA)"), with_scope),
+            Entry("governance:action_plan_list", _("Action plans"), with_scope),
+        ),
+    ),
+    Group(
+        _("Reference data"),
+        (
+            Entry("governance:arml_list", _("ARMLs"), with_scope),
+            Entry("governance:ml_list", _("Missions Locales"), with_scope),
+            Entry("governance:person_list", _("People"), with_scope),
+            Entry("governance:region_list", _("Regions"), with_scope),
+            Entry("permissions:delegation_list", _("Delegations"), with_scope),
+        ),
+    ),
+    Group(_("Control"), (Entry("audit:event_list", _("Audit ledger"), auditor),)),
+)
+
+
+def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
+    """The groups and entries `user` may open, each entry marked current when `path` is in it."""
+    access = MenuAccess.of(user)
+    groups = []
+    for group in MENU:
+        items = []
+        for entry in group.entries:
+            if not entry.may_open(access):
+                continue
+            url = reverse(entry.url_name)
+            current = path == url if url == "/" else path.startswith(url)
+            items.append({"url": url, "label": entry.label, "current": current})
+        if items:
+            groups.append(
+                {
+                    "label": group.label,
+                    "items": items,
+                    "current": any(i["current"] for i in items),
+                }
+            )
+    return groups
 
 
 def main_menu(request: HttpRequest) -> dict[str, Any]:
-    if not getattr(request, "user", None) or not request.user.is_authenticated:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {"main_menu": []}
-    path = request.path
-    items = []
-    for name, label in MENU:
-        url = reverse(name)
-        current = path == url if url == "/" else path.startswith(url)
-        items.append({"url": url, "label": label, "current": current})
-    return {"main_menu": items}
+    cached = getattr(request, "_main_menu", None)
+    if cached is None:  # once per request, however many templates render
+        cached = request._main_menu = menu_for(user, request.path)  # type: ignore[attr-defined]
+    return {"main_menu": cached}

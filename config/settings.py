@@ -1,27 +1,95 @@
-"""Settings, read from the environment once. See README § Configuration."""
+"""Settings, read from the environment once. See README § Configuration.
+
+DEBUG is off unless the environment turns it on: `make run` and the development server
+(`manage.py runserver`) set DEBUG=1, and so does the test suite (tests/settings.py). Off, the
+secure defaults below apply and start-up refuses the development keys.
+"""
 
 from __future__ import annotations
 
-import os
+import datetime as dt
 from pathlib import Path
 
 import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_path, parse_database_url
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_set,
+    env_str,
+    parse_database_url,
+    parse_email_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("ARML_VAR_DIR", BASE_DIR / "var")
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
+DEBUG = env_bool("DEBUG", False)
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY = env_str("SECRET_KEY", "")
+# Key that encrypts signers' private keys at rest (documents.pki). Derived from SECRET_KEY in
+# development; production sets its own so that rotating SECRET_KEY does not lock the keys.
+ARML_KEY_ENCRYPTION_KEY = env_str("ARML_KEY_ENCRYPTION_KEY", "")
+# Keys in a PKCS#11 token instead (documents/hsm.py; README § Signing keys): the platform's keys,
+# and signers' keys too with ARML_PKCS11_SIGNER_KEYS=1. Checked by documents/checks.py.
+ARML_PKCS11_MODULE = env_str("ARML_PKCS11_MODULE", "")
+ARML_PKCS11_TOKEN_LABEL = env_str("ARML_PKCS11_TOKEN_LABEL", "")
+ARML_PKCS11_PIN = env_str("ARML_PKCS11_PIN", "")
+ARML_PKCS11_PIN_FILE = env_str("ARML_PKCS11_PIN_FILE", "")
+ARML_PKCS11_SIGNER_KEYS = env_bool("ARML_PKCS11_SIGNER_KEYS", False)
+if DEBUG:
+    SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
+else:
+    if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith("change-me"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set to a long random value when DEBUG is off "
+            "(generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'; "
+            "for development, set DEBUG=1)."
+        )
+    keys_in_token = bool(ARML_PKCS11_MODULE) and ARML_PKCS11_SIGNER_KEYS
+    if ARML_KEY_ENCRYPTION_KEY.startswith("change-me") or not (
+        ARML_KEY_ENCRYPTION_KEY or keys_in_token
+    ):
+        raise ImproperlyConfigured(
+            "ARML_KEY_ENCRYPTION_KEY must be set when DEBUG is off: it encrypts the signers' "
+            "private keys at rest (keys stored without it: manage.py pki rekey, README § "
+            "Signing keys)."
+        )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Behind a reverse proxy --------------------------------------------------------------------
+# How many proxies (nginx, a load balancer…) stand between the clients and the application.
+# X-Forwarded-For is believed through that many of them only (config/client.py); with 0, the
+# client is REMOTE_ADDR, whatever the request claims.
+ARML_TRUSTED_PROXIES = env_int("ARML_TRUSTED_PROXIES", 0)
+if ARML_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"ARML_TRUSTED_PROXIES={ARML_TRUSTED_PROXIES} cannot be negative.")
+# "HTTP_X_FORWARDED_PROTO,https": the header a trusted proxy sets on HTTPS requests. Defaults to
+# that one as soon as a proxy is trusted; an empty value turns it off.
+_proxy_ssl_header = env_list(
+    "SECURE_PROXY_SSL_HEADER", ["HTTP_X_FORWARDED_PROTO", "https"] if ARML_TRUSTED_PROXIES else []
+)
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER must be a header and its value, e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+
+# HTTPS: on by default when DEBUG is off (the site is meant to be served over TLS only).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# HSTS is hard to take back once browsers cached it: one year by default when DEBUG is off;
+# sub-domains and preloading only when the operator says every sub-domain is on HTTPS too.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_HOST = env_str("SECURE_SSL_HOST", "") or None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -35,6 +103,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "django_tasks_db",
     "django_bootstrap5",
     "guardian",
     "viewflow.workflow",  # the engine only: Process/Task models; no frontend, no URLs
@@ -43,6 +113,7 @@ INSTALLED_APPS = [
     "documents",
     "audit",
     "workflows",
+    "config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +127,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -79,9 +152,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": parse_database_url(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-    )
+    "default": parse_database_url(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL + a busy timeout let the dev server and a management command share the file.
@@ -94,13 +165,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "governance.Person"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the rest
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): a username is locked out from one address after
+# ARML_LOGIN_FAILURE_LIMIT failures, for ARML_LOGIN_COOLOFF_MINUTES. By the pair, not by either
+# alone: locking a username everywhere would let anyone lock the president out, and locking an
+# address would lock out every office behind a Mission Locale's shared connection.
+AXES_FAILURE_LIMIT = env_int("ARML_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ARML_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.client.client_ip"  # the same address the ledger records
+AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins: no second trail of personal data
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -118,28 +208,55 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic_bootstrap.BASE_DI
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # In production, `collectstatic` writes fingerprinted (cacheable forever) and compressed copies.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
-if os.environ.get("DOCUMENTS_STORAGE_BACKEND"):
+if env_str("DOCUMENTS_STORAGE_BACKEND", ""):
     # e.g. storages.backends.s3.S3Storage with its own AWS_* variables.
-    STORAGES["documents"] = {"BACKEND": os.environ["DOCUMENTS_STORAGE_BACKEND"]}
+    STORAGES["documents"] = {"BACKEND": env_str("DOCUMENTS_STORAGE_BACKEND")}
 else:
     STORAGES["documents"] = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT / "documents")},
     }
 # Serve static files without collectstatic in development and tests.
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-        ),
+
+def _mailer() -> dict[str, object]:
+    """The default mailer (Django 6.1 MAILERS): EMAIL_URL, or EMAIL_HOST and its companions, or
+    EMAIL_BACKEND; else SMTP on localhost:25 when DEBUG is off and the console in development."""
+    if env_set("EMAIL_URL"):
+        return parse_email_url(env_str("EMAIL_URL"))
+    backend = env_str("EMAIL_BACKEND", "")
+    if backend and not backend.endswith("smtp.EmailBackend"):
+        return {"BACKEND": backend}
+    if not backend and DEBUG and not env_set("EMAIL_HOST"):
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    use_tls, use_ssl = env_bool("EMAIL_USE_TLS", False), env_bool("EMAIL_USE_SSL", False)
+    if use_tls and use_ssl:
+        raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL: set at most one of them.")
+    options: dict[str, object] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": use_tls,
+        "use_ssl": use_ssl,
+        "timeout": env_int("EMAIL_TIMEOUT", 30),
     }
-}
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ne-pas-repondre@arml.example")
+    if env_set("EMAIL_PORT"):
+        options["port"] = env_int("EMAIL_PORT", 25)
+    return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+
+
+MAILERS = {"default": _mailer()}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ne-pas-repondre@arml.example")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # errors mailed to ADMINS, if any
 
 BOOTSTRAP5 = {
     "css_url": {"url": "/static/bootstrap/css/bootstrap.min.css"},
@@ -177,15 +294,39 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Key that encrypts signers' private keys at rest (documents.pki). Derived from SECRET_KEY in
-# development; production sets its own so that rotating SECRET_KEY does not lock the keys.
-ARML_KEY_ENCRYPTION_KEY = os.environ.get("ARML_KEY_ENCRYPTION_KEY", "")
-ARML_TSA_URL = os.environ.get("ARML_TSA_URL", "")
+# Background tasks (django.tasks): stored in the database, run by `manage.py db_worker`, which
+# `make run` starts beside the development server and production runs as its own service.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+ARML_TSA_URL = env_str("ARML_TSA_URL", "")
 ARML_CHECKPOINT_EVERY = env_int("ARML_CHECKPOINT_EVERY", 1000)
 
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO" if DEBUG else "WARNING").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL={LOG_LEVEL!r} is not a level: DEBUG, INFO, WARNING, ERROR or CRITICAL."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "plain": {"format": "{levelname} {name}: {message}", "style": "{"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django gives its "django" logger a console handler of its own (DEBUG on): with the
+        # root handler above, each of its lines would be printed twice. It goes to the root only.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # The development server's request lines, as Django prints them (once).
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

@@ -46,6 +46,6 @@ class SupersessionAdmin(ReadOnlyAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(ReadOnlyAdmin):
-    list_display = ["subject", "kind", "not_after", "revoked_at"]
-    list_filter = ["kind"]
+    list_display = ["subject", "kind", "key_store", "not_after", "revoked_at"]
+    list_filter = ["kind", "key_store"]
     exclude = ["encrypted_key"]

@@ -33,3 +33,10 @@ class StorageMismatch(DocumentError):
 
 class AppendOnlyError(DocumentError):
     """Issued documents, versions and signatures are never edited or deleted."""
+
+
+class KeyUnavailable(SigningFailed):
+    """A private key cannot be used: wrong key-encryption key, token unreachable or locked.
+
+    A configuration fault, not a refusal: nothing is signed until an administrator fixes it.
+    """

@@ -174,6 +174,15 @@ class Signature(AppendOnlyModel):
     certificate_fingerprint = models.CharField(_("certificate fingerprint"), max_length=64)
     signed_at = models.DateTimeField(_("signing time"))
     timestamped_at = models.DateTimeField(_("timestamp time"), null=True, blank=True)
+    delegation = models.JSONField(
+        _("delegation"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The delegation signed under (principal, reference, dates), as the engine "
+            "passed it; empty for a signature in one's own name."
+        ),
+    )
 
     class Meta:
         verbose_name = _("signature")
@@ -191,6 +200,11 @@ class CertificateKind(models.TextChoices):
     SIGNER = "signer", _("Signer")
 
 
+class KeyStore(models.TextChoices):
+    DATABASE = "database", _("database (encrypted)")
+    PKCS11 = "pkcs11", _("PKCS#11 token")
+
+
 class CertificateQuerySet(models.QuerySet["Certificate"]):
     def usable(self) -> CertificateQuerySet:
         now = timezone.now()
@@ -198,9 +212,11 @@ class CertificateQuerySet(models.QuerySet["Certificate"]):
 
 
 class Certificate(models.Model):
-    """A certificate issued by the platform CA, with its private key encrypted at rest.
+    """A certificate issued by the platform CA, and where its private key is (documents.keys):
+    encrypted in `encrypted_key`, or in a PKCS#11 token under the CKA_ID `key_reference`.
 
-    Not append-only: revocation sets `revoked_at`. The key is never shown (see admin).
+    Not append-only: revocation sets `revoked_at`, `pki rekey` re-encrypts the key. The key is
+    never shown (see admin).
     """
 
     kind = models.CharField(_("kind"), max_length=10, choices=CertificateKind.choices)
@@ -217,7 +233,11 @@ class Certificate(models.Model):
     serial_number = models.CharField(_("serial number"), max_length=48)
     fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
     certificate_pem = models.TextField(_("certificate (PEM)"))
-    encrypted_key = models.BinaryField(editable=False)
+    encrypted_key = models.BinaryField(editable=False, blank=True, default=b"")
+    key_store = models.CharField(
+        _("key store"), max_length=10, choices=KeyStore.choices, default=KeyStore.DATABASE
+    )
+    key_reference = models.CharField(_("key reference in the token"), max_length=64, blank=True)
     not_before = models.DateTimeField(_("valid from"))
     not_after = models.DateTimeField(_("valid until"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -1,99 +1,56 @@
 """The platform's PKI: a CA (ECDSA P-256), a seal key, a timestamp authority, signer certificates.
 
-Private keys are stored in `Certificate.encrypted_key`, encrypted with AES-256-GCM under a key
-derived (HKDF-SHA256) from `settings.ARML_KEY_ENCRYPTION_KEY`, or from `SECRET_KEY` when that is
-empty (development only: rotating SECRET_KEY would then lock every key). Keys are never logged,
-never served, and decrypted keys are only cached in process memory.
+Certificates are stored in `Certificate`; their private keys live where documents.keys says:
+encrypted in the database under the key-encryption key, or inside a PKCS#11 token
+(documents.hsm) when one is configured: the platform's keys (CA, seal, TSA) always go to the
+token then, signers' keys when `ARML_PKCS11_SIGNER_KEYS` is on.
 
-Certificates are issued on first need. A revoked or expired certificate is not silently
-replaced: signing fails with `CertificateRevoked` / `CertificateExpired` until an administrator
-issues a new one (`manage.py pki issue <username>`).
+Certificates are issued on first need, in the capacity the caller gives (`Capacity`: role,
+label, organisation; documents/ knows nothing of mandates). A revoked or expired certificate
+is not silently replaced: signing fails with `CertificateRevoked` / `CertificateExpired` until an
+administrator issues a new one (`manage.py pki issue <username>`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents import keys
+from documents.capacity import PLATFORM_ORGANISATION, Capacity
 from documents.exceptions import CertificateExpired, CertificateRevoked
+from documents.keys import KeyHandle, SoftwareKey
 from documents.models import Certificate, CertificateKind
 
-PLATFORM_ORGANISATION = "ARML Governance"
+__all__ = ["PLATFORM_ORGANISATION", "Capacity", "Credential"]
+
 CA_YEARS, PLATFORM_YEARS, SIGNER_YEARS = 20, 10, 3
-_KEY_FORMAT_V1 = b"v1"
 _lock = threading.Lock()
-_keys: dict[str, ec.EllipticCurvePrivateKey] = {}
 
 
 @dataclass(frozen=True)
 class Credential:
-    """A usable certificate and its (cached, decrypted) private key."""
+    """A usable certificate and a handle on its private key."""
 
     record: Certificate
     certificate: x509.Certificate
-    key: ec.EllipticCurvePrivateKey
+    key: KeyHandle
 
     @property
     def fingerprint(self) -> str:
         return self.record.fingerprint
-
-
-# Key encryption at rest ---------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4)
-def _kek(secret: str) -> AESGCM:
-    derived = HKDF(
-        algorithm=hashes.SHA256(),
-        length=32,
-        salt=b"arml-governance documents.pki",
-        info=b"private-key-encryption-v1",
-    ).derive(secret.encode())
-    return AESGCM(derived)
-
-
-def _key_encryption() -> AESGCM:
-    return _kek(settings.ARML_KEY_ENCRYPTION_KEY or settings.SECRET_KEY)
-
-
-def _encrypt_key(key: ec.EllipticCurvePrivateKey, fingerprint: str) -> bytes:
-    der = key.private_bytes(
-        serialization.Encoding.DER,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    nonce = os.urandom(12)
-    return _KEY_FORMAT_V1 + nonce + _key_encryption().encrypt(nonce, der, fingerprint.encode())
-
-
-def _decrypt_key(record: Certificate) -> ec.EllipticCurvePrivateKey:
-    cached = _keys.get(record.fingerprint)
-    if cached is not None:
-        return cached
-    blob = bytes(record.encrypted_key)
-    if not blob.startswith(_KEY_FORMAT_V1):
-        raise ValueError("Unknown private key format.")
-    nonce, sealed = blob[2:14], blob[14:]
-    der = _key_encryption().decrypt(nonce, sealed, record.fingerprint.encode())
-    key = serialization.load_der_private_key(der, password=None)
-    assert isinstance(key, ec.EllipticCurvePrivateKey)
-    _keys[record.fingerprint] = key
-    return key
 
 
 # Certificates -------------------------------------------------------------------------------
@@ -123,7 +80,7 @@ def _name(common_name: str, organisation: str, title: str = "", uid: str = "") -
 def _build(
     *,
     subject: x509.Name,
-    key: ec.EllipticCurvePrivateKey,
+    key: KeyHandle,
     issuer: Credential | None,
     kind: str,
     years: int,
@@ -131,7 +88,6 @@ def _build(
 ) -> x509.Certificate:
     start = (not_before or timezone.now()).replace(microsecond=0) - dt.timedelta(minutes=5)
     public = key.public_key()
-    signing_key = issuer.key if issuer else key
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -144,7 +100,7 @@ def _build(
     )
     if issuer:
         builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.certificate.public_key()),  # type: ignore[arg-type]
             critical=False,
         )
     if kind == CertificateKind.CA:
@@ -159,7 +115,28 @@ def _build(
         builder = builder.add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
         )
-    return builder.sign(signing_key, hashes.SHA256())
+    return _sign_certificate(builder, issuer.key if issuer else key)
+
+
+@lru_cache(maxsize=1)
+def _draft_key() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def _sign_certificate(builder: x509.CertificateBuilder, key: KeyHandle) -> x509.Certificate:
+    """Sign with the issuer's key wherever it is: cryptography signs only with keys it holds,
+    so a token key signs the to-be-signed part of a draft made with the same algorithm."""
+    if isinstance(key, SoftwareKey):
+        return builder.sign(key.private_key, hashes.SHA256())
+    tbs = builder.sign(_draft_key(), hashes.SHA256()).tbs_certificate_bytes
+    certificate = asn1_x509.Certificate(
+        {
+            "tbs_certificate": asn1_x509.TbsCertificate.load(tbs),
+            "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+            "signature_value": key.sign(tbs),
+        }
+    )
+    return x509.load_der_x509_certificate(certificate.dump())
 
 
 def _key_usage(*, cert_sign: bool = False, non_repudiation: bool = False) -> x509.KeyUsage:
@@ -177,7 +154,7 @@ def _key_usage(*, cert_sign: bool = False, non_repudiation: bool = False) -> x50
 
 
 def _store(
-    *, kind: str, certificate: x509.Certificate, key: ec.EllipticCurvePrivateKey, **fields: object
+    *, kind: str, certificate: x509.Certificate, key: keys.NewKey, **fields: object
 ) -> Certificate:
     fingerprint = fingerprint_of(certificate)
     record = Certificate.objects.create(
@@ -186,17 +163,19 @@ def _store(
         serial_number=format(certificate.serial_number, "x"),
         fingerprint=fingerprint,
         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode(),
-        encrypted_key=_encrypt_key(key, fingerprint),
+        encrypted_key=key.encrypted_for(fingerprint),
+        key_store=key.store,
+        key_reference=key.reference,
         not_before=certificate.not_valid_before_utc,
         not_after=certificate.not_valid_after_utc,
         **fields,
     )
-    _keys[fingerprint] = key
+    keys.remember(fingerprint, key.handle)
     return record
 
 
 def _credential(record: Certificate) -> Credential:
-    return Credential(record, _load_pem(record.certificate_pem), _decrypt_key(record))
+    return Credential(record, _load_pem(record.certificate_pem), keys.load(record))
 
 
 # Platform: CA, seal, timestamp authority ----------------------------------------------------
@@ -227,6 +206,9 @@ def init() -> list[Certificate]:
 
 
 def _init() -> list[Certificate]:
+    from documents import hsm
+
+    in_token = hsm.configured()
     live = {
         c.kind: c
         for c in Certificate.objects.filter(revoked_at__isnull=True).exclude(
@@ -234,10 +216,10 @@ def _init() -> list[Certificate]:
         )
     }
     if CertificateKind.CA not in live:
-        key = ec.generate_private_key(ec.SECP256R1())
+        key = keys.generate(in_token=in_token, label="arml-ca")
         cert = _build(
             subject=_name(f"{PLATFORM_ORGANISATION} CA", PLATFORM_ORGANISATION),
-            key=key,
+            key=key.handle,
             issuer=None,
             kind=CertificateKind.CA,
             years=CA_YEARS,
@@ -252,10 +234,10 @@ def _init() -> list[Certificate]:
     }
     for kind, common_name in names.items():
         if kind not in live:
-            key = ec.generate_private_key(ec.SECP256R1())
+            key = keys.generate(in_token=in_token, label=f"arml-{kind}")
             cert = _build(
                 subject=_name(common_name, PLATFORM_ORGANISATION),
-                key=key,
+                key=key.handle,
                 issuer=ca,
                 kind=kind,
                 years=PLATFORM_YEARS,
@@ -280,7 +262,7 @@ def tsa() -> Credential:
 
 def platform_sign(data: bytes) -> bytes:
     """ECDSA P-256 / SHA-256 signature (DER) of `data` with the platform seal key."""
-    return seal().key.sign(data, ec.ECDSA(hashes.SHA256()))
+    return seal().key.sign(data)
 
 
 def platform_verify(data: bytes, signature: bytes) -> bool:
@@ -310,48 +292,24 @@ def trust_roots() -> list[x509.Certificate]:
 # Signers ------------------------------------------------------------------------------------
 
 
-def organisation_for(person: object, role: str) -> str:
-    """The organisation a person signs for in this role, from their active mandate."""
-    from governance.models import Mandate
-
-    mandate = (
-        Mandate.objects.active()
-        .filter(person=person, role=role)
-        .select_related("funder", "mission_locale", "arml")
-        .order_by("pk")
-        .first()
-    )
-    if mandate is None:
-        return PLATFORM_ORGANISATION
-    organisation = mandate.funder or mandate.mission_locale or mandate.arml
-    return organisation.name
-
-
-def role_label(role: str) -> str:
-    from governance.models import Role
-
-    with translation.override(settings.LANGUAGE_CODE):
-        try:
-            return str(Role(role).label)
-        except ValueError:
-            return role
-
-
 def issue_signer_certificate(
     person: object,
     *,
-    role: str,
-    organisation: str | None = None,
+    capacity: Capacity,
     years: int = SIGNER_YEARS,
     not_before: dt.datetime | None = None,
 ) -> Certificate:
-    """Issue a new certificate for this person and role (does not revoke older ones)."""
-    organisation = organisation or organisation_for(person, role)
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = str(person)
+    """Issue a new certificate for this person in this capacity (does not revoke older ones).
+
+    Its subject: CN the person's name, O the capacity's organisation, title the capacity's
+    label, UID the username."""
+    from documents import hsm
+
+    username = getattr(person, "username", "")
+    key = keys.generate(in_token=hsm.holds_signer_keys(), label=f"arml-signer-{username}")
     cert = _build(
-        subject=_name(name, organisation, role_label(role), person.username),  # type: ignore[attr-defined]
-        key=key,
+        subject=_name(str(person), capacity.organisation, capacity.label, username),
+        key=key.handle,
         issuer=ca(),
         kind=CertificateKind.SIGNER,
         years=years,
@@ -362,20 +320,21 @@ def issue_signer_certificate(
         certificate=cert,
         key=key,
         person=person,
-        role=role,
-        organisation=organisation,
+        role=capacity.role,
+        organisation=capacity.organisation,
     )
 
 
-def signer_credential(person: object, *, role: str) -> Credential:
-    """The person's certificate for this role: issued on first need, refused if revoked/expired."""
+def signer_credential(person: object, *, capacity: Capacity) -> Credential:
+    """The person's certificate for this role: issued on first need (in `capacity`), refused
+    if revoked or expired."""
     record = (
-        Certificate.objects.filter(kind=CertificateKind.SIGNER, person=person, role=role)
+        Certificate.objects.filter(kind=CertificateKind.SIGNER, person=person, role=capacity.role)
         .order_by("-not_before", "-pk")
         .first()
     )
     if record is None:
-        record = issue_signer_certificate(person, role=role)
+        record = issue_signer_certificate(person, capacity=capacity)
     if record.is_revoked:
         raise CertificateRevoked(
             _("The certificate of %(name)s was revoked on %(date)s; it cannot sign.")
@@ -387,6 +346,13 @@ def signer_credential(person: object, *, role: str) -> Credential:
             % {"name": person, "date": timezone.localtime(record.not_after).strftime("%d/%m/%Y")}
         )
     return _credential(record)
+
+
+def capacity_of(record: Certificate) -> Capacity:
+    """The capacity a certificate was issued in (to renew it alike)."""
+    subject = _load_pem(record.certificate_pem).subject
+    titles = subject.get_attributes_for_oid(NameOID.TITLE)
+    return Capacity(record.role, str(titles[0].value) if titles else "", record.organisation)
 
 
 def revoke(person: object, *, reason: str = "") -> int:

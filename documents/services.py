@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from documents import signing, storage
+from documents.capacity import Capacity, DelegationEvidence
 from documents.exceptions import CountersignRefused, DocumentError, StorageMismatch
 from documents.models import Document, DocumentVersion, Signature, Supersession
 from documents.renderers import canonical_facts, get_renderer
@@ -32,7 +33,9 @@ def issue(
     actor: Any,
     role: str,
     signer_slots: Iterable[Mapping[str, str]],
+    capacity: Capacity | None = None,
     on_behalf_of: Any = None,
+    delegation: DelegationEvidence | None = None,
     sign_field: str | None = None,
     title: str = "",
     arml: Any = None,
@@ -42,7 +45,12 @@ def issue(
 
     `signer_slots`: [{"field", "role", "label", "name"?}], in the order of the signature block.
     `facts` is copied into the document; its `signers` default to the slots.
+    `capacity`: in which capacity `actor` signs (its role must be `role`); the caller reads it
+    from mandates (default: the bare role, for the platform). `on_behalf_of` and `delegation`:
+    the principal and the delegation when the actor signs for someone else. `arml`: the ARML
+    the document belongs to (who may see it); documents/ does not guess it from `obj`.
     """
+    capacity = _capacity(capacity, role)
     slots = _clean_slots(signer_slots)
     data = canonical_facts(facts)
     data.setdefault("signers", slots)
@@ -66,8 +74,9 @@ def issue(
         placements=placements,
         sign_field=sign_field,
         person=actor,
-        role=role,
+        capacity=capacity,
         reason=_reason(slots, sign_field),
+        on_behalf=_evidence(on_behalf_of, delegation),
     )
     key = storage.write(kind, content)
     try:
@@ -76,7 +85,7 @@ def issue(
                 kind=kind,
                 content_type=ContentType.objects.get_for_model(obj),
                 object_id=str(obj.pk),
-                arml=arml if arml is not None else _arml_of(obj),
+                arml=arml,
                 title=title or data.get("title") or rendered.filename,
                 signer_slots=slots,
                 facts=data,
@@ -85,7 +94,7 @@ def issue(
             )
             version = _create_version(document, None, content, key, rendered.filename, actor)
             if signed is not None:
-                _create_signature(version, signed, actor, on_behalf_of, role)
+                _create_signature(version, signed, actor, on_behalf_of, role, delegation)
     except BaseException:
         storage.discard(key)
         raise
@@ -98,9 +107,14 @@ def countersign(
     field: str,
     actor: Any,
     role: str,
+    capacity: Capacity | None = None,
     on_behalf_of: Any = None,
+    delegation: DelegationEvidence | None = None,
 ) -> DocumentVersion:
-    """Fill `field` on the latest version; the new version's bytes extend the previous ones."""
+    """Fill `field` on the latest version; the new version's bytes extend the previous ones.
+
+    `capacity`, `on_behalf_of`, `delegation`: as for `issue()`."""
+    capacity = _capacity(capacity, role)
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=version.document_id)
         latest = document.versions.order_by("-n").first()
@@ -118,8 +132,9 @@ def countersign(
             previous,
             field=field,
             person=actor,
-            role=role,
+            capacity=capacity,
             reason=_reason(document.signer_slots, field),
+            on_behalf=_evidence(on_behalf_of, delegation),
         )
         if not signed.content.startswith(previous):
             raise CountersignRefused(
@@ -131,7 +146,7 @@ def countersign(
                 new = _create_version(
                     document, version, signed.content, key, version.filename, actor
                 )
-                _create_signature(new, signed, actor, on_behalf_of, role)
+                _create_signature(new, signed, actor, on_behalf_of, role, delegation)
         except BaseException:
             storage.discard(key)
             raise
@@ -188,8 +203,14 @@ def _create_version(
 
 
 def _create_signature(
-    version: DocumentVersion, signed: signing.SignedPdf, actor: Any, on_behalf_of: Any, role: str
+    version: DocumentVersion,
+    signed: signing.SignedPdf,
+    actor: Any,
+    on_behalf_of: Any,
+    role: str,
+    delegation: DelegationEvidence | None,
 ) -> Signature:
+    evidence = _evidence(on_behalf_of, delegation)
     return Signature.objects.create(
         version=version,
         field=signed.field,
@@ -199,7 +220,28 @@ def _create_signature(
         certificate_fingerprint=signed.fingerprint,
         signed_at=signed.signed_at,
         timestamped_at=signed.timestamped_at,
+        delegation=evidence.as_dict() if evidence is not None else {},
     )
+
+
+def _capacity(capacity: Capacity | None, role: str) -> Capacity:
+    if capacity is None:
+        return Capacity(role)
+    if capacity.role != role:
+        raise DocumentError(
+            _("The signer's capacity is for the role %(capacity)s, not %(role)s.")
+            % {"capacity": capacity.role, "role": role}
+        )
+    return capacity
+
+
+def _evidence(
+    on_behalf_of: Any, delegation: DelegationEvidence | None
+) -> DelegationEvidence | None:
+    """What the signature says about a principal: the delegation given, or at least a name."""
+    if delegation is not None:
+        return delegation
+    return DelegationEvidence(principal=str(on_behalf_of)) if on_behalf_of is not None else None
 
 
 def _clean_slots(signer_slots: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
@@ -238,12 +280,3 @@ def _check_slot(slots: Iterable[Mapping[str, str]], field: str, role: str) -> No
 def _reason(slots: Iterable[Mapping[str, str]], field: str | None) -> str:
     slot = next((s for s in slots if s["field"] == field), None)
     return slot["label"] if slot and slot.get("label") else ""
-
-
-def _arml_of(obj: models.Model) -> Any:
-    from governance.models import Arml
-
-    if isinstance(obj, Arml):
-        return obj
-    arml = getattr(obj, "arml", None)
-    return arml if isinstance(arml, Arml) else None

@@ -1,10 +1,14 @@
 """PAdES signing (pyHanko): signer backends, the timestamp authority, signature fields.
 
+Who signs, in which capacity and for whom is told by the caller (`Capacity`,
+`DelegationEvidence`, documents/capacity.py); each signature gets a visible appearance saying so
+(documents/appearance.py).
+
 Plugging other providers (settings, read at first use):
 - `ARML_SIGNER_BACKEND`: dotted path to a `Signer` subclass. The default, `PlatformSigner`,
-  signs with keys issued by the platform CA. An HSM backend returns a
-  `pyhanko.sign.pkcs11.PKCS11Signer` from `identity()`; a qualified provider returns a
-  pyHanko signer that calls its remote API (e.g. `pyhanko.sign.signers.csc_signer`).
+  signs with keys issued by the platform CA, held in the database (encrypted) or in a PKCS#11
+  token (documents/hsm.py: then through pyHanko's `PKCS11Signer`); a qualified provider returns
+  a pyHanko signer that calls its remote API (e.g. `pyhanko.sign.signers.csc_signer`).
 - `ARML_TSA_URL`: an RFC 3161 timestamp authority. Empty: the platform's own local TSA
   (certificate issued by the platform CA). `ARML_TSA_TRUST_ROOTS`: PEM file of the external
   TSA's roots, added to the verification trust roots.
@@ -26,7 +30,6 @@ from asn1crypto import algos, cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -35,11 +38,15 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields as pdf_fields
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, pdf_cms
 from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper, TimeStamper
-from pyhanko.stamp.noop import NoOpStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from documents import pki
-from documents.exceptions import CertificateError, SigningFailed
+from documents import appearance, hsm, pki
+from documents.capacity import Capacity, DelegationEvidence
+from documents.exceptions import CertificateError, KeyUnavailable, SigningFailed
+from documents.keys import KeyHandle
+from documents.models import KeyStore
+
+__all__ = ["Capacity", "DelegationEvidence", "FieldPlacement", "SignedPdf", "Signer"]
 
 LOCAL_BYTES_RESERVED = 12_288  # hex chars: our CMS with its timestamp is ~2.6 kB of DER
 REMOTE_BYTES_RESERVED = 32_768  # external TSAs embed longer (RSA) chains
@@ -70,17 +77,14 @@ class Signer(abc.ABC):
     """Where a person's signing key lives. Raise `CertificateError` if they cannot sign."""
 
     @abc.abstractmethod
-    def identity(self, *, person: Any, role: str) -> SigningIdentity: ...
+    def identity(self, *, person: Any, capacity: Capacity) -> SigningIdentity: ...
 
 
 class CachedKeySigner(pdf_cms.Signer):
     """pyHanko signer holding an already loaded key (SimpleSigner re-parses it every time)."""
 
     def __init__(
-        self,
-        key: ec.EllipticCurvePrivateKey,
-        certificate: x509.Certificate,
-        chain: Iterable[x509.Certificate],
+        self, key: KeyHandle, certificate: x509.Certificate, chain: Iterable[x509.Certificate]
     ) -> None:
         self._key = key
         registry = SimpleCertificateStore.from_certs([to_asn1(c) for c in chain])
@@ -93,23 +97,32 @@ class CachedKeySigner(pdf_cms.Signer):
     async def async_sign_raw(
         self, data: bytes, digest_algorithm: str, dry_run: bool = False
     ) -> bytes:
-        return self._key.sign(data, ec.ECDSA(hashes.SHA256()))
+        return self._key.sign(data)
 
 
 class PlatformSigner(Signer):
-    """Keys issued by the platform CA, decrypted once and kept in memory."""
+    """Keys issued by the platform CA: decrypted once and kept in memory, or in the token."""
 
     def __init__(self) -> None:
-        self._signers: dict[str, CachedKeySigner] = {}
+        self._signers: dict[tuple[str, int], pdf_cms.Signer] = {}
 
-    def identity(self, *, person: Any, role: str) -> SigningIdentity:
-        credential = pki.signer_credential(person, role=role)
-        cms_signer = self._signers.get(credential.fingerprint)
+    def identity(self, *, person: Any, capacity: Capacity) -> SigningIdentity:
+        credential = pki.signer_credential(person, capacity=capacity)
+        # A PKCS11Signer is bound to the process's session on the token (see hsm.token()).
+        session = hsm.token() if credential.record.key_store == KeyStore.PKCS11 else None
+        key = (credential.fingerprint, id(session))
+        cms_signer = self._signers.get(key)
         if cms_signer is None:
-            cms_signer = CachedKeySigner(
-                credential.key, credential.certificate, [pki.ca().certificate]
-            )
-            self._signers[credential.fingerprint] = cms_signer
+            chain = [pki.ca().certificate]
+            if session is not None:
+                cms_signer = session.pyhanko_signer(
+                    credential.record.key_reference,
+                    to_asn1(credential.certificate),
+                    [to_asn1(c) for c in chain],
+                )
+            else:
+                cms_signer = CachedKeySigner(credential.key, credential.certificate, chain)
+            self._signers[key] = cms_signer
         return SigningIdentity(cms_signer, credential.fingerprint)
 
 
@@ -156,7 +169,7 @@ class LocalTimeStamper(DummyTimeStamper):
                 general.simple_cms_attribute("message_digest", digest.finalize()),
             ]
         )
-        return self._key.sign(signed_attrs.dump(), ec.ECDSA(hashes.SHA256())), signed_attrs
+        return self._key.sign(signed_attrs.dump()), signed_attrs
 
     def _build_signed_data(
         self,
@@ -218,6 +231,18 @@ def get_timestamper() -> TimeStamper:
     return _timestampers[key]
 
 
+def reset_caches() -> None:
+    """Forget signer backends, timestampers and keys held in memory (tests; after `pki
+    rekey` or a token change in a long-running process)."""
+    from documents import keys
+
+    with _cache_lock:
+        _backends.clear()
+        _timestampers.clear()
+    keys.forget()
+    hsm.reset()
+
+
 def bytes_reserved() -> int:
     configured = getattr(settings, "ARML_SIGNATURE_BYTES_RESERVED", None)
     if configured:
@@ -251,8 +276,9 @@ def prepare_and_sign(
     placements: Iterable[FieldPlacement],
     sign_field: str | None = None,
     person: Any = None,
-    role: str = "",
+    capacity: Capacity | None = None,
     reason: str = "",
+    on_behalf: DelegationEvidence | None = None,
 ) -> tuple[bytes, SignedPdf | None]:
     """Add every signature field in one incremental update and, optionally, fill the first.
 
@@ -274,13 +300,37 @@ def prepare_and_sign(
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue(), None
-    signed = _sign(writer, field=sign_field, person=person, role=role, reason=reason)
+    if capacity is None:
+        raise SigningFailed(_("A signature needs the signer's capacity."))
+    signed = _sign(
+        writer,
+        field=sign_field,
+        person=person,
+        capacity=capacity,
+        reason=reason,
+        on_behalf=on_behalf,
+    )
     return signed.content, signed
 
 
-def sign(content: bytes, *, field: str, person: Any, role: str, reason: str = "") -> SignedPdf:
+def sign(
+    content: bytes,
+    *,
+    field: str,
+    person: Any,
+    capacity: Capacity,
+    reason: str = "",
+    on_behalf: DelegationEvidence | None = None,
+) -> SignedPdf:
     """Fill an existing empty signature field; the result extends `content` byte for byte."""
-    return _sign(_writer(content), field=field, person=person, role=role, reason=reason)
+    return _sign(
+        _writer(content),
+        field=field,
+        person=person,
+        capacity=capacity,
+        reason=reason,
+        on_behalf=on_behalf,
+    )
 
 
 def _writer(content: bytes) -> IncrementalPdfFileWriter:
@@ -291,10 +341,18 @@ def _writer(content: bytes) -> IncrementalPdfFileWriter:
 
 
 def _sign(
-    writer: IncrementalPdfFileWriter, *, field: str, person: Any, role: str, reason: str
+    writer: IncrementalPdfFileWriter,
+    *,
+    field: str,
+    person: Any,
+    capacity: Capacity,
+    reason: str,
+    on_behalf: DelegationEvidence | None,
 ) -> SignedPdf:
-    identity = get_signer().identity(person=person, role=role)
+    identity = get_signer().identity(person=person, capacity=capacity)
     timestamper = _RecordingTimeStamper(get_timestamper())
+    if on_behalf is not None:
+        reason = " — ".join(filter(None, [reason, appearance.delegation_line(on_behalf)]))
     meta = PdfSignatureMetadata(
         field_name=field,
         md_algorithm="sha256",
@@ -304,14 +362,20 @@ def _sign(
         location=None,
     )
     pdf_signer = PdfSigner(
-        meta, identity.cms_signer, timestamper=timestamper, stamp_style=NoOpStampStyle()
+        meta, identity.cms_signer, timestamper=timestamper, stamp_style=appearance.stamp_style()
     )
     signed_at = timezone.now()
+    text = appearance.text(
+        name=str(person), capacity=capacity, signed_at=signed_at, on_behalf=on_behalf
+    )
     try:
         output = pdf_signer.sign_pdf(
-            writer, existing_fields_only=True, bytes_reserved=bytes_reserved()
+            writer,
+            existing_fields_only=True,
+            bytes_reserved=bytes_reserved(),
+            appearance_text_params={"appearance": text},
         )
-    except CertificateError:
+    except (CertificateError, KeyUnavailable):
         raise
     except Exception as exc:
         raise SigningFailed(

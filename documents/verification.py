@@ -28,10 +28,18 @@ _lock = threading.Lock()
 _trust_roots: dict[str, list[Any]] = {}
 
 
+PADES_SUBFILTER = "/ETSI.CAdES.detached"
+
+
 @dataclass
 class SignatureReport:
     field: str
     signer: str = ""
+    capacity: str = ""  # the certificate's title
+    organisation: str = ""  # the certificate's O=
+    level: str = ""  # PAdES-B-B, PAdES-B-T (timestamped), or "" when not PAdES
+    on_behalf_of: str = ""  # the principal, when signed by delegation (recorded at signing)
+    delegation: dict[str, Any] = field(default_factory=dict)
     signed_at: dt.datetime | None = None
     intact: bool = False
     valid: bool = False
@@ -46,6 +54,17 @@ class SignatureReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def delegation_text(self) -> str:
+        """« Pour Hélène Lefèvre et par délégation (délégation n° 12, à compter du …) »."""
+        if not self.on_behalf_of:
+            return ""
+        from documents.appearance import delegation_line
+        from documents.capacity import DelegationEvidence
+
+        evidence = DelegationEvidence.from_dict({"principal": self.on_behalf_of, **self.delegation})
+        return delegation_line(evidence)
 
 
 @dataclass
@@ -79,6 +98,12 @@ class VerificationReport:
                 {
                     "field": s.field,
                     "signer": s.signer,
+                    "capacity": s.capacity,
+                    "organisation": s.organisation,
+                    "level": s.level,
+                    "on_behalf_of": s.on_behalf_of or None,
+                    "delegation": s.delegation or None,
+                    "delegation_text": s.delegation_text or None,
                     "ok": s.ok,
                     "signed_at": s.signed_at.isoformat() if s.signed_at else None,
                     "intact": s.intact,
@@ -178,13 +203,25 @@ def verify_bytes(
             item.problems.append(_("The signature cannot be validated: %(error)s") % {"error": exc})
         else:
             _fill(item, status)
+            item.level = _level(embedded, status)
         results.append(item)
     return results
 
 
+def _level(embedded: Any, status: PdfSignatureStatus) -> str:
+    """The PAdES baseline level the signature reaches: B-T with a signature timestamp."""
+    subfilter = embedded.sig_object.get("/SubFilter")
+    if str(subfilter) != PADES_SUBFILTER:
+        return ""
+    return "PAdES-B-T" if status.timestamp_validity is not None else "PAdES-B-B"
+
+
 def _fill(item: SignatureReport, status: PdfSignatureStatus) -> None:
     cert = status.signing_cert
-    item.signer = cert.subject.native.get("common_name", "")
+    subject = cert.subject.native
+    item.signer = subject.get("common_name", "")
+    item.capacity = subject.get("title", "")
+    item.organisation = subject.get("organization_name", "")
     item.certificate_fingerprint = hashlib.sha256(cert.dump()).hexdigest()
     item.signed_at = status.signer_reported_dt
     item.intact, item.valid, item.trusted = status.intact, status.valid, status.trusted
@@ -240,8 +277,9 @@ def _check_signatures(version: DocumentVersion, content: bytes, report: Verifica
     recorded = {
         s.field: s
         for s in Signature.objects.filter(
-            version__document_id=version.document_id, version__n__lte=version.n
-        )
+            version__document_id=version.document_id,
+            version__n__lte=version.n,
+        ).select_related("on_behalf_of")
     }
     found = {s.field: s for s in report.signatures}
     for name, row in recorded.items():
@@ -251,11 +289,14 @@ def _check_signatures(version: DocumentVersion, content: bytes, report: Verifica
                 _("The signature of %(field)s recorded in the database is missing from the file.")
                 % {"field": name}
             )
-        elif (
-            item.certificate_fingerprint
-            and item.certificate_fingerprint != row.certificate_fingerprint
-        ):
-            item.problems.append(_("The certificate differs from the one recorded."))
+        else:
+            if (
+                item.certificate_fingerprint
+                and item.certificate_fingerprint != row.certificate_fingerprint
+            ):
+                item.problems.append(_("The certificate differs from the one recorded."))
+            item.on_behalf_of = str(row.on_behalf_of) if row.on_behalf_of_id else ""
+            item.delegation = dict(row.delegation or {})
     for name in found.keys() - recorded.keys():
         found[name].problems.append(_("This signature is not recorded in the database."))
     if report.signatures:

@@ -42,6 +42,8 @@ def delegation_create(
     start: dt.date,
     end: dt.date,
     reason: str,
+    act_reference: str = "",
+    act_date: dt.date | None = None,
 ) -> Delegation:
     if actor != principal and not actor.is_superuser:
         raise PermissionDenied(_("Only the principal can delegate their own powers."))
@@ -62,6 +64,8 @@ def delegation_create(
         start=start,
         end=end,
         reason=reason.strip(),
+        act_reference=act_reference.strip(),
+        act_date=act_date,
         created_by=actor,
     )
     delegation.full_clean()
@@ -79,6 +83,8 @@ def delegation_create(
             "transitions": actions,
             "start": start.isoformat(),
             "end": end.isoformat(),
+            "act_reference": delegation.act_reference,
+            "act_date": act_date.isoformat() if act_date else None,
         },
     )
     return delegation

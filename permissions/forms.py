@@ -16,6 +16,17 @@ class DelegationForm(forms.Form):
         label=_("Until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
+    act_reference = forms.CharField(
+        label=_("Delegating act"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. the prefectoral order delegating the signature, with its number."),
+    )
+    act_date = forms.DateField(
+        label=_("Date of the delegating act"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, armls, people, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""Guardian object permissions with direct foreign keys (DESIGN.md § Permissions).
+"""Guardian object permissions with direct foreign keys (docs/architecture.md).
 
 Direct FKs instead of guardian's generic tables: scope checks become plain joins that the
 database can index, and deleting an ARML cannot leave orphaned permission rows.
@@ -55,6 +55,10 @@ class Delegation(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end (inclusive)"))
     reason = models.CharField(_("reason"), max_length=300)
+    #: The act that delegates (an arrêté préfectoral, a deliberation of the Region's commission
+    #: permanente…): documents signed by delegation print it.
+    act_reference = models.CharField(_("delegating act"), max_length=200, blank=True)
+    act_date = models.DateField(_("date of the delegating act"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -87,6 +91,23 @@ class Delegation(models.Model):
                 "principal": self.principal,
                 "date": self.start.strftime("%d/%m/%Y"),
             }
+        )
+
+    def evidence(self) -> str:
+        """The delegating act as documents print it ("arrêté n° … du 15/01/2026"), or ""."""
+        if not self.act_reference:
+            return ""
+        if self.act_date is None:
+            return self.act_reference
+        return str(
+            _("%(act)s of %(date)s")
+            % {"act": self.act_reference, "date": self.act_date.strftime("%d/%m/%Y")}
+        )
+
+    def covers_kind(self, prefix: str) -> bool:
+        """Whether it delegates an action on objects of this kind ("convention")."""
+        return "*" in self.transitions or any(
+            action.split(".", 1)[0] == prefix for action in self.transitions
         )
 
     def covers(self, action: str, on: dt.date | None = None) -> bool:

@@ -5,22 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from governance.organisations.models import Arml, Mandate, Person, Role
+from permissions.models import Delegation
 from permissions.roles import SCOPE_CODENAME
 
 
-def armls_for(user: Person) -> QuerySet[Arml]:
-    """The ARMLs in the user's scope: those where they hold the scope object permission."""
+def armls_for(user: Person, kind: str = "") -> QuerySet[Arml]:
+    """The ARMLs in the user's scope: those where they hold the scope object permission (from
+    their mandates), and those where a delegation received today lets them act — for `kind`
+    ("convention", a ledger prefix) only if the delegation names an action on that kind: a
+    delegate sees exactly what is delegated, without needing a mandate of their own."""
     if not user.is_authenticated or not user.is_active:
         return Arml.objects.none()
     if user.is_superuser:
         return Arml.objects.all()
-    return Arml.objects.filter(
-        user_perms__user=user, user_perms__permission__codename=SCOPE_CODENAME
-    ).distinct()
+    mandated = Q(user_perms__user=user, user_perms__permission__codename=SCOPE_CODENAME)
+    delegated = [
+        d.arml_id
+        for d in Delegation.objects.active().filter(delegate=user)
+        if not kind or d.covers_kind(kind)
+    ]
+    if delegated:
+        return Arml.objects.filter(mandated | Q(pk__in=delegated)).distinct()
+    return Arml.objects.filter(mandated).distinct()
 
 
 def roles_in(user: Person, arml: Arml) -> set[str]:
@@ -34,7 +44,7 @@ def roles_in(user: Person, arml: Arml) -> set[str]:
 
 @dataclass(frozen=True)
 class Access:
-    """What a user may do with one object (STYLE.md: the access helper returns both)."""
+    """What a user may do with one object (the access helper returns both)."""
 
     arml: Arml
     roles: frozenset[str] = field(default_factory=frozenset)

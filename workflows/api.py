@@ -1,4 +1,4 @@
-"""The uniform API of every lifecycle (DESIGN.md § Interfaces):
+"""The uniform API of every lifecycle (docs/architecture.md):
 
 GET  …/{id}/transitions/          open to me, and why the others are closed
 POST …/{id}/transitions/{name}/   {comment, data}

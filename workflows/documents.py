@@ -3,6 +3,8 @@
 Common facts (ARML, reference, version, who acted for whom, from → to, comment, time) are set
 here once; each lifecycle adds its own through `document_facts()`. The actor signs the first
 field; the other expected signers (spec.signers) countersign later through their own steps.
+documents/ knows nothing of mandates: this module tells it in which capacity each person signs
+(`Capacity`), for whom (`DelegationEvidence`) and which ARML a document belongs to.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from documents.capacity import Capacity, DelegationEvidence
 from documents.exceptions import DocumentError
 from documents.models import Document
 from documents.services import countersign, issue
-from governance.organisations.models import Role
+from governance.organisations.models import Mandate, Role
 from permissions.authorization import Principal
 from workflows import errors
 from workflows.lifecycle import Lifecycle, TransitionContext
@@ -28,6 +31,57 @@ from workflows.specs import TransitionSpec
 def acting_role(principal: Principal, spec: TransitionSpec) -> str:
     """The role the principal acts in for this step (deterministic when they hold several)."""
     return sorted(principal.roles & spec.roles)[0]
+
+
+def signer_capacity(person: Any, role: str, arml: Any) -> Capacity:
+    """The capacity `person` holds `role` in: their active mandate (in this ARML first) names
+    the organisation (funder, Mission Locale or ARML) and, if recorded, the exact title."""
+    mandates = (
+        Mandate.objects.active()
+        .filter(person=person, role=role)
+        .select_related("funder", "mission_locale", "arml")
+        .order_by("pk")
+    )
+    mandate = next((m for m in mandates if m.arml_id == getattr(arml, "pk", None)), None)
+    mandate = mandate or next(iter(mandates), None)
+    with override(settings.LANGUAGE_CODE):
+        label = str(Role(role).label) if role in Role.values else role
+    if mandate is None:
+        return Capacity(role, label)
+    organisation = mandate.funder or mandate.mission_locale or mandate.arml
+    return Capacity(role, mandate.title or label, organisation.name)
+
+
+def delegation_evidence(principal: Principal) -> DelegationEvidence | None:
+    """What a signature by delegation records and shows: for whom (the principal's title, as
+    « Pour la Préfète de région et par délégation » prints it), under which act, since when."""
+    delegation = principal.delegation
+    if delegation is None:
+        return None
+    # The title the principal's mandate records (« Préfète de la région Bretagne »), if any.
+    title = (
+        Mandate.objects.active()
+        .filter(person=principal.person, arml_id=delegation.arml_id, role__in=principal.roles)
+        .exclude(title="")
+        .order_by("pk")
+        .values_list("title", flat=True)
+        .first()
+        or ""
+    )
+    with override(settings.LANGUAGE_CODE):
+        reference = delegation.evidence() or _("delegation no. %(n)s") % {"n": delegation.pk}
+        whom = (
+            _("%(title)s (%(name)s)") % {"title": title, "name": principal.person}
+            if title
+            else str(principal.person)
+        )
+    return DelegationEvidence(
+        principal=whom,
+        reference=str(reference),
+        start=delegation.start,
+        end=delegation.end,
+        reason=delegation.reason,
+    )
 
 
 def transition_facts(
@@ -99,8 +153,10 @@ def issue_for_transition(
             facts=facts,
             actor=ctx.actor,
             role=mine["role"] or role,  # a slot open to any role: the one acted in
+            capacity=signer_capacity(principal.person, mine["role"] or role, obj.arml),
             signer_slots=slots,
             on_behalf_of=principal.person if principal.delegation is not None else None,
+            delegation=delegation_evidence(principal),
             sign_field=mine["field"],
             title=facts["title"],
             arml=obj.arml,
@@ -168,7 +224,9 @@ def countersign_for_transition(
             field=slot["field"],
             actor=ctx.actor,
             role=slot["role"],
+            capacity=signer_capacity(principal.person, slot["role"], obj.arml),
             on_behalf_of=principal.person if principal.delegation is not None else None,
+            delegation=delegation_evidence(principal),
         )
     except DocumentError as exc:
         raise errors.DocumentFailed(

@@ -1,4 +1,4 @@
-"""perform(): the only way any state changes (DESIGN.md § The path of a transition).
+"""perform(): the only way any state changes (docs/architecture.md § The path of a transition).
 
 lock → authorise → move → document → record, in one transaction; then, after commit, the
 workflow advance and notifications. A refused attempt is ledgered outside the rolled-back
@@ -305,7 +305,14 @@ def _delegation_data(principal: Principal) -> dict[str, Any]:
     if principal.delegation is None:
         return {}
     d = principal.delegation
-    return {"delegation": {"id": d.pk, "start": d.start.isoformat(), "end": d.end.isoformat()}}
+    return {
+        "delegation": {
+            "id": d.pk,
+            "start": d.start.isoformat(),
+            "end": d.end.isoformat(),
+            "act": d.evidence(),
+        }
+    }
 
 
 def _record_refusal(

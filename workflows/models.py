@@ -1,5 +1,5 @@
 """The viewflow process of a circuit: it only points at the domain object and knows whose turn
-it is (DESIGN.md § Workflows); the object keeps its own state."""
+it is (docs/architecture.md § Circuits); the object keeps its own state."""
 
 from __future__ import annotations
 

@@ -13,17 +13,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.client import request_info as request_info  # the one builder, re-exported
 from workflows import errors
 from workflows.diagram import lifecycle_svg
 from workflows.engine import perform
 from workflows.lifecycle import Lifecycle
 from workflows.selectors import history_of, transition_options
-
-
-def request_info(request: HttpRequest) -> dict[str, str]:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
-    return {"ip": ip, "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]}
 
 
 def lifecycle_context(request: HttpRequest, obj: Lifecycle) -> dict[str, Any]:

@@ -61,6 +61,17 @@ LETTERHEAD_HEIGHT = 22 * mm
 SIGNATURE_BOX_HEIGHT = 32 * mm
 
 
+def font_path(name: str = FONT) -> Path:
+    """The TrueType file of one of our fonts (also embedded in signature appearances)."""
+    path = Path(getattr(settings, "ARML_FONT_DIR", "") or DEFAULT_FONT_DIR) / _FONT_FILES[name]
+    if not path.is_file():
+        raise ImproperlyConfigured(
+            f"Font {path} is missing: install Debian's fonts-dejavu-core package "
+            "(apt-get install fonts-dejavu-core) or set ARML_FONT_DIR."
+        )
+    return path
+
+
 def register_fonts() -> None:
     """Register the DejaVu fonts once per process (parsing a TTF costs ~10 ms)."""
     global _fonts_ready
@@ -69,15 +80,8 @@ def register_fonts() -> None:
     with _fonts_lock:
         if _fonts_ready:
             return
-        font_dir = Path(getattr(settings, "ARML_FONT_DIR", "") or DEFAULT_FONT_DIR)
-        for name, filename in _FONT_FILES.items():
-            path = font_dir / filename
-            if not path.is_file():
-                raise ImproperlyConfigured(
-                    f"Font {path} is missing: install Debian's fonts-dejavu-core package "
-                    "(apt-get install fonts-dejavu-core) or set ARML_FONT_DIR."
-                )
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+        for name in _FONT_FILES:
+            pdfmetrics.registerFont(TTFont(name, str(font_path(name))))
         pdfmetrics.registerFontFamily(
             FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD
         )

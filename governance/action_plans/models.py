@@ -1,4 +1,4 @@
-"""Technical committee action plans (DOMAIN.md § Action plan)."""
+"""Technical committee action plans (docs/domain.md § Lifecycles)."""
 
 from __future__ import annotations
 

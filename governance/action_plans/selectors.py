@@ -11,7 +11,7 @@ from permissions.selectors import armls_for
 
 def plans_for(user: Person) -> QuerySet[ActionPlan]:
     return (
-        ActionPlan.objects.filter(arml__in=armls_for(user))
+        ActionPlan.objects.filter(arml__in=armls_for(user, "action_plan"))
         .select_related("arml", "mission_locale", "submitted_by")
         .order_by("-created_at")
     )

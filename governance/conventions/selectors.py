@@ -16,14 +16,16 @@ from permissions.selectors import armls_for
 
 def conventions_for(user: Person) -> QuerySet[Convention]:
     return (
-        Convention.objects.filter(arml__in=armls_for(user))
+        Convention.objects.filter(arml__in=armls_for(user, "convention"))
         .select_related("arml")
         .order_by("-created_at")
     )
 
 
 def amendments_for(user: Person) -> QuerySet[Amendment]:
-    return Amendment.objects.filter(arml__in=armls_for(user)).select_related("arml", "convention")
+    return Amendment.objects.filter(arml__in=armls_for(user, "amendment")).select_related(
+        "arml", "convention"
+    )
 
 
 def funding_table(version: ConventionVersion) -> FundingTable:

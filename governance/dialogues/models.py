@@ -1,4 +1,4 @@
-"""The yearly management dialogue (dialogue de gestion), DOMAIN.md § Management dialogue."""
+"""The yearly management dialogue (dialogue de gestion) (docs/domain.md § Lifecycles)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from permissions.selectors import armls_for
 
 def dialogues_for(user: Person) -> QuerySet[ManagementDialogue]:
     return (
-        ManagementDialogue.objects.filter(arml__in=armls_for(user))
+        ManagementDialogue.objects.filter(arml__in=armls_for(user, "dialogue"))
         .select_related("arml__region", "convention")
         .order_by("-year", "arml__short_name")
     )

@@ -184,6 +184,8 @@ def conclusions_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def dashboard_home(request: HttpRequest) -> HttpResponse:
     armls = list(dashboards.dashboard_armls(request.user))
+    if not armls:  # none yet, or none in scope: say so and what to do (templates/no_arml.html)
+        return render(request, "no_arml.html", {"title": _("Dashboard")})
     if len(armls) == 1:
         return HttpResponseRedirect(f"{request.path}{armls[0].pk}/")
     return render(request, "governance/dialogues/dashboard_home.html", {"armls": armls})

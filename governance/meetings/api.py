@@ -100,7 +100,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         ]
 
     @extend_schema_field(QuorumSerializer)
-    def get_quorum(self, meeting: Meeting) -> dict[str, object]:
+    def get_quorum(self, meeting: Meeting) -> dict[str, int | bool]:
         q = meeting.frozen_quorum()
         return {
             "members": q.members,

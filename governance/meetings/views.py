@@ -342,8 +342,8 @@ def second_convocation(request: HttpRequest, pk: int) -> HttpResponse:
 # -- register and extracts -------------------------------------------------------------------
 def register_home(request: HttpRequest) -> HttpResponse:
     arml = armls_for(request.user).order_by("short_name").first()
-    if arml is None:
-        raise Http404
+    if arml is None:  # none yet, or none in scope: say so and what to do (templates/no_arml.html)
+        return render(request, "no_arml.html", {"title": _("Register of deliberations")})
     return redirect("governance:register", arml_pk=arml.pk)
 
 

@@ -1,4 +1,4 @@
-"""Reference-data pages. Views parse input, call selectors, render (STYLE.md: no fat views)."""
+"""Reference-data pages. Views parse input, call selectors, render (no fat views)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render

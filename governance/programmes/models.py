@@ -1,4 +1,4 @@
-"""The PRA, programme régional d'animation (DOMAIN.md § Programme (PRA)).
+"""The PRA, programme régional d'animation (docs/domain.md § Lifecycles).
 
 A programme for a period is made of actions (fiches action) grouped by the 5 functions. Its
 content (header, actions, indicator targets, budget by funder) changes only in draft; `submit`

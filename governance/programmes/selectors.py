@@ -36,7 +36,7 @@ from permissions.selectors import armls_for
 
 def programmes_for(user: Person) -> QuerySet[Programme]:
     return (
-        Programme.objects.filter(arml__in=armls_for(user))
+        Programme.objects.filter(arml__in=armls_for(user, "programme"))
         .select_related("arml", "convention", "amendment")
         .order_by("-start_year", "-created_at")
     )

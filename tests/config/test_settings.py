@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, parse_database_url
+from config.env import env_bool, env_int, env_list, parse_database_url, parse_email_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,3 +54,46 @@ def test_manage_py_reports_a_bad_database_url_without_a_traceback():
     assert result.returncode == 2
     assert "DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("yes", True), ("Off", False), ("", False)]
+)
+def test_booleans_read_yes_or_no(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert env_bool("SOME_FLAG", not expected) is expected
+
+
+def test_a_malformed_integer_names_its_variable(monkeypatch):
+    monkeypatch.setenv("EMAIL_PORT", "twenty-five")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
+        env_int("EMAIL_PORT", 25)
+
+
+def test_lists_are_comma_separated_and_trimmed(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", " arml.example , www.arml.example,")
+    assert env_list("ALLOWED_HOSTS", []) == ["arml.example", "www.arml.example"]
+
+
+def test_an_email_url_becomes_a_mailer():
+    mailer = parse_email_url("smtp+tls://arml%40example.org:s%3Acret@smtp.example.org:587")
+    assert mailer == {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": "smtp.example.org",
+            "port": 587,
+            "username": "arml@example.org",
+            "password": "s:cret",
+            "use_tls": True,
+            "use_ssl": False,
+        },
+    }
+    assert parse_email_url("consolemail://") == {
+        "BACKEND": "django.core.mail.backends.console.EmailBackend"
+    }
+
+
+@pytest.mark.parametrize("url", ["pigeon://coop", "smtp://"])
+def test_a_bad_email_url_names_its_variable(url):
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
+        parse_email_url(url)

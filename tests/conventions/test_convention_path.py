@@ -232,3 +232,51 @@ def test_termination_by_the_arml_needs_a_termination_deliberation(world):
 def test_effective_funding_without_amendment_is_the_frozen_table(world):
     conv = world.frozen()
     assert effective_funding(conv).total == funding_table(conv.content).total
+
+
+def test_a_delegate_without_a_mandate_sees_and_countersigns_exactly_what_is_delegated(
+    world, client
+):
+    from audit.models import AuditEvent
+    from permissions.delegations import delegation_create
+    from tests.factories import PersonFactory
+
+    deputy = PersonFactory(first_name="Jean", last_name="Adjoint")  # no mandate at all
+    today = timezone.localdate()
+    world.state_officer.mandates.update(title="Préfète de la région Bretagne")
+    delegation_create(
+        actor=world.state_officer,
+        principal=world.state_officer,
+        delegate=deputy,
+        arml=world.arml,
+        transitions=["convention.countersign"],
+        start=today,
+        end=today + dt.timedelta(days=30),
+        reason="Intérim du préfet",
+        act_reference="Arrêté préfectoral n° 2026-014",
+        act_date=today - dt.timedelta(days=3),
+    )
+    conv = world.awaiting()
+    client.force_login(deputy)
+    assert client.get(conv.get_absolute_url()).status_code == 200
+    assert client.get(f"/api/v1/conventions/{conv.pk}/").status_code == 200
+    assert client.get("/api/v1/action-plans/").json()["count"] == 0  # not delegated: not seen
+    response = client.post(
+        f"/api/v1/conventions/{conv.pk}/transitions/countersign/",
+        {},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    event = AuditEvent.objects.get(seq=response.json()["event_seq"])
+    assert event.actor_id == deputy.pk and event.principal_id == world.state_officer.pk
+    assert event.data["delegation"]["act"].startswith("Arrêté préfectoral n° 2026-014")
+    from documents.models import DocumentVersion
+    from documents.verification import verify
+
+    signed = DocumentVersion.objects.get(pk=response.json()["document_version"])
+    mine = [s for s in verify(signed).signatures if s.on_behalf_of][-1]
+    assert mine.on_behalf_of == str(world.state_officer)
+    assert mine.delegation_text.startswith(
+        f"Pour Préfète de la région Bretagne ({world.state_officer}) et par délégation "
+        f"(Arrêté préfectoral n° 2026-014 du "
+    )

@@ -2,11 +2,12 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from documents import pki
-from documents.exceptions import AppendOnlyError
+from documents import keys, pki
+from documents.capacity import Capacity
+from documents.exceptions import AppendOnlyError, KeyUnavailable
 from documents.models import Certificate, Document, DocumentVersion, Signature
 
 pytestmark = pytest.mark.django_db
@@ -30,24 +31,53 @@ def test_pki_is_created_once(db):
 def test_private_keys_are_encrypted_at_rest(db, settings):
     record = pki.seal().record
     blob = bytes(record.encrypted_key)
-    key = pki.seal().key
+    key = pki.seal().key.private_key
+    assert record.key_store == "database"
     assert key.private_numbers().private_value.to_bytes(32, "big") not in blob
-    pki._keys.clear()
     settings.ARML_KEY_ENCRYPTION_KEY = "another key"
-    with pytest.raises(Exception):  # noqa: B017 - cryptography's InvalidTag
-        pki._decrypt_key(Certificate.objects.get(pk=record.pk))
+    with pytest.raises(KeyUnavailable, match="clé de chiffrement des clés ne correspond pas"):
+        keys.decrypt(blob, record.fingerprint)
     settings.ARML_KEY_ENCRYPTION_KEY = ""
-    assert pki._decrypt_key(record).private_numbers() == key.private_numbers()
+    assert keys.decrypt(blob, record.fingerprint).private_numbers() == key.private_numbers()
 
 
 def test_pki_command(convention, capsys):
     call_command("pki", "init")
-    call_command("pki", "issue", convention.state.username)
+    call_command(
+        "pki",
+        "issue",
+        convention.state.username,
+        "--role",
+        "state_officer",
+        "--capacity",
+        "Représentante de l'État",
+        "--organisation",
+        "Préfecture",
+    )
     call_command("pki", "revoke", convention.state.username, "--reason", "left")
+    assert "revoked 1 certificate(s)" in capsys.readouterr().out
     call_command("pki", "show")
     out = capsys.readouterr().out
-    assert "revoked 1 certificate(s)" in out and "Jérôme Müller" in out
+    assert "Jérôme Müller" in out and "revoked" in out
+    assert "Représentante de l'État" in out and "O=Préfecture" in out
+    assert out.count("key: database (AES-256-GCM, KEK ok)") == 4
     assert "PRIVATE" not in out
+
+
+def test_pki_issue_renews_every_role_in_the_same_capacity(convention, capsys):
+    capacity = Capacity("state_officer", "Représentante de l'État", "Préfecture de région")
+    first = pki.issue_signer_certificate(convention.state, capacity=capacity)
+    pki.revoke(convention.state)
+    call_command("pki", "issue", convention.state.username)
+    renewed = Certificate.objects.exclude(pk=first.pk).get(person=convention.state)
+    assert pki.capacity_of(renewed) == capacity and renewed.revoked_at is None
+
+
+def test_pki_issue_without_role_or_certificate_is_a_clear_error(convention):
+    with pytest.raises(CommandError, match="pass --role"):
+        call_command("pki", "issue", convention.region.username)
+    with pytest.raises(CommandError, match="No person"):
+        call_command("pki", "issue", "nobody", "--role", "president")
 
 
 def test_documents_cannot_be_edited_or_deleted(convention):
@@ -68,3 +98,10 @@ def test_the_database_refuses_updates(convention):
     version = convention.issue()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE documents_documentversion SET size = 1 WHERE id = %s", [version.pk])
+
+
+def test_the_database_refuses_updates_of_signatures_after_migration_0003(convention):
+    """SQLite rebuilds a table to add a column, dropping its triggers: 0003 restores it."""
+    signature = Signature.objects.get(version=convention.issue())
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE documents_signature SET role = 'x' WHERE id = %s", [signature.pk])

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from documents import pki, services, storage
+from documents.capacity import Capacity
 from documents.exceptions import (
     CertificateExpired,
     CertificateRevoked,
@@ -83,7 +84,7 @@ def test_a_signer_without_a_certificate_gets_one(convention):
 
 def test_a_revoked_certificate_cannot_sign(convention):
     version = convention.issue()
-    pki.signer_credential(convention.state, role=Role.STATE_OFFICER)
+    pki.signer_credential(convention.state, capacity=Capacity(Role.STATE_OFFICER))
     pki.revoke(convention.state, reason="lost")
     with pytest.raises(CertificateRevoked, match="révoqué"):
         convention.countersign(version, "state")
@@ -94,7 +95,7 @@ def test_an_expired_certificate_cannot_sign(convention):
     version = convention.issue()
     pki.issue_signer_certificate(
         convention.region,
-        role=Role.REGION_OFFICER,
+        capacity=Capacity(Role.REGION_OFFICER),
         years=1,
         not_before=timezone.now() - dt.timedelta(days=800),
     )
@@ -104,9 +105,9 @@ def test_an_expired_certificate_cannot_sign(convention):
 
 def test_a_new_certificate_after_revocation_signs_again(convention):
     version = convention.issue()
-    pki.signer_credential(convention.state, role=Role.STATE_OFFICER)
+    pki.signer_credential(convention.state, capacity=Capacity(Role.STATE_OFFICER))
     pki.revoke(convention.state)
-    pki.issue_signer_certificate(convention.state, role=Role.STATE_OFFICER)
+    pki.issue_signer_certificate(convention.state, capacity=Capacity(Role.STATE_OFFICER))
     assert verify(convention.countersign(version, "state")).ok
 
 

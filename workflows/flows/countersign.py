@@ -29,7 +29,7 @@ class CountersignCircuit(flow.Flow):
 
     process_class = Circuit
     process_title = _("Signature circuit")
-    # The default no_lock leaves parallel branches stuck at the Join (measured, DESIGN.md).
+    # The default no_lock leaves parallel branches stuck at the Join (measured).
     lock_impl = select_for_update_lock
 
     start = flow.StartHandle(this.start_circuit).Next(this.president_sign)

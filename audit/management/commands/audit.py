@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.models import ChainHead
+from config.progress import progress
 
 
 class Command(BaseCommand):
@@ -33,13 +33,10 @@ class Command(BaseCommand):
         from audit.verification import verify_ledger
 
         total = ChainHead.objects.values_list("seq", flat=True).first() or 0
-        show = options["progress"] or sys.stderr.isatty()
-        bar = _ProgressBar(total, self.stderr) if show and total else None
-        report = verify_ledger(
-            progress=bar.update if bar else None, documents=not options["no_documents"]
-        )
-        if bar:
-            bar.finish()
+        show = options["progress"] or None  # None: on a terminal only
+        stream = getattr(self.stderr, "_out", sys.stderr)  # rich writes to the bare stream
+        with progress(total, "Verifying the ledger", stream=stream, enabled=show) as advance:
+            report = verify_ledger(progress=advance, documents=not options["no_documents"])
         for failure in report.failures:
             self.stdout.write(self.style.ERROR(f"MISMATCH {failure}"))
         line = report.summary()
@@ -84,22 +81,3 @@ class Command(BaseCommand):
                 f"in a tree of {manifest['tree_size']}, {manifest['documents']} documents"
             )
         )
-
-
-class _ProgressBar:
-    def __init__(self, total: int, stream: Any, width: int = 40) -> None:
-        self.total, self.stream, self.width = total, stream, width
-        self.started = time.monotonic()
-
-    def update(self, done: int) -> None:
-        filled = int(self.width * done / self.total)
-        rate = done / max(time.monotonic() - self.started, 1e-6)
-        self.stream.write(
-            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} ({rate:,.0f}/s)",
-            ending="",
-        )
-        self.stream.flush()
-
-    def finish(self) -> None:
-        self.update(self.total)
-        self.stream.write("")

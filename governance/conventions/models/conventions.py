@@ -1,4 +1,4 @@
-"""The CPOM (DOMAIN.md § Convention) and its content versions.
+"""The CPOM (docs/domain.md § Lifecycles) and its content versions.
 
 A convention's content (title, period, parties, objectives by function, funding lines,
 indicator targets) lives in append-only ConventionVersion rows: every saved edit is a new version

@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import translation
@@ -16,8 +18,10 @@ class Command(BaseCommand):
         ):
             logins = demo.load()
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
+        host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
+        host = "127.0.0.1" if host in {"", "0.0.0.0", "::"} else host  # every interface: local
         self.stdout.write(
-            f"Connexion : http://127.0.0.1:8000/  — mot de passe commun : {demo.DEMO_PASSWORD}"
+            f"Connexion : http://{host}:{port}/  — mot de passe commun : {demo.DEMO_PASSWORD}"
         )
         width = max(len(login.username) for login in logins)
         for login in logins:
