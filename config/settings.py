@@ -287,8 +287,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two lifecycles have a `state` field: name each one's enum after its own choices.
-    "ENUM_NAME_OVERRIDES": {"ProgrammeStateEnum": "governance.programmes.models.ProgrammeState"},
+    # Choice sets whose field names collide across components ("state", "kind"): named once.
+    "ENUM_NAME_OVERRIDES": {
+        "ItemKindEnum": "governance.meetings.models.ItemKind",
+        "ProgrammeStateEnum": "governance.programmes.models.ProgrammeState",
+    },
 }
 
 # Background tasks (django.tasks): stored in the database, run by `manage.py db_worker`, which

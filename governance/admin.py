@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from governance.organisations import services as services
 from governance.organisations.models import (
@@ -26,7 +27,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Arml)
 class ArmlAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "name", "region"]
+    list_display = ["short_name", "name", "region", "city", "action_plan_body"]
     search_fields = ["name", "short_name"]
 
 
@@ -46,6 +47,22 @@ class FunderAdmin(admin.ModelAdmin):
 class BodyRulesInline(admin.StackedInline):
     model = BodyRules
     can_delete = False
+    fieldsets = [
+        (
+            _("Quorum and majority"),
+            {
+                "fields": [
+                    ("quorum_numerator", "quorum_denominator"),
+                    ("second_quorum_numerator", "second_quorum_denominator"),
+                    "majority",
+                    "chair_casting_vote",
+                    "max_proxies_per_holder",
+                ]
+            },
+        ),
+        (_("Time"), {"fields": ["notice_days", "opening_margin_minutes"]}),
+        (_("Who acts"), {"fields": ["convener_role", "extract_issuer_role"]}),
+    ]
 
 
 @admin.register(Body)

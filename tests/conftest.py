@@ -30,7 +30,9 @@ def ledger_purge(transactional_db):
     from django.db import connection as conn
 
     triggers = importlib.import_module("audit.migrations.0002_ledger_triggers")
+    meetings = importlib.import_module("governance.migrations.0009_meetings_records_triggers")
     yield
+    meetings.purge(conn)  # deliberations, votes, attendance, proxies: guarded tables too
     triggers.drop(conn)
     with conn.cursor() as cursor:
         for table in ("audit_auditevent", "audit_checkpoint", "audit_merklechunk"):

@@ -45,6 +45,5 @@ def board_adopts(
         entitled=5,
         majority=Majority.VOTES_CAST,
         adopted=True,
-        outcome="Adoptée",
         final_at=now,
     )

@@ -152,8 +152,8 @@ def issue_for_transition(
             kind=spec.document,
             facts=facts,
             actor=ctx.actor,
-            role=mine["role"],
-            capacity=signer_capacity(principal.person, mine["role"], obj.arml),
+            role=mine["role"] or role,  # a slot open to any role: the one acted in
+            capacity=signer_capacity(principal.person, mine["role"] or role, obj.arml),
             signer_slots=slots,
             on_behalf_of=principal.person if principal.delegation is not None else None,
             delegation=delegation_evidence(principal),

@@ -30,9 +30,9 @@ from workflows.lifecycle import Lifecycle, TransitionContext
 from workflows.specs import (
     TransitionSpec,
     UnknownTransition,
-    condition_messages,
     deliberation_unmet,
     spec_for,
+    unmet_conditions,
 )
 
 log = logging.getLogger(__name__)
@@ -225,9 +225,14 @@ def _checked(
         raise errors.InvalidData(
             " ".join(exc.messages), details=getattr(exc, "message_dict", None)
         ) from None
-    unmet = condition_messages(locked, spec)
+    unmet = unmet_conditions(locked, spec)
     if unmet:
-        raise errors.ConditionsUnmet(" ".join(unmet), details={"conditions": unmet})
+        messages = [message for _code, message in unmet]
+        raise errors.ConditionsUnmet(
+            " ".join(messages),
+            details={"conditions": messages},
+            code=next((code for code, _message in unmet if code), ""),
+        )
     missing = deliberation_unmet(locked, spec, principal.roles)
     if missing:
         raise errors.DeliberationRequired(missing, details={"conditions": [missing]})
@@ -265,7 +270,12 @@ def _record_event(
         from_state=from_state,
         to_state=locked.state,
         comment=ctx.comment,
-        data={"transition": spec.name, **ctx.data, **_delegation_data(principal)},
+        data={
+            "transition": spec.name,
+            **ctx.data,
+            **locked.event_data(spec.name),
+            **_delegation_data(principal),
+        },
         documents=[document],
         request_info=request_info,
         principal_roles=principal.roles,

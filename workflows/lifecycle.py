@@ -58,6 +58,11 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
         """Facts the transition's document prints, beyond the common ones."""
         return {}
 
+    def event_data(self, name: str) -> dict[str, Any]:
+        """What the transition's ledger event records beyond its name and data, read once the
+        object has moved (a meeting's close records the canonical content of its minutes)."""
+        return {}
+
     def clean_transition_data(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
         """Validate the data a transition receives; raise ValidationError with field messages."""
         return {}

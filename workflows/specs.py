@@ -158,27 +158,36 @@ def step(
 
 def condition(
     message: str | Promise | Callable[[Any], str],
+    *,
+    code: str = "",
 ) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
     """Mark a django-fsm condition with the sentence shown when it is not met (or a function
-    of the object that writes it, to give dates and amounts)."""
+    of the object that writes it, to give dates and amounts), and the stable code of that
+    refusal (default: the engine's "conditions_unmet")."""
 
     def mark(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
         func.message = message  # type: ignore[attr-defined]
+        func.code = code  # type: ignore[attr-defined]
         return func
 
     return mark
 
 
-def condition_messages(obj: Any, spec: TransitionSpec) -> list[str]:
-    """The sentences of the django-fsm conditions `obj` does not meet for `spec`."""
-    messages = []
+def unmet_conditions(obj: Any, spec: TransitionSpec) -> list[tuple[str, str]]:
+    """(code, sentence) of each django-fsm condition `obj` does not meet for `spec`."""
+    unmet = []
     for cond in spec.conditions:
         if not cond(obj):
             message = getattr(cond, "message", None) or cond.__doc__ or cond.__name__
             if callable(message) and not isinstance(message, Promise):
                 message = message(obj)
-            messages.append(str(message))
-    return messages
+            unmet.append((getattr(cond, "code", ""), str(message)))
+    return unmet
+
+
+def condition_messages(obj: Any, spec: TransitionSpec) -> list[str]:
+    """The sentences of the django-fsm conditions `obj` does not meet for `spec`."""
+    return [message for _code, message in unmet_conditions(obj, spec)]
 
 
 def unmet_messages(obj: Any, spec: TransitionSpec, roles: Iterable[str] | None = None) -> list[str]:

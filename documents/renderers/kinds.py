@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from documents.renderers.base import (
     CONTENT_WIDTH,
@@ -156,13 +158,18 @@ class MinutesRenderer(Renderer):
         flow: list[Flowable] = [heading(_("Meeting"), styles)]
         flow += bullet_list(_meeting_lines(facts.get("meeting") or {}), styles)
         for key, label in (
-            ("present", _("Present")),
-            ("represented", _("Represented")),
-            ("absent", _("Absent")),
+            ("present", lambda n: ngettext("Present (%(n)d)", "Present (%(n)d)", n)),
+            ("represented", lambda n: ngettext("Represented (%(n)d)", "Represented (%(n)d)", n)),
+            ("absent", lambda n: ngettext("Absent (%(n)d)", "Absent (%(n)d)", n)),
+            (
+                "unknown",
+                lambda n: ngettext("Not recorded (%(n)d)", "Not recorded (%(n)d)", n),
+            ),
         ):
             people = facts.get(key) or []
             if people:
-                flow.append(paragraph(f"{label} : " + ", ".join(map(str, people)), styles))
+                heading_ = label(len(people)) % {"n": len(people)}
+                flow.append(paragraph(f"{heading_} : " + ", ".join(map(str, people)), styles))
         if facts.get("quorum"):
             flow.append(paragraph(facts["quorum"], styles))
         for i, item in enumerate(facts.get("items") or [], 1):
@@ -173,6 +180,10 @@ class MinutesRenderer(Renderer):
                 flow.append(paragraph(_vote_text(item["vote"]), styles))
             if item.get("outcome"):
                 flow.append(paragraph(item["outcome"], styles))
+        notes = facts.get("notes") or []
+        if notes:
+            flow.append(Spacer(1, 3 * mm))
+            flow += [Paragraph(escape(str(note)), styles.hint) for note in notes]
         return flow
 
 

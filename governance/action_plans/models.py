@@ -13,7 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from governance.organisations.models import Arml, BodyKind, MissionLocale, Person, Role
+from governance.organisations.models import Arml, MissionLocale, Person, Role
 from permissions.rules import (
     is_the_submitter,
     ml_directors_on_their_own_items,
@@ -55,9 +55,10 @@ ACTIVE = [
 ]
 
 
-#: Above the ARML's threshold, the president approves only on an adopted board deliberation.
+#: Above the ARML's threshold, the president approves only on an adopted deliberation of the
+#: body the ARML names (its board, or its bureau: Arml.action_plan_body).
 BOARD_APPROVAL = Deliberated(
-    bodies=frozenset({BodyKind.CA}),
+    bodies=lambda plan: {plan.arml.action_plan_body},
     applies=lambda plan: plan.budget > plan.arml.action_plan_board_threshold,
     subject=_("Approval"),
     message=_(

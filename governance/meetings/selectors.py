@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
@@ -19,10 +18,13 @@ from governance.meetings.models import (
     Meeting,
     MeetingState,
     Result,
+    rules_of,
 )
-from governance.meetings.rules import ORGANISERS, RECORDERS
+from governance.meetings.rules import CONVENER_ROLES, RECORDERS, SET_AGENDA
 from governance.organisations.models import Arml, Body, Mandate, Person
+from permissions.authorization import may
 from permissions.selectors import armls_for
+from workflows import errors
 
 
 def adopted_deliberation_for(
@@ -117,7 +119,8 @@ def subject_from_key(key: str, arml_id: int) -> Model | None:
     for subject in agenda_subjects(arml_id):
         if subject.key == key:
             return subject.obj
-    raise ValidationError({"subject": _("This item cannot be put on the agenda.")})
+    message = _("This item cannot be put on the agenda.")
+    raise errors.InvalidData(message, code="subject_not_offered", details={"subject": [message]})
 
 
 def register_for(
@@ -192,14 +195,11 @@ def roles_of(user: Person, arml_id: int) -> frozenset[str]:
 @dataclass(frozen=True)
 class MeetingAccess:
     roles: frozenset[str]
+    can_organise: bool = False  # the role the body's rules name to convene it (or a delegate)
 
     @property
     def can_record(self) -> bool:
         return bool(self.roles & RECORDERS)
-
-    @property
-    def can_organise(self) -> bool:
-        return bool(self.roles & ORGANISERS)
 
 
 def meeting_for(
@@ -207,23 +207,51 @@ def meeting_for(
 ) -> tuple[Meeting, MeetingAccess]:
     """The meeting if it lies in the user's scope (DoesNotExist otherwise) and what they may do."""
     meeting = (queryset if queryset is not None else meetings_for(user)).get(pk=pk)
-    return meeting, MeetingAccess(roles_of(user, meeting.arml_id))
+    roles = roles_of(user, meeting.arml_id)
+    organise = user.is_authenticated and may(user, meeting, SET_AGENDA)
+    return meeting, MeetingAccess(roles, organise)
 
 
 def bodies_organised_by(user: Person) -> QuerySet[Body]:
-    """Bodies of the ARMLs where the user presides today: where they may plan meetings."""
-    armls = Mandate.objects.active().filter(person=user, role__in=ORGANISERS).values("arml_id")
-    return Body.objects.filter(arml_id__in=armls).select_related("arml").order_by("arml", "kind")
+    """Bodies whose rules name a role the user holds today to convene them: where they may plan
+    meetings."""
+    if not user.is_authenticated:
+        return Body.objects.none()
+    held = Mandate.objects.active().filter(person=user, role__in=CONVENER_ROLES)
+    roles_by_arml: dict[int, set[str]] = {}
+    for arml_id, role in held.values_list("arml_id", "role"):
+        roles_by_arml.setdefault(arml_id, set()).add(role)
+    bodies = (
+        Body.objects.filter(arml_id__in=roles_by_arml)
+        .select_related("arml", "rules")
+        .order_by("arml", "kind")
+    )
+    allowed = [b.pk for b in bodies if rules_of(b).convener in roles_by_arml[b.arml_id]]
+    return Body.objects.filter(pk__in=allowed).select_related("arml").order_by("arml", "kind")
 
 
 @dataclass(frozen=True)
 class ItemView:
-    """One agenda item on the meeting page: its voices, votes, interests and result."""
+    """One agenda item on the meeting page: its voices, votes, interests and result — a result
+    only once every voice entitled on it is recorded."""
 
     item: AgendaItem
     voices: list[tuple[Person, Person, str]]  # (whose voice, cast by, current choice or "")
     interested: list[Person]
     result: Result | None
+    recorded: int = 0
+
+    @property
+    def entitled(self) -> int:
+        return len(self.voices)
+
+    @property
+    def complete(self) -> bool:
+        return self.recorded >= len(self.voices)
+
+    @property
+    def missing(self) -> list[Person]:
+        return [voter for voter, _holder, choice in self.voices if not choice]
 
 
 def agenda_of(meeting: Meeting) -> list[ItemView]:
@@ -242,12 +270,15 @@ def agenda_of(meeting: Meeting) -> list[ItemView]:
                 if voter in people and holder in people
             ]
         )
+        recorded = sum(1 for _voter, _holder, choice in voices if choice)
+        complete = item.is_voted and recorded >= len(voices)
         views.append(
             ItemView(
                 item,
                 voices,
                 [d.person for d in item.interests.all()],
-                meeting.result(item) if item.votes.all() else None,
+                meeting.result(item) if complete else None,
+                recorded,
             )
         )
     return views

@@ -13,13 +13,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.meetings import selectors, services
+from governance.meetings.documents import quorum_sentence
 from governance.meetings.forms import (
     AgendaFormSet,
     AgendaItemForm,
     MeetingForm,
     SecondConvocationForm,
 )
-from governance.meetings.models import Choice, Meeting, MeetingState, Presence
+from governance.meetings.models import (
+    FINISHED,
+    HELD,
+    LAPSES,
+    SHEET_OPEN,
+    Choice,
+    Meeting,
+    MeetingState,
+    Presence,
+)
 from governance.organisations.models import BodyKind, Person
 from permissions.selectors import armls_for
 from workflows import errors
@@ -37,7 +47,7 @@ def _person(meeting: Meeting, value: str | None) -> Person:
     try:
         return Person.objects.get(pk=int(value or ""), pk__in=meeting.member_ids())
     except (ValueError, Person.DoesNotExist):
-        raise errors.InvalidData(_("Choose a member of the body.")) from None
+        raise errors.InvalidData(_("Choose a member of the body."), code="not_a_member") from None
 
 
 # -- list, plan, detail ----------------------------------------------------------------------
@@ -61,7 +71,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def meeting_create(request: HttpRequest) -> HttpResponse:
     bodies = selectors.bodies_organised_by(request.user)
     if not bodies.exists():
-        raise PermissionDenied(_("Only a president plans the meetings of their bodies."))
+        raise PermissionDenied(_("Only whoever convenes a body plans its meetings."))
     arml_ids = sorted(set(bodies.values_list("arml_id", flat=True)))
     form = MeetingForm(request.POST or None, bodies=bodies)
     agenda = AgendaFormSet(
@@ -114,33 +124,46 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for p in members
     ]
     invitations = list(meeting.invitations.select_related("person"))
+    state = meeting.state
+    quorum = meeting.frozen_quorum()
+    receipts_open = state == MeetingState.CONVENED
     context = {
         "meeting": meeting,
+        "MeetingState": MeetingState,
         "access": access,
         "sheet": sheet,
         "agenda": selectors.agenda_of(meeting),
-        "quorum": meeting.frozen_quorum()
-        if meeting.quorum_members is not None
-        else meeting.quorum(),
+        "quorum": quorum,
+        "quorum_sentence": quorum_sentence(quorum),
         "invitations": invitations,
         "my_invitation": next((i for i in invitations if i.person_id == request.user.pk), None),
         "presence_choices": [(v, lbl) for v, lbl in Presence.choices if v != Presence.REPRESENTED],
+        "presence_all": Presence.choices,
         "vote_choices": Choice.choices,
-        "sheet_open": meeting.state in services.SHEET_STATES,
-        "votes_open": meeting.state == MeetingState.IN_SESSION,
-        "interests_open": meeting.state not in {MeetingState.LAPSED, *services.FINISHED},
-        "agenda_open": meeting.state == MeetingState.PLANNED and access.can_organise,
+        "is_planned": state == MeetingState.PLANNED,
+        "sheet_shown": state != MeetingState.PLANNED,
+        "votes_shown": state in {MeetingState.IN_SESSION, *FINISHED},
+        "sheet_open": state in SHEET_OPEN and access.can_record,
+        "votes_open": state == MeetingState.IN_SESSION and access.can_record,
+        "receipts_open": receipts_open,
+        "interests_open": state not in {*LAPSES, *FINISHED} and access.can_record,
+        "agenda_open": state == MeetingState.PLANNED
+        and meeting.convocation == 1
+        and access.can_organise,
+        "held": state in HELD,
         "item_form": AgendaItemForm(arml_ids=[meeting.arml_id], prefix="point"),
         "earliest": meeting.earliest_date(timezone.localdate()),
         "deliberations": list(meeting.deliberations.select_related("item")),
         "next_convocation": meeting.next_convocations.first(),
-        "can_second": meeting.state == MeetingState.LAPSED
+        "can_second": state == MeetingState.LAPSE_SIGNED
         and meeting.convocation == 1
         and access.can_organise
         and not meeting.next_convocations.exists(),
         **lifecycle_context(request, meeting),
     }
     context["action_url_prefix"] = f"{meeting.get_absolute_url()}transitions/"
+    # the main action first, destructive ones last (and confirmed, see _actions.html)
+    context["options"] = sorted(context["options"], key=lambda o: o.style == "danger")
     return render(request, "governance/meetings/meeting_detail.html", context)
 
 
@@ -152,7 +175,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     def call() -> None:
         if not form.is_valid() or not form.cleaned_data.get("title"):
-            raise ValidationError(_("Give the item a title."))
+            raise errors.InvalidData(_("Give the item a title."), code="title_required")
         data = form.cleaned_data
         services.agenda_item_add(
             meeting=meeting,
@@ -170,21 +193,23 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, _access = _meeting(request, pk)
-    presence = meeting.presence()
-
-    def call() -> None:
-        for person in meeting.members():
-            status = request.POST.get(f"presence_{person.pk}", "")
-            if status and status != presence.get(person.pk):
-                services.attendance_record(
-                    meeting=meeting,
-                    actor=request.user,
-                    person=person,
-                    status=status,
-                    request_info=request_info(request),
-                )
-
-    return act_post(request, meeting, call, _("Attendance sheet saved."), "#h-attendance")
+    statuses = {
+        int(key.removeprefix("presence_")): value
+        for key, value in request.POST.items()
+        if key.startswith("presence_") and key.removeprefix("presence_").isdigit() and value
+    }
+    return act_post(
+        request,
+        meeting,
+        lambda: services.attendance_record_many(
+            meeting=meeting,
+            actor=request.user,
+            statuses=statuses,
+            request_info=request_info(request),
+        ),
+        _("Attendance sheet saved."),
+        "#h-attendance",
+    )
 
 
 @require_POST
@@ -229,7 +254,7 @@ def interest_add(request: HttpRequest, pk: int) -> HttpResponse:
     def call() -> None:
         item = meeting.items.filter(pk=request.POST.get("item") or 0).first()
         if item is None:
-            raise errors.InvalidData(_("Choose an agenda item."))
+            raise errors.InvalidData(_("Choose an agenda item."), code="not_an_item")
         services.interest_declare(
             item=item,
             actor=request.user,
@@ -266,8 +291,10 @@ def votes_save(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @require_POST
 def invitation_ack(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, _access = _meeting(request, pk)
-    person = request.POST.get("person") or request.user.pk
-    invitation = meeting.invitations.filter(person_id=person).first()
+    person = request.POST.get("person") or str(request.user.pk)
+    invitation = (
+        meeting.invitations.filter(person_id=int(person)).first() if person.isdigit() else None
+    )
     if invitation is None:
         raise Http404
     return act_post(
@@ -286,7 +313,7 @@ def invitation_ack(request: HttpRequest, pk: int) -> HttpResponse:
 def second_convocation(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, access = _meeting(request, pk)
     if not access.can_organise:
-        raise PermissionDenied(_("Only the president plans the meetings of a body."))
+        raise PermissionDenied(_("Only whoever convenes this body plans its meetings."))
     form = SecondConvocationForm(
         request.POST or None, initial={"place": meeting.place, "video_link": meeting.video_link}
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -53,6 +54,18 @@ class Arml(models.Model):
     )
     dialogue_file_days = models.PositiveSmallIntegerField(
         _("management dialogue file due (days before the meeting)"), default=15
+    )
+    city = models.CharField(
+        _("city"),
+        max_length=80,
+        blank=True,
+        help_text=_("Where the minutes of a meeting held by video conference are drawn up."),
+    )
+    action_plan_body = models.CharField(
+        _("body whose deliberation approves an action plan above the threshold"),
+        max_length=5,
+        choices=[("CA", _("Board of directors")), ("BUR", _("Bureau"))],
+        default="CA",
     )
 
     class Meta:
@@ -149,6 +162,21 @@ class Body(models.Model):
         return reverse("governance:body_detail", args=[self.pk])
 
 
+class Role(models.TextChoices):
+    PRESIDENT = "president", _("ARML president")
+    BOARD_MEMBER = "board_member", _("Board member")
+    SECRETARY = "secretary", _("Secretary")
+    ARML_DIRECTOR = "arml_director", _("ARML director")
+    ARML_STAFF = "arml_staff", _("ARML staff")
+    COMMITTEE_CHAIR = "committee_chair", _("Technical committee chair")
+    ML_DIRECTOR = "ml_director", _("Mission Locale director")
+    ML_PRESIDENT = "ml_president", _("Mission Locale president")
+    STATE_OFFICER = "state_officer", _("State officer")
+    REGION_OFFICER = "region_officer", _("Region officer")
+    OTHER_FUNDER = "other_funder", _("Other funder's officer")
+    AUDITOR = "auditor", _("Auditor")
+
+
 class Majority(models.TextChoices):
     VOTES_CAST = "cast", _("Majority of votes cast")
     ABSOLUTE = "absolute", _("Absolute majority of members")
@@ -177,6 +205,27 @@ class BodyRules(models.Model):
         _("majority rule"), max_length=10, choices=Majority.choices, default=Majority.VOTES_CAST
     )
     chair_casting_vote = models.BooleanField(_("chair has a casting vote"), default=True)
+    opening_margin_minutes = models.PositiveSmallIntegerField(
+        _("opening margin (minutes)"),
+        default=60,
+        help_text=_("A meeting opens at the earliest this long before its start (Paris time)."),
+    )
+    convener_role = models.CharField(
+        _("convened and chaired by"),
+        max_length=20,
+        choices=[(r.value, r.label) for r in (Role.PRESIDENT, Role.COMMITTEE_CHAIR)],
+        blank=True,
+        help_text=_(
+            "Empty: the technical committee's chair for the technical committee, the ARML "
+            "president for the other bodies."
+        ),
+    )
+    extract_issuer_role = models.CharField(
+        _("certified extracts issued by"),
+        max_length=20,
+        choices=[(r.value, r.label) for r in (Role.PRESIDENT, Role.SECRETARY)],
+        default=Role.PRESIDENT,
+    )
 
     class Meta:
         verbose_name = _("body rules")
@@ -197,6 +246,16 @@ class BodyRules(models.Model):
     def __str__(self) -> str:
         return str(_("Rules of %(body)s") % {"body": self.body})
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.convener_role:
+            self.convener_role = default_convener(self.body.kind)
+        super().save(*args, **kwargs)
+
+    @property
+    def convener(self) -> str:
+        """The role that convenes and chairs the body's meetings (BodyRules.convener_role)."""
+        return self.convener_role or default_convener(self.body.kind)
+
     @property
     def quorum(self) -> Fraction:
         return Fraction(self.quorum_numerator, self.quorum_denominator)
@@ -215,6 +274,12 @@ class BodyRules(models.Model):
             raise ValidationError(_("The second-convocation quorum cannot exceed all the members."))
 
 
+def default_convener(body_kind: str) -> str:
+    """Statuts: the technical committee is convened by its chair, the other bodies by the ARML
+    president."""
+    return "committee_chair" if body_kind == BodyKind.TECHNICAL_COMMITTEE else "president"
+
+
 class Person(AbstractUser):
     """A human user. Their roles and scope come only from their mandates."""
 
@@ -228,21 +293,6 @@ class Person(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("governance:person_detail", args=[self.pk])
-
-
-class Role(models.TextChoices):
-    PRESIDENT = "president", _("ARML president")
-    BOARD_MEMBER = "board_member", _("Board member")
-    SECRETARY = "secretary", _("Secretary")
-    ARML_DIRECTOR = "arml_director", _("ARML director")
-    ARML_STAFF = "arml_staff", _("ARML staff")
-    COMMITTEE_CHAIR = "committee_chair", _("Technical committee chair")
-    ML_DIRECTOR = "ml_director", _("Mission Locale director")
-    ML_PRESIDENT = "ml_president", _("Mission Locale president")
-    STATE_OFFICER = "state_officer", _("State officer")
-    REGION_OFFICER = "region_officer", _("Region officer")
-    OTHER_FUNDER = "other_funder", _("Other funder's officer")
-    AUDITOR = "auditor", _("Auditor")
 
 
 ML_ROLES = {Role.ML_DIRECTOR, Role.ML_PRESIDENT}

@@ -10,6 +10,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import time_machine
 from django.db import connection
 from django.utils import timezone
 
@@ -97,7 +98,14 @@ def cast(ledger_purge):
     return Cast()
 
 
-def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast):
+@pytest.fixture
+def clock():
+    """The live server's clock (same process): a meeting is held on its day."""
+    with time_machine.travel(timezone.now(), tick=True) as traveller:
+        yield traveller
+
+
+def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
     page = ui.page
     year = timezone.localdate().year  # the drafting page proposes this year and the next two
 
@@ -160,6 +168,8 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast):
     assert ui.state_label() == "Convoquée"
     ui.logout()
 
+    # The meeting's day: it opens an hour before its start at the earliest.
+    clock.move_to(timezone.make_aware(dt.datetime.combine(day, dt.time(13, 30))))
     ui.login(cast.secretary)
     ui.expect_text("Ce qui m'attend", "Ouvrir la séance")
     ui.follow(str(meeting), "secretary-opens-meeting", within=page.locator("#h-awaiting + ul"))

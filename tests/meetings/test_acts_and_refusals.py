@@ -58,7 +58,7 @@ def test_a_change_of_attendance_after_the_session_started_is_ledgered(board):
             meeting=meeting, actor=board.secretary, person=board.board[0], status=Presence.ABSENT
         )
     refusal = last_event().data["refusal"]
-    assert refusal["code"] == "invalid_state" and refusal["transition"] == "record_attendance"
+    assert refusal["code"] == "sheet_frozen" and refusal["transition"] == "record_attendance"
 
 
 def test_someone_without_the_role_is_refused_with_role_required(board):

@@ -34,6 +34,7 @@ def test_a_meeting_from_convocation_to_certified_extract(board):
     services.proxy_record(
         meeting=meeting, actor=board.secretary, giver=board.board[4], holder=board.board[0]
     )
+    board.complete_sheet(meeting)
     meeting = board.step(meeting, "start_session")
     assert (meeting.quorum_present, meeting.quorum_represented) == (6, 1)
 
@@ -64,6 +65,7 @@ def test_a_meeting_from_convocation_to_certified_extract(board):
     minutes = Document.objects.get(object_id=str(meeting.pk), kind="minutes")
     versions = list(minutes.versions.order_by("n"))
     assert len(versions) == 2
+    assert [v.signature.field for v in versions] == ["chair", "secretary"]
     assert [v.signature.role for v in versions] == ["president", "secretary"]
 
     request = extract_request_create(deliberation=deliberation, actor=board.staff)

@@ -8,21 +8,17 @@ from django.utils import timezone
 from documents.models import Document
 from documents.verification import verify
 from governance.meetings import services
-from governance.meetings.models import Meeting, Presence, earliest_meeting_date
+from governance.meetings.models import Meeting, Presence
 from workflows import errors
 
 pytestmark = pytest.mark.django_db
 
 
-def test_clear_days_count_neither_the_day_of_sending_nor_the_meeting_day():
-    assert earliest_meeting_date(dt.date(2026, 3, 1), 15) == dt.date(2026, 3, 17)
-    assert earliest_meeting_date(dt.date(2026, 12, 31), 0) == dt.date(2027, 1, 1)
-
-
 def test_convening_with_too_few_days_is_refused_with_the_dates(board):
     meeting = board.plan(days_ahead=15)  # 15 days ahead leaves only 14 clear days
-    with pytest.raises(errors.InvalidData) as caught:
+    with pytest.raises(errors.ConditionsUnmet) as caught:
         board.step(meeting, "convene")
+    assert caught.value.code == "notice_too_short"
     today = timezone.localdate()
     message = caught.value.message
     assert today.strftime("%d/%m/%Y") in message
@@ -44,13 +40,15 @@ def test_convening_exactly_at_the_minimum_notice_passes(board):
 
 
 def test_only_the_president_convenes(board):
-    with pytest.raises(errors.Forbidden):
+    with pytest.raises(errors.Forbidden) as caught:
         board.step(board.plan(), "convene", actor=board.secretary)
+    assert caught.value.code == "role_required"
 
 
 def test_an_empty_agenda_cannot_be_convened(board):
-    with pytest.raises(errors.ConditionsUnmet):
+    with pytest.raises(errors.ConditionsUnmet) as caught:
         board.step(board.plan(items=[]), "convene")
+    assert caught.value.code == "agenda_empty"
 
 
 def opened(board) -> Meeting:
@@ -70,8 +68,10 @@ def test_quorum_exactly_at_the_threshold_starts_the_session(board):
 def test_one_short_of_the_quorum_lapses_with_a_signed_record(board):
     meeting = opened(board)
     board.attend(meeting, board.members[:3])
-    with pytest.raises(errors.ConditionsUnmet):
+    board.complete_sheet(meeting)
+    with pytest.raises(errors.ConditionsUnmet) as caught:
         board.step(meeting, "start_session")
+    assert caught.value.code == "quorum_not_met"
     meeting = board.step(meeting, "lapse")
     assert meeting.state == "lapsed"
     record = Document.objects.get(object_id=str(meeting.pk), kind="minutes")
@@ -82,8 +82,10 @@ def test_one_short_of_the_quorum_lapses_with_a_signed_record(board):
 def test_a_meeting_with_its_quorum_cannot_lapse(board):
     meeting = opened(board)
     board.attend(meeting, board.members[:5])
-    with pytest.raises(errors.ConditionsUnmet):
+    board.complete_sheet(meeting)
+    with pytest.raises(errors.ConditionsUnmet) as caught:
         board.step(meeting, "lapse")
+    assert caught.value.code == "quorum_reached"
 
 
 def test_proxies_count_towards_the_quorum(board):
@@ -95,6 +97,7 @@ def test_proxies_count_towards_the_quorum(board):
     quorum = meeting.quorum()
     assert (quorum.present, quorum.represented, quorum.met) == (3, 1, True)
     assert meeting.presence()[board.board[5].pk] == Presence.REPRESENTED
+    board.complete_sheet(meeting)
     assert board.step(meeting, "start_session").state == "in_session"
 
 
@@ -166,9 +169,12 @@ def test_the_sheet_is_frozen_once_the_session_starts(board):
 
 
 def lapsed(board) -> Meeting:
+    """Lapsed, its minutes signed by the chair and countersigned by the secretary."""
     meeting = opened(board)
     board.attend(meeting, board.members[:1])
-    return board.step(meeting, "lapse")
+    board.complete_sheet(meeting)
+    board.step(meeting, "lapse")
+    return board.step(meeting, "sign_lapse", actor=board.secretary)
 
 
 def test_second_convocation_without_quorum_requirement_sits_with_few_members(board):
@@ -182,13 +188,15 @@ def test_second_convocation_without_quorum_requirement_sits_with_few_members(boa
     assert [i.title for i in second.items.all()] == [i.title for i in first.items.all()]
     second = board.step(board.step(second, "convene"), "open")
     board.attend(second, board.members[:2])
+    board.complete_sheet(second)
     quorum = second.quorum()
     assert quorum.required == 0 and quorum.met
     assert board.step(second, "start_session").state == "in_session"
-    with pytest.raises(errors.InvalidState):
+    with pytest.raises(errors.InvalidState) as caught:
         services.meeting_second_convocation(
             meeting=first, actor=board.president, starts_at=first.starts_at + dt.timedelta(days=30)
         )
+    assert caught.value.code == "second_exists"
 
 
 def test_second_convocation_with_nobody_present_still_lapses(board):
@@ -198,13 +206,16 @@ def test_second_convocation_with_nobody_present_still_lapses(board):
     )
     second = board.step(board.step(second, "convene"), "open")
     assert not second.quorum().met
+    board.complete_sheet(second)
     assert board.step(second, "lapse").state == "lapsed"
-    with pytest.raises(errors.InvalidState):
+    second = board.step(second, "sign_lapse", actor=board.secretary)
+    with pytest.raises(errors.InvalidState) as caught:
         services.meeting_second_convocation(
             meeting=second,
             actor=board.president,
             starts_at=second.starts_at + dt.timedelta(days=20),
         )
+    assert caught.value.code == "already_second"
 
 
 def test_a_second_convocation_with_its_own_quorum_rule(board):

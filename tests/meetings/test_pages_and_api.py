@@ -47,12 +47,14 @@ def test_only_presidents_may_plan(client, board):
 
 def test_a_meeting_is_run_from_its_page(client, board):
     meeting = board.step(board.plan(), "convene")
+    board.to_meeting(meeting)  # the meeting's day (a session would not outlive the journey)
     client.force_login(board.secretary)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Convocations" in page and "Ordre du jour" in page and "<svg" in page
     client.post(reverse("governance:meeting_transition", args=[meeting.pk, "open"]))
     data = {f"presence_{p.pk}": "present" for p in board.members[:3]}
     data[f"presence_{board.board[3].pk}"] = "remote"
+    data |= {f"presence_{p.pk}": "absent" for p in (board.board[2], board.board[4], board.board[5])}
     response = client.post(
         reverse("governance:meeting_attendance", args=[meeting.pk]), data, follow=True
     )
