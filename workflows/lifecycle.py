@@ -58,6 +58,11 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
         """Facts the transition's document prints, beyond the common ones."""
         return {}
 
+    def event_data(self, name: str) -> dict[str, Any]:
+        """Facts every ledger event of the object carries, read after the move (the content
+        version a versioned object is in: `content_version`)."""
+        return {}
+
     def clean_transition_data(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
         """Validate the data a transition receives; raise ValidationError with field messages."""
         return {}

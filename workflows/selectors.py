@@ -105,7 +105,11 @@ def awaiting_for(user: Person) -> list[AwaitingItem]:
     items: list[AwaitingItem] = []
     for model in lifecycle_models():
         # Exits (reject, abandon…) are open almost everywhere: only forward steps await someone.
-        specs = [s for s in specs_of(model).values() if s.style == "primary" and not s.circuit]
+        specs = [
+            s
+            for s in specs_of(model).values()
+            if s.style == "primary" and not s.circuit and not s.automatic  # automatic: no one
+        ]
         wanted = Q()
         for arml_id, roles in roles_by_arml.items():
             states = {s for spec in specs if spec.roles & roles for s in spec.sources}

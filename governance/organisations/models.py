@@ -54,6 +54,10 @@ class Arml(models.Model):
     dialogue_file_days = models.PositiveSmallIntegerField(
         _("management dialogue file due (days before the meeting)"), default=15
     )
+    cpom_freeze_needs_funders_agreement = models.BooleanField(
+        _("the CPOM is frozen only once the State and the Region agreed on the version"),
+        default=True,
+    )
 
     class Meta:
         ordering = ["short_name"]
