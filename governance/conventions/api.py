@@ -134,7 +134,7 @@ class VersionSerializer(serializers.ModelSerializer):
 class CommentSerializer(serializers.Serializer):
     line = serializers.CharField(max_length=80)
     text = serializers.CharField(max_length=5000)
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = serializers.IntegerField(required=False, min_value=1, write_only=True)
     id = serializers.IntegerField(read_only=True)
     version_label = serializers.CharField(source="version.label", read_only=True)
     funder = serializers.CharField(read_only=True)
