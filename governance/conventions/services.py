@@ -313,6 +313,10 @@ def convention_comment(
         raise ValidationError(_("Write the comment."), code="empty_comment")
     funders = represented_funders(principal.person, convention.arml_id)
     funder = target.parties.filter(pk__in=funders).order_by("kind").first()
+    if funder is None:  # a party of the current version, not of the one commented
+        raise ValidationError(
+            _("You do not represent a funder that is a party to this version."), code="not_a_party"
+        )
     comment = LineComment.objects.create(
         version=target, line=line, text=text.strip(), funder=funder, author=principal.person
     )

@@ -222,3 +222,9 @@ def test_an_officer_of_another_region_cannot_agree(world):
     conv = perform(world.negotiating(), "request_agreement", actor=world.director).obj
     with pytest.raises((errors.Forbidden, errors.CircuitTaskRequired)):
         perform(world.fresh(conv), "agree", actor=world.other_region_officer)
+
+
+def test_the_directors_inbox_offers_to_ask_for_the_agreement(world):
+    conv = world.negotiating()
+    [item] = [i for i in awaiting_for(world.director) if i.obj.pk == conv.pk]
+    assert item.action == "Demander l'accord de l'État et de la Région sur cette version"

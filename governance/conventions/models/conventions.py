@@ -290,6 +290,20 @@ class Convention(
     @transition(
         field=state,
         source=[ConventionState.IN_NEGOTIATION, ConventionState.IN_RENEGOTIATION],
+        target=ConventionState.AWAITING_AGREEMENT,
+        conditions=[agreement_required],
+        custom=step(
+            label=_("Ask the State and the Region to agree on this version"),
+            done="agreement_requested",
+            roles={Role.ARML_DIRECTOR},
+        ),
+    )
+    def request_agreement(self, ctx: TransitionContext) -> None:
+        self.agreement_version = self.content.n
+
+    @transition(
+        field=state,
+        source=[ConventionState.IN_NEGOTIATION, ConventionState.IN_RENEGOTIATION],
         target=ConventionState.FROZEN,
         conditions=[agreement_not_required],
         custom=step(
@@ -301,20 +315,6 @@ class Convention(
     )
     def freeze(self, ctx: TransitionContext) -> None:
         self._freeze()
-
-    @transition(
-        field=state,
-        source=[ConventionState.IN_NEGOTIATION, ConventionState.IN_RENEGOTIATION],
-        target=ConventionState.AWAITING_AGREEMENT,
-        conditions=[agreement_required],
-        custom=step(
-            label=_("Ask the State and the Region to agree on this version"),
-            done="agreement_requested",
-            roles={Role.ARML_DIRECTOR},
-        ),
-    )
-    def request_agreement(self, ctx: TransitionContext) -> None:
-        self.agreement_version = self.content.n
 
     @transition(
         field=state,
