@@ -118,11 +118,12 @@ def amendment_facts(amendment: Any, name: str) -> dict[str, Any]:
         "content_version": content.n if content else None,
         "content_sha256": content.sha256 if content else "",
     }
+    refused = amendment.refused_version
     if content is not None and content.n > 1:
         facts["body"] = [
             _("Version %(v)s of amendment no. %(n)s, revised after the refusal of %(prev)s.")
-            % {"v": label, "n": amendment.number, "prev": f"v{content.n - 1}"}
-            if content.origin == "reopened"
+            % {"v": label, "n": amendment.number, "prev": f"v{refused}"}
+            if refused
             else _("Version %(v)s of amendment no. %(n)s.") % {"v": label, "n": amendment.number}
         ]
     return facts

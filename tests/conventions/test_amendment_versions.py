@@ -102,6 +102,7 @@ def test_the_earlier_deliberation_no_longer_counts_and_the_new_version_goes_roun
     assert document.facts["content_sha256"] == version.sha256
     text = extract_text(read_verified(document.versions.get(n=1)))
     assert "Version v3" in text and "v3" in document.facts["title"]
+    assert "révisée après le refus de la v1" in document.facts["body"][0]
     perform(amendment, "countersign", actor=world.state_officer)
     perform(Amendment.objects.get(pk=amendment.pk), "countersign", actor=world.region_officer)
     amendment = Amendment.objects.get(pk=amendment.pk)
