@@ -29,8 +29,8 @@ class MenuAccess:
     def of(cls, user: Any) -> MenuAccess:
         from django.db.models import Exists, OuterRef
 
-        from permissions.audit_access import AUDIT_ROLES
         from governance.organisations.models import Mandate
+        from permissions.audit_access import AUDIT_ROLES
         from permissions.selectors import armls_for
 
         # armls_for reads the delegations received (one query); the ARMLs in scope, each with

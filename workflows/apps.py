@@ -9,7 +9,11 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         from workflows import circuits
         from workflows.engine import AFTER_COMMIT, WITHIN_TRANSACTION
-        from workflows.flows import acceptance, countersign  # noqa: F401 (flows register at import)
+        from workflows.flows import (  # noqa: F401 (flows register at import)
+            acceptance,
+            agreement,
+            countersign,
+        )
         from workflows.notifications import notify_next_actors
 
         if circuits.after_transition not in WITHIN_TRANSACTION:

@@ -34,8 +34,18 @@ def register_flow(name: str, flow_class: Any) -> Any:
     return flow_class
 
 
-def flow_for(obj: Any) -> Any:
+def flow_for(obj: Any, transition: str | None = None) -> Any:
+    """The flow a transition of `obj` starts (`circuits_after`), or the object's only one."""
+    started = getattr(obj, "circuits_after", {})
+    if transition is not None and transition in started:
+        return FLOWS[started[transition]]
     return FLOWS[obj.circuit_flow]
+
+
+def starts_circuit(obj: Any, transition: str) -> bool:
+    return transition in getattr(obj, "circuits_after", {}) or (
+        getattr(obj, "circuit_after", None) == transition
+    )
 
 
 def attach(activation: Any, obj: Any) -> Any:
@@ -47,10 +57,19 @@ def attach(activation: Any, obj: Any) -> Any:
 
 
 def after_transition(outcome: Any) -> None:
-    """In the transition's transaction: start the object's circuit after its opening step."""
+    """In the transition's transaction: start the object's circuit after its opening step
+    (`circuit_after`, or one of several: `circuits_after` = {transition: flow name})."""
     obj = outcome.obj
-    if getattr(obj, "circuit_after", None) == outcome.spec.name:
-        flow_for(obj).start.run(obj=obj)
+    if starts_circuit(obj, outcome.spec.name):
+        flow_for(obj, outcome.spec.name).start.run(obj=obj)
+
+
+def cancel_active(obj: Any) -> None:
+    """Cancel the object's running circuit (its pending tasks): a step outside the circuit
+    made it moot (a new version cancels the agreements asked on the previous one)."""
+    circuit = active_circuit(obj)
+    if circuit is not None:
+        circuit.flow_class.instance.cancel(circuit)
 
 
 def active_circuit(obj: Any) -> Circuit | None:

@@ -107,8 +107,9 @@ def perform(
 def perform_automatic(
     obj: Lifecycle, name: str, *, actor: Person, principal: Person, task: Task
 ) -> Outcome:
-    """A circuit's automatic step (after its Join), in the circuit's transaction, for the
-    principal whose action completed the circuit: its authorisation was that action's."""
+    """An automatic step, for the principal whose action caused it: its authorisation was that
+    action's. After a circuit's Join (in the circuit's transaction, `task` given), or on a date
+    (a termination's effective date: `task` None)."""
     from permissions.selectors import roles_in
 
     spec = spec_for(obj, name)

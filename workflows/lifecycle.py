@@ -59,8 +59,9 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
         return {}
 
     def event_data(self, name: str) -> dict[str, Any]:
-        """What the transition's ledger event records beyond its name and data, read once the
-        object has moved (a meeting's close records the canonical content of its minutes)."""
+        """What every ledger event of the object carries beyond the transition's name and data,
+        read once the object has moved: the content version of a versioned object
+        (`content_version`), the canonical content of the minutes when a meeting closes."""
         return {}
 
     def clean_transition_data(self, name: str, data: dict[str, Any]) -> dict[str, Any]:

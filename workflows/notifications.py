@@ -24,7 +24,7 @@ def notify_next_actors(outcome: Outcome) -> int:
     specs = [
         spec
         for spec in specs_of(type(obj)).values()
-        if obj.state in spec.sources and spec.style == "primary"
+        if obj.state in spec.sources and spec.style == "primary" and not spec.automatic
     ]
     roles = {role for spec in specs for role in spec.roles}
     if not roles:

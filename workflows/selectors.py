@@ -15,7 +15,7 @@ from governance.organisations.models import Mandate, Person
 from permissions.authorization import candidates, check
 from permissions.models import Delegation
 from workflows.lifecycle import Lifecycle
-from workflows.specs import TransitionSpec, specs_of, unmet_messages
+from workflows.specs import TransitionSpec, condition_messages, specs_of, unmet_messages
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,11 @@ def awaiting_for(user: Person) -> list[AwaitingItem]:
     items: list[AwaitingItem] = []
     for model in lifecycle_models():
         # Exits (reject, abandon…) are open almost everywhere: only forward steps await someone.
-        specs = [s for s in specs_of(model).values() if s.style == "primary" and not s.circuit]
+        specs = [
+            s
+            for s in specs_of(model).values()
+            if s.style == "primary" and not s.circuit and not s.automatic  # automatic: no one
+        ]
         wanted = Q()
         for arml_id, roles in roles_by_arml.items():
             states = {s for spec in specs if spec.roles & roles for s in spec.sources}
@@ -162,10 +166,10 @@ def _first_allowed(
     from permissions.authorization import Principal
 
     me = Principal(user, frozenset(roles))  # delegated roles included: a hint, see above
-    for spec in specs:
-        if obj.state in spec.sources and check(me, user, obj, spec) is None:
-            return str(spec.label)
-    return ""
+    allowed = [s for s in specs if obj.state in s.sources and check(me, user, obj, s) is None]
+    if len(allowed) > 1:  # alternative steps (freeze, or ask the funders first): the one that holds
+        allowed = [s for s in allowed if not condition_messages(obj, s)] or allowed
+    return str(allowed[0].label) if allowed else ""
 
 
 def history_of(obj: Lifecycle, *, viewer: Person) -> Any:

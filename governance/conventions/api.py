@@ -5,17 +5,26 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from governance.conventions import selectors, services
-from governance.conventions.models import Amendment, Convention, ConventionVersion
+from governance.conventions.models import (
+    Amendment,
+    AmendmentVersion,
+    Convention,
+    ConventionVersion,
+    LineComment,
+)
 from governance.organisations.models import Arml, Function, Funder, Indicator
 from permissions.selectors import armls_for
-from workflows.api import LifecycleViewSetMixin, not_found
+from workflows.acts import REFUSALS
+from workflows.api import LifecycleViewSetMixin, not_found, refusal_response
+from workflows.versions import diff_json
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
@@ -43,6 +52,7 @@ class ContentSerializer(serializers.Serializer):
     )
     funding_lines = LineSerializer(many=True, required=False)
     targets = TargetSerializer(many=True, required=False)
+    notice_months = serializers.IntegerField(min_value=0, max_value=24, required=False, default=3)
 
     def to_content(self) -> services.Content:
         data = self.validated_data
@@ -60,11 +70,24 @@ class ContentSerializer(serializers.Serializer):
                 services.TargetInput(t["indicator"], t["year"], t["target"])
                 for t in data.get("targets", [])
             ],
+            notice_months=data.get("notice_months", 3),
         )
 
 
 class CreateConventionSerializer(ContentSerializer):
     arml = serializers.PrimaryKeyRelatedField(queryset=Arml.objects.all())
+
+
+class VersionSummarySerializer(serializers.Serializer):
+    """One version of any versioned content, as every list of versions shows it."""
+
+    n = serializers.IntegerField()
+    label = serializers.CharField()
+    sha256 = serializers.CharField()
+    origin = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.CharField()
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -76,6 +99,9 @@ class VersionSerializer(serializers.ModelSerializer):
         model = ConventionVersion
         fields = [
             "n",
+            "label",
+            "origin",
+            "notice_months",
             "title",
             "start_year",
             "end_year",
@@ -105,11 +131,75 @@ class VersionSerializer(serializers.ModelSerializer):
         ]
 
 
+class CommentSerializer(serializers.Serializer):
+    line = serializers.CharField(max_length=80)
+    text = serializers.CharField(max_length=5000)
+    version = serializers.IntegerField(required=False, min_value=1, write_only=True)
+    id = serializers.IntegerField(read_only=True)
+    version_label = serializers.CharField(source="version.label", read_only=True)
+    funder = serializers.CharField(read_only=True)
+    author = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["version"] = instance.version.n
+        return data
+
+
+DIFF_PARAMETERS = [
+    OpenApiParameter("from", int, description="the earlier version's number"),
+    OpenApiParameter("to", int, description="the later version's number"),
+]
+
+
+def diff_response(request: Request, versions: Any) -> Response:
+    """The uniform diff of two versions of any versioned content, or 400 with its code."""
+    from django.utils.translation import gettext as _
+
+    raw_from, raw_to = request.query_params.get("from"), request.query_params.get("to")
+    if raw_from is None or raw_to is None:
+        return Response(
+            {
+                "code": "versions_required",
+                "detail": _("Give two version numbers to compare (from=1&to=3)."),
+            },
+            status=400,
+        )
+    comparison = selectors.compare(versions, raw_from, raw_to)
+    if comparison.diff is None:
+        return Response({"code": "unknown_version", "detail": comparison.problem}, status=400)
+    return Response(diff_json(comparison.diff))
+
+
+def version_summaries(versions: Any) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "n": v.n,
+            "label": v.label,
+            "sha256": v.sha256,
+            "origin": v.origin,
+            "note": v.note,
+            "created_at": v.created_at,
+            "created_by": str(v.created_by),
+        }
+        for v in versions.order_by("n")
+    ]
+    return VersionSummarySerializer(rows, many=True).data
+
+
+def versions_response(versions: Any) -> Response:
+    return Response(version_summaries(versions))
+
+
 class ConventionSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     content = VersionSerializer(read_only=True)
+    content_version = serializers.IntegerField(source="content.n", read_only=True)
+    content_version_label = serializers.CharField(source="content.label", read_only=True)
     totals = serializers.SerializerMethodField()
+    renegotiating_years = serializers.SerializerMethodField()
 
     class Meta:
         model = Convention
@@ -120,12 +210,22 @@ class ConventionSerializer(serializers.ModelSerializer):
             "state",
             "state_label",
             "version",
+            "content_version",
+            "content_version_label",
             "frozen_hash",
+            "frozen_version",
+            "agreement_version",
+            "termination_notified_on",
+            "terminates_on",
             "content",
             "totals",
+            "renegotiating_years",
             "created_at",
             "updated_at",
         ]
+
+    def get_renegotiating_years(self, convention: Convention) -> dict[str, int]:
+        return {str(a.year): a.number for a in selectors.renegotiations(convention)}
 
     def get_totals(self, convention: Convention) -> dict[str, Any]:
         summary = selectors.effective_funding(convention).summary()
@@ -165,10 +265,44 @@ class ConventionViewSet(
         convention = self.get_object()
         payload = ContentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        version = services.convention_save_content(
-            actor=request.user, convention=convention, content=payload.to_content()
-        )
+        try:
+            version = services.convention_save_content(
+                actor=request.user, convention=convention, content=payload.to_content()
+            )
+        except REFUSALS as exc:
+            return refusal_response(exc)
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=VersionSummarySerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="versions")
+    def versions(self, request: Request, pk: Any = None) -> Response:
+        return versions_response(self.get_object().versions.select_related("created_by"))
+
+    @extend_schema(parameters=DIFF_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"], url_path="diff")
+    def diff(self, request: Request, pk: Any = None) -> Response:
+        return diff_response(request, self.get_object().versions.all())
+
+    @extend_schema(request=CommentSerializer, responses=CommentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="comments")
+    def comments(self, request: Request, pk: Any = None) -> Response:
+        """GET every comment on the convention's versions; POST a comment on a line of the
+        current version (a funder's officer, during consultation and negotiation)."""
+        convention = self.get_object()
+        if request.method == "POST":
+            payload = CommentSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            try:
+                comment = services.convention_comment(
+                    actor=request.user, convention=convention, **payload.validated_data
+                )
+            except REFUSALS as exc:
+                return refusal_response(exc)
+            return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        comments = LineComment.objects.filter(version__convention=convention).select_related(
+            "version", "author", "funder"
+        )
+        return Response(CommentSerializer(comments, many=True).data)
 
 
 class AmendmentLineSerializer(serializers.Serializer):
@@ -180,8 +314,15 @@ class AmendmentLineSerializer(serializers.Serializer):
 class AmendmentSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
+    changes = serializers.CharField(read_only=True)
     lines = serializers.SerializerMethodField()
     content_hash = serializers.CharField(read_only=True)
+    content_version = serializers.IntegerField(source="content.n", read_only=True, default=None)
+    content_version_label = serializers.CharField(
+        source="content.label", read_only=True, default=""
+    )
+    refused_version = serializers.IntegerField(read_only=True)
+    in_renegotiation = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Amendment
@@ -195,6 +336,10 @@ class AmendmentSerializer(serializers.ModelSerializer):
             "state",
             "state_label",
             "version",
+            "content_version",
+            "content_version_label",
+            "refused_version",
+            "in_renegotiation",
             "lines",
             "content_hash",
         ]
@@ -204,6 +349,11 @@ class AmendmentSerializer(serializers.ModelSerializer):
             {"funder": li.funder_id, "function": li.function, "amount": str(li.amount)}
             for li in amendment.lines.all()
         ]
+
+
+class ReviseAmendmentSerializer(serializers.Serializer):
+    changes = serializers.CharField(allow_blank=True, required=False, default="")
+    lines = AmendmentLineSerializer(many=True)
 
 
 class CreateAmendmentSerializer(serializers.Serializer):
@@ -236,6 +386,35 @@ class AmendmentViewSet(
             lines=[dict(li) for li in data["lines"]],
         )
         return Response(AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReviseAmendmentSerializer, responses=VersionSummarySerializer)
+    @action(detail=True, methods=["post"], url_path="content")
+    def revise(self, request: Request, pk: Any = None) -> Response:
+        """A new version of a draft amendment."""
+        amendment = self.get_object()
+        payload = ReviseAmendmentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            version = services.amendment_revise(
+                actor=request.user,
+                amendment=amendment,
+                changes=payload.validated_data["changes"],
+                lines=[dict(li) for li in payload.validated_data["lines"]],
+            )
+        except REFUSALS as exc:
+            return refusal_response(exc)
+        created = AmendmentVersion.objects.filter(pk=version.pk).select_related("created_by")
+        return Response(version_summaries(created)[0], status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=VersionSummarySerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="versions")
+    def versions(self, request: Request, pk: Any = None) -> Response:
+        return versions_response(self.get_object().versions.select_related("created_by"))
+
+    @extend_schema(parameters=DIFF_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"], url_path="diff")
+    def diff(self, request: Request, pk: Any = None) -> Response:
+        return diff_response(request, self.get_object().versions.all())
 
 
 def register(router: Any) -> None:

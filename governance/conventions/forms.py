@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.conventions.models import ConventionVersion
+from governance.conventions.models.conventions import DEFAULT_NOTICE_MONTHS
 from governance.conventions.services import Content, LineInput, TargetInput
 from governance.organisations.models import Arml, Function, Funder, Indicator
 
@@ -27,6 +28,13 @@ class HeaderForm(forms.Form):
         queryset=Funder.objects.none(),
         label=gettext_lazy("Funders party to the convention"),
         widget=forms.CheckboxSelectMultiple,
+    )
+    notice_months = forms.IntegerField(
+        label=gettext_lazy("Notice period of a termination (months)"),
+        min_value=0,
+        max_value=24,
+        initial=DEFAULT_NOTICE_MONTHS,
+        required=False,  # empty: the default notice
     )
 
     def __init__(self, *args: Any, arml: Arml, **kwargs: Any) -> None:
@@ -55,6 +63,7 @@ def initial_from(version: ConventionVersion | None) -> dict[str, Any]:
         "start_year": version.start_year,
         "end_year": version.end_year,
         "parties": list(version.parties.all()),
+        "notice_months": version.notice_months,
     }
     for key, text in version.objectives.items():
         initial[f"objective_{key}"] = text
@@ -136,7 +145,23 @@ def content_from(header: HeaderForm, lines: list[LineInput], targets: list[Targe
         objectives={str(f.value): data.get(f"objective_{f.value}", "") for f in Function},
         lines=lines,
         targets=targets,
+        notice_months=(
+            DEFAULT_NOTICE_MONTHS if data.get("notice_months") is None else data["notice_months"]
+        ),
     )
+
+
+class CommentForm(forms.Form):
+    """A funder's officer's comment on one line of the current version."""
+
+    line = forms.ChoiceField(label=gettext_lazy("Line"))
+    text = forms.CharField(
+        label=gettext_lazy("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+    def __init__(self, *args: Any, lines: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = lines
 
 
 def grid_context(years: list[int], parties: list[Funder], values: dict[str, str]) -> dict[str, Any]:

@@ -10,9 +10,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from governance.conventions import selectors, services
 from governance.conventions.forms import (
+    CommentForm,
     HeaderForm,
     content_from,
     grid_context,
@@ -20,12 +22,12 @@ from governance.conventions.forms import (
     initial_from,
     parse_grids,
 )
-from governance.conventions.rules import DRAFT
+from governance.conventions.rules import COMMENT, DRAFT
 from governance.organisations.models import Arml, Function, Funder, FunderKind
 from permissions.authorization import armls_allowed, may
 from workflows.acts import require
 from workflows.selectors import signature_panel
-from workflows.web import lifecycle_context
+from workflows.web import act_post, lifecycle_context
 
 
 def convention_list(request: HttpRequest) -> HttpResponse:
@@ -139,21 +141,63 @@ def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
     convention = get_object_or_404(selectors.conventions_for(request.user), pk=pk)
     version = convention.content
     table = selectors.effective_funding(convention)
+    versions = list(convention.versions.select_related("created_by").order_by("n"))
+    numbers = [v.n for v in versions]
+    comparison = selectors.compare(
+        convention.versions.all(),
+        request.GET.get("from"),
+        request.GET.get("to"),
+        default=selectors.default_pair(numbers),
+    )
+    lines = selectors.negotiation_lines(convention)
+    can_comment = convention.is_negotiating and may(request.user, convention, COMMENT)
     context = {
         "convention": convention,
         "version": version,
+        "versions": versions,
+        "comparison": comparison,
         "table": table,
         "functions": list(Function),
         "history_of_amounts": selectors.amount_history(convention),
+        "renegotiations": selectors.renegotiations(convention),
         "targets": version.targets.select_related("indicator").order_by("indicator__code", "year"),
-        "amendments": convention.amendments.order_by("number"),
+        "amendments": convention.amendments.prefetch_related("versions").order_by("number"),
+        "agreements": convention.agreements.select_related("funder", "principal", "version"),
+        "negotiation_lines": lines
+        if convention.is_negotiating or any(r.comments for r in lines)
+        else [],
+        "comment_form": CommentForm(lines=_line_choices(lines)) if can_comment else None,
         "can_edit": convention.is_editable and may(request.user, convention, DRAFT),
-        "can_amend": convention.state == "in_force" and may(request.user, convention, DRAFT),
+        "can_amend": convention.is_in_force and may(request.user, convention, DRAFT),
         "signature_panel": signature_panel(convention, "convention"),
         "action_url_prefix": f"{convention.get_absolute_url()}transitions/",
         **lifecycle_context(request, convention),
     }
     return render(request, "governance/conventions/convention_detail.html", context)
+
+
+def _line_choices(lines: list[Any]) -> list[tuple[str, str]]:
+    return [(row.line.key, str(row.line.label)) for row in lines if row.line.key != "general"] + [
+        ("general", _("General comment"))
+    ]
+
+
+@require_POST
+def convention_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A funder's officer comments a line of the current version (POST-redirect-GET)."""
+    convention = get_object_or_404(selectors.conventions_for(request.user), pk=pk)
+    return act_post(
+        request,
+        convention,
+        lambda: services.convention_comment(
+            actor=request.user,
+            convention=convention,
+            line=request.POST.get("line", ""),
+            text=request.POST.get("text", ""),
+        ),
+        _("Comment recorded on %(v)s.") % {"v": convention.content.label},
+        "#h-negotiation",
+    )
 
 
 # -- amendments ---------------------------------------------------------------------------
@@ -206,12 +250,68 @@ def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/conventions/amendment_form.html", context)
 
 
+def amendment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revise a draft amendment: each save is its next version (after a refusal, v2 against the
+    refused v1)."""
+    amendment = get_object_or_404(selectors.amendments_for(request.user), pk=pk)
+    require(request.user, amendment, DRAFT)
+    convention = amendment.convention
+    parties = list(convention.content.parties.all())
+    problems: list[str] = []
+    if request.method == "POST":
+        lines, problems = _amendment_lines(request, parties)
+        if not problems:
+            try:
+                version = services.amendment_revise(
+                    actor=request.user,
+                    amendment=amendment,
+                    changes=request.POST.get("changes", ""),
+                    lines=lines,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                problems = getattr(exc, "messages", [str(exc)])
+            else:
+                messages.success(
+                    request, _("Amendment saved as version %(v)s.") % {"v": version.label}
+                )
+                return HttpResponseRedirect(amendment.get_absolute_url())
+        values = dict(request.POST.items())
+    else:
+        values = {
+            f"amount-0-{li.funder_id}-{li.function}": f"{li.amount:.2f}" for li in amendment.lines
+        }
+        values["changes"] = amendment.changes
+    context = {
+        "convention": convention,
+        "amendment": amendment,
+        "problems": problems,
+        "years": [amendment.year],
+        "values": values,
+        "year": str(amendment.year),
+    }
+    context.update(grid_context([0], parties, values))
+    return render(request, "governance/conventions/amendment_form.html", context)
+
+
 def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     amendment = get_object_or_404(selectors.amendments_for(request.user), pk=pk)
+    versions = list(amendment.versions.select_related("created_by").order_by("n"))
+    refused = amendment.refused_version
+    comparison = selectors.compare(
+        amendment.versions.all(),
+        request.GET.get("from"),
+        request.GET.get("to"),
+        default=selectors.default_pair([v.n for v in versions], refused),
+    )
     context = {
         "amendment": amendment,
+        "version": amendment.content,
+        "versions": versions,
+        "refused_version": refused,
+        "comparison": comparison,
         "lines": amendment.lines.select_related("funder"),
         "functions": list(Function),
+        "can_revise": amendment.state == "draft" and may(request.user, amendment, DRAFT),
         "signature_panel": signature_panel(amendment, "amendment"),
         "action_url_prefix": f"{amendment.get_absolute_url()}transitions/",
         **lifecycle_context(request, amendment),

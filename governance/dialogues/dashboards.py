@@ -11,8 +11,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from governance.conventions.models import Convention, ConventionState, IndicatorTarget
-from governance.conventions.selectors import effective_funding
+from governance.conventions.models import (
+    IN_FORCE_STATES,
+    Amendment,
+    Convention,
+    ConventionState,
+    IndicatorTarget,
+)
+from governance.conventions.selectors import effective_funding, renegotiations
 from governance.dialogues.models import Measurement
 from governance.organisations.models import Arml, Function
 from permissions.selectors import armls_for
@@ -31,8 +37,14 @@ def dashboard_armls(user: Any) -> QuerySet[Arml]:
 
 
 def convention_in_force(arml: Arml) -> Convention | None:
-    states = [ConventionState.IN_FORCE, ConventionState.IN_EVALUATION]
+    """In force, in its final evaluation, or terminated with effect at a later date."""
+    states = [*IN_FORCE_STATES, ConventionState.IN_EVALUATION]
     return Convention.objects.filter(arml=arml, state__in=states).order_by("-created_at").first()
+
+
+def renegotiated_years(convention: Convention | None) -> dict[int, Amendment]:
+    """Years whose amendment was refused and is being revised: "avenant en renégociation"."""
+    return {a.year: a for a in renegotiations(convention)} if convention else {}
 
 
 def indicators_table(arml: Arml, convention: Convention | None) -> Table:

@@ -220,13 +220,15 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     sections = [
         (tables[name], charts.get(name)) for name in ("indicateurs", "financeurs", "fonctions")
     ]
+    convention = dashboards.convention_in_force(arml)
     return render(
         request,
         "governance/dialogues/dashboard.html",
         {
             "arml": arml,
             "sections": sections,
-            "convention": dashboards.convention_in_force(arml),
+            "convention": convention,
+            "renegotiating": dashboards.renegotiated_years(convention),
         },
     )
 

@@ -67,6 +67,10 @@ class Arml(models.Model):
         choices=[("CA", _("Board of directors")), ("BUR", _("Bureau"))],
         default="CA",
     )
+    cpom_freeze_needs_funders_agreement = models.BooleanField(
+        _("the CPOM is frozen only once the State and the Region agreed on the version"),
+        default=True,
+    )
 
     class Meta:
         ordering = ["short_name"]

@@ -64,20 +64,43 @@ class World:
             actor=self.director, arml=self.arml, content=self.content(**overrides)
         )
 
-    def frozen(self) -> Convention:
-        conv = self.convention()
-        for name in ("submit_for_consultation", "open_negotiation", "freeze"):
+    def current(self, **overrides) -> dict:
+        """A content whose period runs from this year (for rules that read today's date)."""
+        year = TODAY.year
+        lines = [
+            LineInput(y, self.state, 1, Decimal("100000.00")) for y in (year, year + 1, year + 2)
+        ]
+        return dict(start_year=year, end_year=year + 2, lines=lines, targets=[], **overrides)
+
+    def negotiating(self, **overrides) -> Convention:
+        conv = self.convention(**overrides)
+        for name in ("submit_for_consultation", "open_negotiation"):
             conv = perform(conv, name, actor=self.director).obj
         return conv
 
-    def adopted(self) -> Convention:
-        conv = self.frozen()
+    def frozen(self, **overrides) -> Convention:
+        """Frozen as the ARML's rules ask by default: once the State and the Region agreed on
+        the version (issue 14.2)."""
+        conv = self.negotiating(**overrides)
+        conv = perform(conv, "request_agreement", actor=self.director).obj
+        perform(self.fresh(conv), "agree", actor=self.state_officer)
+        perform(self.fresh(conv), "agree", actor=self.region_officer)
+        return self.fresh(conv)
+
+    def adopted(self, **overrides) -> Convention:
+        conv = self.frozen(**overrides)
         board_adopts(conv)
         return perform(conv, "adopt", actor=self.president).obj
 
-    def awaiting(self) -> Convention:
-        conv = self.adopted()
+    def awaiting(self, **overrides) -> Convention:
+        conv = self.adopted(**overrides)
         return perform(conv, "sign", actor=self.president).obj
+
+    def in_force(self, **overrides) -> Convention:
+        conv = self.awaiting(**overrides)
+        perform(self.fresh(conv), "countersign", actor=self.state_officer)
+        perform(self.fresh(conv), "countersign", actor=self.region_officer)
+        return self.fresh(conv)
 
     def fresh(self, conv: Convention) -> Convention:
         return Convention.objects.get(pk=conv.pk)

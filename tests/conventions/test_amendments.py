@@ -62,16 +62,6 @@ def test_an_amendment_in_force_replaces_the_lines_of_its_year(world):
     assert history[(2027, world.state.pk)] == (Decimal("165000.50"), Decimal("150000.10"))
 
 
-def test_a_refused_amendment_is_superseded_and_changes_nothing(world):
-    conv = in_force(world)
-    amendment = signed_amendment(world, conv)
-    perform(amendment, "refuse", actor=world.state_officer, comment="Crédits non disponibles.")
-    amendment = type(amendment).objects.get(pk=amendment.pk)
-    assert amendment.state == AmendmentState.SUPERSEDED
-    assert effective_funding(conv).total == funding_table(conv.content).total
-    assert current_document(amendment, "amendment") is None  # its signed document is superseded
-
-
 def test_only_a_convention_in_force_is_amended_and_lines_are_checked(world):
     conv = world.frozen()
     with pytest.raises(ValidationError):

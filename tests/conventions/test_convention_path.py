@@ -118,11 +118,18 @@ def test_refusal_supersedes_the_signed_version_and_a_second_cycle_reaches_in_for
     assert superseded.is_superseded
     old_pdf = superseded.versions.order_by("-n").first()
     assert verify(old_pdf).ok  # its signatures stay verifiable
-    assert conv.content.n == 2
+    assert conv.content.n == 2 and conv.content.origin == "reopened"
+    assert conv.content.note == "Montants région à revoir."
 
-    # Second cycle
-    for name in ("freeze",):
-        conv = perform(conv, name, actor=world.director).obj
+    # Second cycle: the funders agree on v2, the board adopts v2 (its deliberation on v1 no
+    # longer counts: the hash covers the version number)
+    conv = perform(conv, "request_agreement", actor=world.director).obj
+    perform(world.fresh(conv), "agree", actor=world.state_officer)
+    perform(world.fresh(conv), "agree", actor=world.region_officer)
+    conv = world.fresh(conv)
+    assert conv.state == ConventionState.FROZEN and conv.frozen_version == 2
+    with pytest.raises(errors.DeliberationRequired):
+        perform(conv, "adopt", actor=world.president)
     board_adopts(conv)
     conv = perform(conv, "adopt", actor=world.president).obj
     conv = perform(conv, "sign", actor=world.president).obj
@@ -215,18 +222,6 @@ def test_the_lifecycle_closes_with_an_evaluation_report(world):
         perform(conv, "close", actor=world.president)
     conv = perform(conv, "close", actor=world.president, comment="Objectifs atteints à 92 %.").obj
     assert conv.state == ConventionState.CLOSED
-
-
-def test_termination_by_the_arml_needs_a_termination_deliberation(world):
-    conv = world.awaiting()
-    perform(world.fresh(conv), "countersign", actor=world.state_officer)
-    perform(world.fresh(conv), "countersign", actor=world.region_officer)
-    conv = world.fresh(conv)
-    with pytest.raises(errors.DeliberationRequired, match="délibération"):
-        perform(conv, "terminate", actor=world.president, comment="Dissolution")
-    board_adopts(conv)  # fingerprint "termination:<hash>" while in force
-    conv = perform(world.fresh(conv), "terminate", actor=world.president, comment="Dissolution").obj
-    assert conv.state == ConventionState.TERMINATED
 
 
 def test_effective_funding_without_amendment_is_the_frozen_table(world):

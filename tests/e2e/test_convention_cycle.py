@@ -1,6 +1,7 @@
 """Issue 6, browser test: one full CPOM cycle as its users do it, each logged in through the
-login page — the director drafts and freezes the convention, the board adopts it through the
-meetings pages, the president adopts and signs, the State and Region officers countersign from
+login page — the director drafts and negotiates the convention, the State and Region officers
+comment it and agree on its version from their inbox (which freezes it), the board adopts it
+through the meetings pages, the president adopts and signs, the State and Region officers countersign from
 their inbox, and an auditor checks the history, the final PDF's signatures and the ledger."""
 
 from __future__ import annotations
@@ -134,19 +135,45 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
     assert ui.state_label() == "Brouillon"
     convention = Convention.objects.get()
 
+    ask = "Demander l'accord de l'État et de la Région sur cette version"
     for button, state, comment in (
         ("Soumettre à la consultation", "En consultation", "Projet transmis aux financeurs."),
         ("Ouvrir la négociation", "En négociation", ""),
-        ("Arrêter le projet", "Projet arrêté", "Version négociée avec l'État et la Région."),
+        (
+            ask,
+            "En attente de l'accord des financeurs",
+            "Version négociée avec l'État et la Région.",
+        ),
     ):
         form = page.locator("form", has=page.get_by_role("button", name=button, exact=True))
         if comment:
             form.get_by_label("Commentaire (facultatif)").fill(comment)
         ui.press(button, f"convention-{state}")
         assert ui.state_label() == state
+    ui.logout()
+
+    # 1b. The State and Region officers comment a line and agree on v1 from their inbox; the
+    # draft is frozen once both agreed (issue 14.2) ----------------------------------------------
+    for officer, step, task in (
+        (cast.state_officer, "state", "Accord technique de l'État"),
+        (cast.region_officer, "region", "Accord technique de la Région"),
+    ):
+        ui.login(officer)
+        ui.expect_text("Ce qui m'attend", f"{convention} — {task}")
+        ui.follow(str(convention), f"{step}-opens-draft", within=page.locator("#h-awaiting + ul"))
+        ui.expect_text("Négociation : les lignes de la v1")
+        if officer == cast.state_officer:
+            page.get_by_label("Ligne", exact=True).select_option(
+                label=f"{year} — {cast.state} — fonction 1"
+            )
+            page.get_by_label("Commentaire", exact=True).fill("Montant conforme à nos crédits.")
+            ui.press("Enregistrer le commentaire", "state-commented")
+            ui.expect_text("Commentaire enregistré sur la v1.", "Montant conforme à nos crédits.")
+        ui.press("Donner l'accord technique sur cette version", f"{step}-agreed")
+        ui.logout()
     convention.refresh_from_db()
     assert convention.state == ConventionState.FROZEN and convention.frozen_hash
-    ui.logout()
+    assert convention.frozen_version == 1 and convention.agreements.count() == 2
 
     # 2. The board deliberates through the meetings pages --------------------------------------
     day = timezone.localdate() + dt.timedelta(days=NOTICE_DAYS + 5)
@@ -240,7 +267,12 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
     ui.goto(convention.get_absolute_url(), "auditor-convention")
     assert ui.state_label() == "En vigueur"
     history = page.locator("#h-history + * table")
-    for action in ("convention.frozen", "convention.signed", "convention.entered_into_force"):
+    for action in (
+        "convention.agreed",
+        "convention.frozen",
+        "convention.signed",
+        "convention.entered_into_force",
+    ):
         assert history.get_by_text(action).count() >= 1, action
     assert history.get_by_text("convention.countersigned").count() == 2
     ui.expect_text("vérifié")

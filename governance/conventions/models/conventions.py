@@ -1,20 +1,24 @@
 """The CPOM (docs/domain.md § Lifecycles) and its content versions.
 
-A convention's content (title, period, parties, objectives by function, funding lines,
-indicator targets) lives in append-only ConventionVersion rows: every saved edit is a new version
-with its SHA-256; `freeze` fixes the hash the board deliberates on and everyone signs.
+A convention's content (title, period, parties, notice period, objectives by function, funding
+lines, indicator targets) lives in append-only ConventionVersion rows (workflows.versions): every
+saved edit is a new numbered version with its SHA-256, drafted, then negotiated with the funders
+(whose officers comment it line by line); `freeze` fixes the version the board deliberates on
+and everyone signs — where the ARML's rules ask for it, once the State and the Region agreed on
+that exact version.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -29,8 +33,10 @@ from governance.organisations.models import (
     Role,
 )
 from permissions.rules import is_a_party_officer
+from workflows import errors
 from workflows.lifecycle import Lifecycle, TransitionContext
-from workflows.specs import Deliberated, step
+from workflows.specs import Deliberated, condition, step
+from workflows.versions import Line, VersionedContent, latest
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
@@ -39,17 +45,32 @@ class ConventionState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_CONSULTATION = "in_consultation", _("In consultation")
     IN_NEGOTIATION = "in_negotiation", _("In negotiation")
+    AWAITING_AGREEMENT = "awaiting_agreement", _("Awaiting the funders' agreement")
     FROZEN = "frozen", _("Frozen draft (projet arrêté)")
     ADOPTED = "adopted", _("Adopted by the board")
     AWAITING_COUNTERSIGNATURES = "awaiting_countersignatures", _("Awaiting countersignatures")
     IN_FORCE = "in_force", _("In force")
+    TERMINATING = "terminating", _("In force, termination notified")
     IN_EVALUATION = "in_evaluation", _("Final evaluation")
     CLOSED = "closed", _("Closed")
     IN_RENEGOTIATION = "in_renegotiation", _("In renegotiation")
     TERMINATED = "terminated", _("Terminated")
 
 
-EDITABLE = {ConventionState.DRAFT, ConventionState.IN_RENEGOTIATION}
+#: The director revises the content while drafting and negotiating; every save is a version.
+EDITABLE = {
+    ConventionState.DRAFT,
+    ConventionState.IN_CONSULTATION,
+    ConventionState.IN_NEGOTIATION,
+    ConventionState.AWAITING_AGREEMENT,
+    ConventionState.IN_RENEGOTIATION,
+}
+#: The funders' officers comment the versions exchanged with them.
+NEGOTIATING = EDITABLE - {ConventionState.DRAFT}
+#: A convention whose termination was notified stays in force until its effective date: it is
+#: amended, paid and shown on dashboards as one in force (issue 13.15).
+IN_FORCE_STATES = frozenset({ConventionState.IN_FORCE, ConventionState.TERMINATING})
+DEFAULT_NOTICE_MONTHS = 3
 
 
 #: The board adopts the frozen version (statuts: the CA approves conventions).
@@ -69,14 +90,71 @@ TERMINATION = Deliberated(
 )
 
 
+@condition(
+    _(
+        "The ARML's rules ask for the technical agreement of the State and the Region on the "
+        "version before it is frozen: ask for it."
+    )
+)
+def agreement_not_required(convention: Convention) -> bool:
+    return not convention.arml.cpom_freeze_needs_funders_agreement
+
+
+@condition(
+    _(
+        "The ARML's rules do not ask for the funders' agreement before the freeze: freeze the "
+        "draft directly."
+    )
+)
+def agreement_required(convention: Convention) -> bool:
+    return convention.arml.cpom_freeze_needs_funders_agreement
+
+
+@condition(_("The agreement was asked on another version: ask again on this one."))
+def agreement_on_this_version(convention: Convention) -> bool:
+    content = convention.content
+    return content is not None and convention.agreement_version == content.n
+
+
+@condition(_("Both the State and the Region must have agreed on this exact version."))
+def both_agreed(convention: Convention) -> bool:
+    return agreement_on_this_version(convention) and {"state", "region"} <= set(
+        convention.agreements.filter(version=convention.content).values_list(
+            "funder__kind", flat=True
+        )
+    )
+
+
+def _not_yet_message(convention: Convention) -> str:
+    return gettext("The termination takes effect on %(date)s.") % {
+        "date": convention.terminates_on.strftime("%d/%m/%Y") if convention.terminates_on else "—"
+    }
+
+
+@condition(_not_yet_message)
+def termination_date_reached(convention: Convention) -> bool:
+    return convention.terminates_on is not None and convention.terminates_on <= timezone.localdate()
+
+
 class Convention(
     countersigned_steps(kind="convention", sign_label=_("Sign the convention")), Lifecycle
 ):
     ledger_prefix = "convention"
-    circuit_after = "adopt"
+    #: The circuits this lifecycle starts: the funders' agreement on a version, the signatures.
+    circuits_after = {"request_agreement": "agreement", "adopt": "countersign"}
 
     arml = models.ForeignKey(Arml, on_delete=models.PROTECT, related_name="conventions")
     frozen_hash = models.CharField(_("frozen content hash"), max_length=64, blank=True)
+    frozen_version = models.PositiveIntegerField(_("frozen content version"), null=True, blank=True)
+    agreement_version = models.PositiveIntegerField(
+        _("content version put to the funders' agreement"), null=True, blank=True
+    )
+    termination_notified_on = models.DateField(_("termination notified on"), null=True, blank=True)
+    terminates_on = models.DateField(_("termination takes effect on"), null=True, blank=True)
+    terminated_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    termination_reason = models.TextField(_("reason for the termination"), blank=True)
     state = FSMField(
         _("state"), default=ConventionState.DRAFT, choices=ConventionState.choices, protected=True
     )
@@ -110,7 +188,7 @@ class Convention(
         if "_content" not in self.__dict__:
             prefetched = getattr(self, "_prefetched_objects_cache", {}).get("versions")
             if prefetched is not None:
-                self._content = max(prefetched, key=lambda v: v.n, default=None)
+                self._content = latest(prefetched)
             else:
                 self._content = self.versions.order_by("-n").first() if self.pk else None
         return self._content
@@ -119,16 +197,69 @@ class Convention(
     def is_editable(self) -> bool:
         return self.state in EDITABLE
 
+    @property
+    def is_negotiating(self) -> bool:
+        return self.state in NEGOTIATING
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.state in IN_FORCE_STATES
+
+    def ledger_label(self) -> str:
+        content = self.content
+        return f"{self} — {content.label}" if content else str(self)
+
     def party_funder_ids(self) -> list[int]:
         content = self.content
         return [party.pk for party in content.parties.all()] if content else []
 
-    def document_facts(self, name: str, ctx: TransitionContext) -> dict[str, Any]:
+    def event_data(self, name: str) -> dict[str, Any]:
         content = self.content
-        facts = content.document_facts() if content else {}
-        if name == "sign":
-            facts["title"] = str(_("Multi-year objectives and means convention"))
-        return facts
+        if content is None:
+            return {}
+        data: dict[str, Any] = {"content_version": content.n, "content_sha256": content.sha256}
+        if name == "refuse":
+            data["refused_version"] = content.n - 1
+        return data
+
+    def document_facts(self, name: str, ctx: TransitionContext) -> dict[str, Any]:
+        from governance.conventions.documents import convention_facts
+
+        return convention_facts(self, name, ctx)
+
+    def transition_inputs(self, name: str) -> list[dict[str, Any]]:
+        if name != "terminate":
+            return []
+        return [{"name": "effective_on", "label": _("Takes effect on"), "type": "date"}]
+
+    def clean_transition_data(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
+        if name != "terminate":
+            return {}
+        from governance.conventions.rules import notice_refusal
+
+        try:
+            effective_on = dt.date.fromisoformat(str(data.get("effective_on", "")).strip())
+        except ValueError:
+            message = gettext("Give the date the termination takes effect (YYYY-MM-DD).")
+            raise errors.InvalidData(
+                message, code="effective_date_required", details={"effective_on": [message]}
+            ) from None
+        content = self.content
+        refusal = notice_refusal(
+            notified_on=timezone.localdate(),
+            months=content.notice_months,
+            effective_on=effective_on,
+            period_end=dt.date(content.end_year, 12, 31),
+        )
+        if refusal:
+            raise errors.InvalidData(
+                refusal.message, code=refusal.code, details={"effective_on": [refusal.message]}
+            )
+        return {"effective_on": effective_on.isoformat(), "notice_months": content.notice_months}
+
+    def _freeze(self) -> None:
+        self.frozen_hash = self.content.sha256
+        self.frozen_version = self.content.n
 
     # -- transitions ----------------------------------------------------------------------
     @transition(
@@ -159,7 +290,22 @@ class Convention(
     @transition(
         field=state,
         source=[ConventionState.IN_NEGOTIATION, ConventionState.IN_RENEGOTIATION],
+        target=ConventionState.AWAITING_AGREEMENT,
+        conditions=[agreement_required],
+        custom=step(
+            label=_("Ask the State and the Region to agree on this version"),
+            done="agreement_requested",
+            roles={Role.ARML_DIRECTOR},
+        ),
+    )
+    def request_agreement(self, ctx: TransitionContext) -> None:
+        self.agreement_version = self.content.n
+
+    @transition(
+        field=state,
+        source=[ConventionState.IN_NEGOTIATION, ConventionState.IN_RENEGOTIATION],
         target=ConventionState.FROZEN,
+        conditions=[agreement_not_required],
         custom=step(
             label=_("Freeze the draft"),
             done="frozen",
@@ -168,7 +314,59 @@ class Convention(
         ),
     )
     def freeze(self, ctx: TransitionContext) -> None:
-        self.frozen_hash = self.content.sha256
+        self._freeze()
+
+    @transition(
+        field=state,
+        source=ConventionState.AWAITING_AGREEMENT,
+        target=ConventionState.AWAITING_AGREEMENT,
+        conditions=[agreement_on_this_version],
+        custom=step(
+            label=_("Agree on this version"),
+            done="agreed",
+            roles={Role.STATE_OFFICER, Role.REGION_OFFICER},
+            rules=[is_a_party_officer],
+            circuit=True,
+        ),
+    )
+    def agree(self, ctx: TransitionContext) -> None:
+        from governance.conventions.services import agreement_record
+
+        agreement_record(convention=self, actor=ctx.actor, principal=ctx.principal)
+
+    @transition(
+        field=state,
+        source=ConventionState.AWAITING_AGREEMENT,
+        target=ConventionState.FROZEN,
+        conditions=[both_agreed],
+        custom=step(
+            label=_("Freeze the agreed version"),
+            done="frozen",
+            roles={Role.STATE_OFFICER, Role.REGION_OFFICER},
+            document="convention",
+            circuit=True,
+            automatic=True,
+        ),
+    )
+    def freeze_on_agreement(self, ctx: TransitionContext) -> None:
+        self._freeze()
+
+    @transition(
+        field=state,
+        source=ConventionState.AWAITING_AGREEMENT,
+        target=ConventionState.IN_NEGOTIATION,
+        custom=step(
+            label=_("Withdraw the request for agreement"),
+            done="agreement_withdrawn",
+            roles={Role.ARML_DIRECTOR},
+            style="secondary",
+        ),
+    )
+    def withdraw_agreement_request(self, ctx: TransitionContext) -> None:
+        from workflows.circuits import cancel_active
+
+        cancel_active(self)
+        self.agreement_version = None
 
     @transition(
         field=state,
@@ -199,6 +397,8 @@ class Convention(
         from governance.conventions.services import reopen_after_refusal
 
         reopen_after_refusal(convention=self, actor=ctx.actor, reason=ctx.comment)
+        self.frozen_version = None
+        self.agreement_version = None
 
     @transition(
         field=state,
@@ -230,36 +430,68 @@ class Convention(
     @transition(
         field=state,
         source=[ConventionState.IN_FORCE, ConventionState.IN_EVALUATION],
-        target=ConventionState.TERMINATED,
+        target=ConventionState.TERMINATING,
         custom=step(
             label=_("Terminate"),
-            done="terminated",
-            roles={Role.PRESIDENT, Role.STATE_OFFICER, Role.REGION_OFFICER},
+            done="termination_notified",
+            roles={Role.PRESIDENT, Role.STATE_OFFICER, Role.REGION_OFFICER, Role.OTHER_FUNDER},
             rules=[is_a_party_officer],
             deliberation=TERMINATION,
             comment_required=True,
+            data_fields=["effective_on"],
             style="danger",
         ),
     )
     def terminate(self, ctx: TransitionContext) -> None:
+        from django.db import transaction
+
+        from governance.conventions.services import notify_termination
+
+        self.termination_notified_on = timezone.localdate()
+        self.terminates_on = dt.date.fromisoformat(ctx.data["effective_on"])
+        self.terminated_by = ctx.principal
+        self.termination_reason = ctx.comment
+        pk, by, reason, on = self.pk, ctx.principal, ctx.comment, self.terminates_on
+        transaction.on_commit(
+            lambda: notify_termination(
+                convention=Convention.objects.get(pk=pk), by=by, reason=reason, effective_on=on
+            )
+        )
+
+    @transition(
+        field=state,
+        source=ConventionState.TERMINATING,
+        target=ConventionState.TERMINATED,
+        conditions=[termination_date_reached],
+        custom=step(
+            label=_("End on the termination's effective date"),
+            done="terminated",
+            roles={Role.PRESIDENT, Role.STATE_OFFICER, Role.REGION_OFFICER, Role.OTHER_FUNDER},
+            automatic=True,
+        ),
+    )
+    def end_by_termination(self, ctx: TransitionContext) -> None:
         pass
 
 
-class ConventionVersion(models.Model):
-    """One saved state of a convention's content. Append-only: an edit is a new version."""
+class ConventionVersion(VersionedContent):
+    """One saved state of a convention's content (workflows.versions): append-only, numbered."""
+
+    owner_field = "convention"
 
     convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="versions")
-    n = models.PositiveIntegerField(_("content version"))
     title = models.CharField(_("title"), max_length=200)
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
     parties = models.ManyToManyField(
         Funder, related_name="convention_versions", verbose_name=_("funders")
     )
+    notice_months = models.PositiveSmallIntegerField(
+        _("notice period of a termination (months)"),
+        default=DEFAULT_NOTICE_MONTHS,
+        validators=[MaxValueValidator(24)],
+    )
     objectives = models.JSONField(_("objectives by function"), default=dict)
-    sha256 = models.CharField(_("content hash"), max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["convention", "n"]
@@ -272,17 +504,18 @@ class ConventionVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (v{self.n})"
+        return f"{self.title} ({self.label})"
 
     @property
     def years(self) -> list[int]:
         return list(range(self.start_year, self.end_year + 1))
 
-    def canonical(self) -> dict[str, Any]:
+    def content_canonical(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "period": [self.start_year, self.end_year],
             "parties": sorted(self.parties.values_list("pk", flat=True)),
+            "notice_months": self.notice_months,
             "objectives": {str(k): v for k, v in sorted(self.objectives.items())},
             "funding": sorted(
                 [line.year, line.funder_id, line.function, str(line.amount)]
@@ -294,11 +527,27 @@ class ConventionVersion(models.Model):
             ),
         }
 
-    def compute_hash(self) -> str:
-        text = json.dumps(
-            self.canonical(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
-        return hashlib.sha256(text.encode()).hexdigest()
+    def diff_lines(self) -> list[Line]:
+        from governance.conventions import rules
+
+        return [
+            *rules.general_lines(
+                title=self.title,
+                start_year=self.start_year,
+                end_year=self.end_year,
+                parties=[str(f) for f in self.parties.all()],
+                notice_months=self.notice_months,
+            ),
+            *rules.objective_lines(self.objectives),
+            *rules.funding_lines(
+                (li.year, li.funder_id, str(li.funder), li.function, li.amount)
+                for li in self.funding_lines.select_related("funder")
+            ),
+            *rules.target_lines(
+                (t.indicator.code, t.indicator.label, t.year, t.target)
+                for t in self.targets.select_related("indicator")
+            ),
+        ]
 
     def document_facts(self) -> dict[str, Any]:
         parties = [
@@ -320,11 +569,22 @@ class ConventionVersion(models.Model):
                     "text": "\n".join(targets),
                 }
             )
+        articles.append(
+            {
+                "title": str(_("Termination")),
+                "text": gettext(
+                    "Each party may terminate this convention by a signed and reasoned act "
+                    "notified to the other parties, with a notice period of %(months)s months."
+                )
+                % {"months": self.notice_months},
+            }
+        )
         return {
             "title": self.title,
             "period": {"start": f"{self.start_year}-01-01", "end": f"{self.end_year}-12-31"},
             "parties": parties,
             "articles": articles,
+            "notice_months": self.notice_months,
             "funding": [
                 {
                     "year": line.year,
@@ -336,6 +596,7 @@ class ConventionVersion(models.Model):
                     "year", "funder", "function"
                 )
             ],
+            "content_version": self.n,
             "content_sha256": self.sha256,
         }
 
@@ -394,3 +655,47 @@ class IndicatorTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}: {self.target}"
+
+
+class LineComment(models.Model):
+    """A funder's officer's comment on one line of a negotiated version (issue 14.2). The line
+    key is the same in every version (workflows.versions.Line), so a comment follows its line."""
+
+    version = models.ForeignKey(
+        ConventionVersion, on_delete=models.PROTECT, related_name="comments"
+    )
+    line = models.CharField(_("line"), max_length=80)
+    text = models.TextField(_("comment"))
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment on a line")
+        verbose_name_plural = _("comments on lines")
+
+    def __str__(self) -> str:
+        return f"{self.version.label} {self.line}: {self.text[:40]}"
+
+
+class Agreement(models.Model):
+    """A party's technical agreement on one exact version before the freeze (issue 14.2)."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="agreements")
+    version = models.ForeignKey(ConventionVersion, on_delete=models.PROTECT, related_name="+")
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="+")
+    principal = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    agreed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agreed_at", "pk"]
+        verbose_name = _("agreement on a version")
+        verbose_name_plural = _("agreements on versions")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "funder"], name="unique_agreement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} — {self.version.label}"
