@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 def events(arml, other_arml, settings):
     settings.ARML_CHECKPOINT_EVERY = 0
     for i in range(6):
-        append(action="action_plan.approved", arml=arml, obj=arml, comment=f"A{i}")
-        append(action="action_plan.rejected", arml=other_arml, obj=other_arml, comment=f"B{i}")
+        append(action="action_plan.approved", arml=arml, obj=arml, comment=f"commentaire-ARML-A-n{i}")
+        append(action="action_plan.rejected", arml=other_arml, obj=other_arml, comment=f"commentaire-ARML-B-n{i}")
     checkpoint_create()
     return AuditEvent.objects.order_by("seq")
 
@@ -27,7 +27,7 @@ def test_an_auditor_sees_only_the_events_of_their_arml(client, auditor, arml, ev
     response = client.get(reverse("audit:event_list"))
     assert response.status_code == 200
     assert seqs_of(response) == [11, 9, 7, 5, 3, 1]
-    assert "B0" not in response.content.decode()
+    assert "commentaire-ARML-B-n0" not in response.content.decode()
     assert client.get(reverse("audit:event_detail", args=[2])).status_code == 404
     assert client.get(reverse("audit:event_detail", args=[1])).status_code == 200
 
@@ -124,7 +124,8 @@ def test_the_history_partial_renders(arml, events):
     from audit.selectors import events_for_object
 
     html = render_to_string("audit/_history.html", {"events": events_for_object(arml)})
-    assert "A5" in html and "B0" not in html and "<caption>" in html
+    assert "commentaire-ARML-A-n5" in html and "commentaire-ARML-B-n0" not in html
+    assert "<caption>" in html
 
 
 def test_the_checkpoint_page_shows_the_time_stamp(client, auditor, events):
