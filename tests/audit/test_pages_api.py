@@ -87,7 +87,7 @@ def test_the_api_lists_keyset_and_scoped(client, auditor, events):
     assert [e["seq"] for e in page["results"]] == [5, 7, 9, 11] and page["next"] is None
     assert client.get("/api/v1/audit/events/2/").status_code == 404
     event = client.get("/api/v1/audit/events/1/").json()
-    assert event["comment"] == "A0" and event["data"] == {}
+    assert event["comment"] == "commentaire-ARML-A-n0" and event["data"] == {}
 
 
 def test_the_api_serves_proofs_and_checkpoints(client, auditor, events):
