@@ -55,6 +55,8 @@ worker: install
 check: install messages
 	$(DEV) $(PY) manage.py check
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check --quiet .
+	$(VENV)/bin/ruff format --check --quiet .
 
 test: check
 	$(PY) -m pytest $(PYTEST_ARGS)
