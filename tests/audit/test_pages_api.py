@@ -12,8 +12,15 @@ pytestmark = pytest.mark.django_db
 def events(arml, other_arml, settings):
     settings.ARML_CHECKPOINT_EVERY = 0
     for i in range(6):
-        append(action="action_plan.approved", arml=arml, obj=arml, comment=f"commentaire-ARML-A-n{i}")
-        append(action="action_plan.rejected", arml=other_arml, obj=other_arml, comment=f"commentaire-ARML-B-n{i}")
+        append(
+            action="action_plan.approved", arml=arml, obj=arml, comment=f"commentaire-ARML-A-n{i}"
+        )
+        append(
+            action="action_plan.rejected",
+            arml=other_arml,
+            obj=other_arml,
+            comment=f"commentaire-ARML-B-n{i}",
+        )
     checkpoint_create()
     return AuditEvent.objects.order_by("seq")
 
