@@ -2,7 +2,7 @@
 
 What the entries ask of a user is read once per request, in two queries (the delegations
 received, then the ARMLs in scope with the user's audit roles there), whatever the number of
-entries.
+entries, plus one for the count of unread notifications beside "Notifications".
 """
 
 from __future__ import annotations
@@ -68,11 +68,20 @@ def auditor(access: MenuAccess) -> bool:
     return access.is_superuser or access.audit
 
 
+def unread_notifications(user: Any) -> int:
+    """The count shown beside "Notifications": one query (notifications.selectors)."""
+    from notifications.selectors import unread_count
+
+    return unread_count(user)
+
+
 @dataclass(frozen=True)
 class Entry:
     url_name: str
     label: Promise
     may_open: Callable[[MenuAccess], bool]
+    #: A number shown beside the label (0: none), read with one query per request.
+    badge: Callable[[Any], int] | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,13 @@ class Group:
 
 
 MENU: tuple[Group, ...] = (
-    Group(None, (Entry("home", _("Home"), anyone),)),
+    Group(
+        None,
+        (
+            Entry("home", _("Home"), anyone),
+            Entry("notifications:list", _("Notifications"), anyone, badge=unread_notifications),
+        ),
+    ),
     Group(
         _("Bodies and meetings"),
         (
@@ -131,7 +146,8 @@ def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
                 continue
             url = reverse(entry.url_name)
             current = path == url if url == "/" else path.startswith(url)
-            items.append({"url": url, "label": entry.label, "current": current})
+            badge = entry.badge(user) if entry.badge else 0
+            items.append({"url": url, "label": entry.label, "current": current, "badge": badge})
         if items:
             groups.append(
                 {

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "documents",
     "audit",
     "workflows",
+    "notifications",
     "config.apps.SiteConfig",
 ]
 
@@ -297,6 +298,40 @@ SPECTACULAR_SETTINGS = {
 # Background tasks (django.tasks): stored in the database, run by `manage.py db_worker`, which
 # `make run` starts beside the development server and production runs as its own service.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notifications, deadlines and onboarding (README § Configuration) ---------------------------
+# The site's public address: the links in e-mails (objects, receipts, account set-up) use it.
+ARML_BASE_URL = env_str("ARML_BASE_URL", "") or env_str("SITE_URL", "") or "http://127.0.0.1:8000"
+if not ARML_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"ARML_BASE_URL={ARML_BASE_URL!r} must be the site's address, e.g. https://gouvernance.arml.fr"
+    )
+
+
+def _int_list(name: str, default: str) -> list[int]:
+    values = env_list(name, default.split(","))
+    try:
+        numbers = [int(v) for v in values]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={','.join(values)!r} must be whole numbers separated by commas"
+        ) from None
+    if any(n < 0 for n in numbers):
+        raise ImproperlyConfigured(f"{name}={','.join(values)!r} cannot be negative")
+    return numbers
+
+
+# Days before a deadline at which reminders go out.
+ARML_REMINDER_OFFSETS = _int_list("ARML_REMINDER_OFFSETS", "30,7,1")
+# Minutes to wait before each new attempt at a failed e-mail (then it is marked failed).
+ARML_NOTIFICATION_RETRY_MINUTES = _int_list("ARML_NOTIFICATION_RETRY_MINUTES", "1,5,30")
+# A countersignature awaited for more than this many days is a deadline passed.
+ARML_COUNTERSIGN_REMINDER_DAYS = env_int("ARML_COUNTERSIGN_REMINDER_DAYS", 15)
+# The development loop of `deadlines run` (notifications/tasks.py); production uses the timer.
+ARML_DEADLINES_EVERY_MINUTES = env_int("ARML_DEADLINES_EVERY_MINUTES", 15)
+# How long the link that sets a new account's password stays valid; it works once.
+ARML_ACCOUNT_LINK_DAYS = env_int("ARML_ACCOUNT_LINK_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = ARML_ACCOUNT_LINK_DAYS * 24 * 3600
 
 ARML_TSA_URL = env_str("ARML_TSA_URL", "")
 ARML_CHECKPOINT_EVERY = env_int("ARML_CHECKPOINT_EVERY", 1000)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from governance.organisations.accounts import activate
 from governance.organisations.views import home
 
 urlpatterns = [
@@ -14,10 +15,12 @@ urlpatterns = [
         "connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("compte/activer/<uidb64>/<token>/", activate, name="account_activate"),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("documents/", include("documents.urls")),
     path("delegations/", include("permissions.urls")),
     path("journal/", include("audit.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -44,6 +44,8 @@ class RegionFactory(factory.django.DjangoModelFactory):
 class ArmlFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Arml
+        # The 18 real regions come with their ARML (reference data): reuse it.
+        django_get_or_create = ("region",)
 
     region = factory.SubFactory(RegionFactory)
     name = factory.LazyAttribute(

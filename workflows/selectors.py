@@ -88,6 +88,13 @@ class AwaitingItem:
     action: str
     since: Any = None
     obj: Any = field(default=None, repr=False)
+    due: Any = None  # the item's soonest deadline (a date), set by a marker
+    overdue: bool = False
+
+
+#: Called with (user, items) at the end of awaiting_for: the deadlines mark what is due and
+#: overdue (notifications/deadlines.py registers itself; workflows imports no later app).
+INBOX_MARKERS: list[Any] = []
 
 
 def awaiting_for(user: Person) -> list[AwaitingItem]:
@@ -137,6 +144,8 @@ def awaiting_for(user: Person) -> list[AwaitingItem]:
                 task_item.obj,
             )
         )
+    for mark in INBOX_MARKERS:
+        mark(user, items)
     return items
 
 

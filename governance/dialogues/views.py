@@ -20,6 +20,7 @@ from governance.dialogues.charts import grouped_bars
 from governance.dialogues.models import Measurement
 from governance.dialogues.rules import NEGOTIATE, PREPARE
 from governance.organisations.models import Arml, Function, Funder, Indicator
+from notifications.deadlines import open_deadlines
 from permissions.authorization import armls_allowed, may
 from workflows.selectors import signature_panel
 from workflows.web import lifecycle_context
@@ -229,6 +230,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": sections,
             "convention": convention,
             "renegotiating": dashboards.renegotiated_years(convention),
+            "deadlines": open_deadlines(armls=[arml.pk]),
         },
     )
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from governance.meetings import selectors, views
+from governance.meetings import receipts, selectors, views
 from workflows.web import transition_view
 
 urlpatterns = [
@@ -34,6 +34,7 @@ urlpatterns = [
         views.second_convocation,
         name="meeting_second_convocation",
     ),
+    path("convocations/reception/<str:token>/", receipts.receipt, name="meeting_receipt"),
     path("registre/", views.register_home, name="register_home"),
     path("registre/<int:arml_pk>/", views.register, name="register"),
     path(

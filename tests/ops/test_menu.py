@@ -1,10 +1,10 @@
-"""The main menu shows each user what they may open, grouped by area, in two queries."""
+"""The main menu shows each user what they may open, grouped by area, in three queries."""
 
 import pytest
 from django.test import RequestFactory
 
 from config.context import main_menu, menu_for
-from governance.models import FunderKind, Role
+from governance.models import Arml, FunderKind, Role
 from tests.factories import (
     ArmlFactory,
     FunderFactory,
@@ -15,6 +15,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+#: Everyone: the home page and their notifications.
+HOME = {"/", "/notifications/"}
 SCOPED = {
     "/seances/",
     "/instances/",
@@ -61,7 +63,7 @@ def cast(arml):
 
 
 def _check_urls_are_known(found):
-    assert found <= {"/"} | SCOPED | ONE_ARML | LEDGER, found
+    assert found <= HOME | SCOPED | ONE_ARML | LEDGER, found
 
 
 @pytest.mark.parametrize(
@@ -81,21 +83,28 @@ def _check_urls_are_known(found):
 def test_it_shows_the_ledger_only_to_audit_roles(cast, who, ledger):
     found = urls(cast[who])
     _check_urls_are_known(found)
-    assert found == {"/"} | SCOPED | ONE_ARML | (LEDGER if ledger else set())
+    assert found == HOME | SCOPED | ONE_ARML | (LEDGER if ledger else set())
 
 
 def test_a_person_without_mandate_sees_only_home(cast):
-    assert urls(cast["stranger"]) == {"/"}
+    assert urls(cast["stranger"]) == HOME
 
 
-def test_a_superuser_on_an_empty_install_sees_reference_data_but_no_arml_page():
+def test_a_superuser_on_a_fresh_install_sees_every_page():
+    """The 18 regions' ARMLs are reference data (migration 0008): there from the start."""
     admin = PersonFactory(is_superuser=True, is_staff=True)
-    assert urls(admin) == {"/"} | SCOPED | LEDGER
+    assert urls(admin) == HOME | SCOPED | ONE_ARML | LEDGER
+
+
+def test_a_superuser_without_any_arml_sees_reference_data_but_no_arml_page():
+    Arml.objects.all().delete()
+    admin = PersonFactory(is_superuser=True, is_staff=True)
+    assert urls(admin) == HOME | SCOPED | LEDGER
 
 
 def test_a_superuser_with_an_arml_sees_everything(arml):
     admin = PersonFactory(is_superuser=True, is_staff=True)
-    assert urls(admin) == {"/"} | SCOPED | ONE_ARML | LEDGER
+    assert urls(admin) == HOME | SCOPED | ONE_ARML | LEDGER
 
 
 def test_an_ended_mandate_no_longer_opens_the_ledger(arml):
@@ -130,10 +139,11 @@ def test_entries_are_grouped_by_area(cast):
     assert [str(label) for label in current] == ["Conventions"]
 
 
-def test_the_menu_costs_two_queries_whatever_the_entries(cast, django_assert_num_queries):
+def test_the_menu_costs_three_queries_whatever_the_entries(cast, django_assert_num_queries):
+    """Scope (two) and the unread notifications' count (one), whatever the number of entries."""
     request = RequestFactory().get("/")
     request.user = cast["president"]
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         main_menu(request)
         main_menu(request)  # a second template in the same request: no new query
 
@@ -176,6 +186,7 @@ def test_the_layout_shows_the_grouped_menu(client, cast):
 
 @pytest.mark.parametrize("url", ["/registre/", "/tableau-de-bord/"])
 def test_register_and_dashboard_say_there_is_no_arml_yet(client, url):
+    Arml.objects.all().delete()  # the reference data removed by hand
     admin = PersonFactory(is_superuser=True, is_staff=True)
     client.force_login(admin)
     response = client.get(url)
