@@ -1,6 +1,6 @@
 """What the ledger needs to know about people and scope, behind one small interface.
 
-audit/ imports nothing from governance/ or permissions/ (DESIGN.md § Layout): the permissions
+audit/ imports nothing from governance/ or permissions/: the permissions
 app implements `AccessPolicy` (it may read mandates and guardian scope) and registers it in its
 AppConfig.ready(). permissions/ already imports audit (delegations append events), so the
 dependency must point this way.

@@ -1,4 +1,4 @@
-"""The ledger: hash-chained append-only events, signed checkpoints (DESIGN.md § Audit ledger).
+"""The ledger: hash-chained append-only events, signed checkpoints (docs/architecture.md § The ledger).
 
 Rows of AuditEvent, Checkpoint and MerkleChunk (subtree roots) are written once. The model
 methods below refuse updates and deletes, and so do database triggers (migration 0002) for raw

@@ -1,5 +1,5 @@
 """Environment parsing through django-environ, made strict: a malformed value stops start-up
-naming the variable (STYLE.md: settings fail loudly).
+naming the variable (a setting fails loudly rather than silently defaulting).
 
 django-environ reads the variables and parses the URLs (database, e-mail); on its own it would
 read `DEBUG=maybe` as False and let a port that is not a number through as a bare ValueError, so
