@@ -57,7 +57,7 @@ def arml_model() -> type[Model]:
     """The ARML model, reached through the ledger's relation (no import of governance/)."""
     from audit.models import AuditEvent
 
-    return AuditEvent._meta.get_field("arml").related_model  # type: ignore[return-value]
+    return AuditEvent._meta.get_field("arml").related_model
 
 
 def roles_of(person: Any, arml_id: int) -> Iterable[str]:

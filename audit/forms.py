@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LedgerFilterForm(forms.Form):
-    arml = forms.ModelChoiceField(
+    arml: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("ARML"), queryset=None, required=False, empty_label=_("All")
     )
     action = forms.CharField(

@@ -24,10 +24,10 @@ _DATABASE_ENGINES = {
 }
 
 
-class StrictEnv(environ.Env):
+class StrictEnv(environ.Env):  # type: ignore[misc]  # django-environ has no annotations
     """environ.Env whose errors name the variable, and whose booleans are only yes or no."""
 
-    def get_value(  # type: ignore[override]
+    def get_value(
         self,
         var: str,
         cast: Any = None,

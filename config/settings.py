@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.core.exceptions import ImproperlyConfigured
@@ -207,7 +208,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic_bootstrap.BASE_DIR)]
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # In production, `collectstatic` writes fingerprinted (cacheable forever) and compressed copies.
     "staticfiles": {

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from documents.exceptions import AppendOnlyError
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError(_("Issued documents cannot be modified."))
 

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from functools import cache
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
 from workflows.specs import specs_of
 
+if TYPE_CHECKING:
+    from workflows.lifecycle import Lifecycle
+
 BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 132, 44, 36, 40, 12
 
 
 @cache
-def _layout(model: type) -> tuple[dict[str, tuple[int, int]], list[tuple[str, str]]]:
-    field = model._meta.get_field(model.state_field_name)
+def _layout(model: type[Lifecycle]) -> tuple[dict[str, tuple[int, int]], list[tuple[str, str]]]:
+    field: Any = model._meta.get_field(model.state_field_name)
     initial = field.get_default()
     edges = sorted(
         {(src, spec.target) for spec in specs_of(model).values() for src in spec.sources}
@@ -54,9 +58,10 @@ def _layout(model: type) -> tuple[dict[str, tuple[int, int]], list[tuple[str, st
     return positions, edges
 
 
-def lifecycle_svg(model: type, current: str | None = None) -> str:
+def lifecycle_svg(model: type[Lifecycle], current: str | None = None) -> str:
     positions, edges = _layout(model)
-    labels = dict(model._meta.get_field(model.state_field_name).flatchoices)
+    state_field: Any = model._meta.get_field(model.state_field_name)
+    labels = dict(state_field.flatchoices)
     cols = max(c for c, _r in positions.values()) + 1
     rows = max(r for _c, r in positions.values()) + 1
     width = PAD * 2 + cols * BOX_W + (cols - 1) * GAP_X

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from permissions.rules import Rule
+
+if TYPE_CHECKING:
+    from workflows.lifecycle import Lifecycle
 
 
 @dataclass(frozen=True)
@@ -200,10 +202,20 @@ def unmet_messages(obj: Any, spec: TransitionSpec, roles: Iterable[str] | None =
     return messages
 
 
-@cache
-def specs_of(model: type) -> dict[str, TransitionSpec]:
+#: specs_of's memo: the declarations are read once per model (a dict rather than functools.cache,
+#: whose typing refuses type[Any] as a key).
+_SPECS: dict[type, dict[str, TransitionSpec]] = {}
+
+
+def specs_of(model: type[Lifecycle]) -> dict[str, TransitionSpec]:
     """Every transition of a lifecycle model, by name (sources merged)."""
-    state_field = model._meta.get_field(model.state_field_name)
+    if model not in _SPECS:
+        _SPECS[model] = _read_specs(model)
+    return _SPECS[model]
+
+
+def _read_specs(model: type[Lifecycle]) -> dict[str, TransitionSpec]:
+    state_field: Any = model._meta.get_field(model.state_field_name)  # django_fsm's FSMField
     merged: dict[str, TransitionSpec] = {}
     for t in state_field.get_all_transitions(model):
         custom = t.custom
