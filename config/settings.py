@@ -105,6 +105,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # Second factor before a signature (workflows/second_factor.py): TOTP devices and the
+    # static devices that hold recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "django_bootstrap5",
     "guardian",
@@ -193,6 +198,22 @@ AXES_CLIENT_IP_CALLABLE = "config.client.client_ip"  # the same address the ledg
 AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins: no second trail of personal data
 AXES_VERBOSE = False
+
+# Signing under the signer's sole control (README § Signing in): every transition that signs
+# (declared signer or countersign slots, or `sole_control`) asks for a second factor; one
+# confirmation stays valid ARML_SECOND_FACTOR_MINUTES for that session or API token, so a
+# president signing five items in a row types one code. It cannot be turned off in production:
+# a session cookie alone must never sign as the president.
+ARML_SECOND_FACTOR_REQUIRED = env_bool("ARML_SECOND_FACTOR_REQUIRED", True)
+ARML_SECOND_FACTOR_MINUTES = env_int("ARML_SECOND_FACTOR_MINUTES", 10)
+if ARML_SECOND_FACTOR_MINUTES < 1:
+    raise ImproperlyConfigured("ARML_SECOND_FACTOR_MINUTES must be at least 1.")
+if not DEBUG and not ARML_SECOND_FACTOR_REQUIRED:
+    raise ImproperlyConfigured(
+        "ARML_SECOND_FACTOR_REQUIRED cannot be turned off when DEBUG is off: an advanced "
+        "electronic signature needs the signer's own confirmation."
+    )
+OTP_TOTP_ISSUER = "ARML Gouvernance"  # the name authenticator apps show beside the code
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

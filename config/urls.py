@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from governance.organisations.accounts import activate
 from governance.organisations.views import home
+from workflows import profile
 
 urlpatterns = [
     path("", home, name="home"),
@@ -16,6 +17,14 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/activer/<uidb64>/<token>/", activate, name="account_activate"),
+    path("profil/", profile.profile, name="profile"),
+    path("profil/second-facteur/totp/nouveau/", profile.totp_start, name="profile_totp_start"),
+    path("profil/second-facteur/totp/", profile.totp_confirm, name="profile_totp"),
+    path(
+        "profil/second-facteur/codes-de-secours/",
+        profile.recovery_codes,
+        name="profile_recovery_codes",
+    ),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("documents/", include("documents.urls")),
     path("delegations/", include("permissions.urls")),

@@ -183,6 +183,16 @@ class Signature(AppendOnlyModel):
             "passed it; empty for a signature in one's own name."
         ),
     )
+    second_factor = models.CharField(
+        _("second factor"),
+        max_length=16,
+        blank=True,
+        default="",
+        help_text=_(
+            "The kind of second factor that confirmed the act of signing (totp, webauthn, "
+            "recovery); empty when none was asked."
+        ),
+    )
 
     class Meta:
         verbose_name = _("signature")

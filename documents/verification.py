@@ -41,6 +41,9 @@ class SignatureReport:
     level: str = ""  # PAdES-B-B, PAdES-B-T (timestamped), or "" when not PAdES
     on_behalf_of: str = ""  # the principal, when signed by delegation (recorded at signing)
     delegation: dict[str, Any] = dataclasses.field(default_factory=dict)
+    #: The kind of second factor that confirmed the act of signing (recorded at signing):
+    #: "totp", "webauthn", "recovery", or "" when none was asked.
+    second_factor: str = ""
     signed_at: dt.datetime | None = None
     intact: bool = False
     valid: bool = False
@@ -55,6 +58,16 @@ class SignatureReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def second_factor_label(self) -> str:
+        """What confirmed the act of signing, in words (« second facteur : code TOTP »)."""
+        labels = {
+            "totp": _("second factor: authenticator app (TOTP)"),
+            "webauthn": _("second factor: passkey"),
+            "recovery": _("second factor: recovery code"),
+        }
+        return str(labels.get(self.second_factor, self.second_factor))
 
     @property
     def delegation_text(self) -> str:
@@ -105,6 +118,7 @@ class VerificationReport:
                     "on_behalf_of": s.on_behalf_of or None,
                     "delegation": s.delegation or None,
                     "delegation_text": s.delegation_text or None,
+                    "second_factor": s.second_factor or None,
                     "ok": s.ok,
                     "signed_at": s.signed_at.isoformat() if s.signed_at else None,
                     "intact": s.intact,
@@ -299,6 +313,7 @@ def _check_signatures(version: DocumentVersion, content: bytes, report: Verifica
                 item.problems.append(_("The certificate differs from the one recorded."))
             item.on_behalf_of = str(row.on_behalf_of) if row.on_behalf_of_id else ""
             item.delegation = dict(row.delegation or {})
+            item.second_factor = row.second_factor
     for name in found.keys() - recorded.keys():
         found[name].problems.append(_("This signature is not recorded in the database."))
     if report.signatures:

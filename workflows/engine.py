@@ -25,7 +25,7 @@ from documents.storage import discard
 from governance.organisations.models import Person
 from permissions.authorization import Principal, Refused, authorize
 from permissions.selectors import roles_in
-from workflows import errors
+from workflows import errors, second_factor
 from workflows.acts import record_refusal
 from workflows.documents import issue_for_transition
 from workflows.lifecycle import Lifecycle, TransitionContext
@@ -74,7 +74,10 @@ def perform[L: Lifecycle](
     data: dict[str, Any] | None = None,
     task: Task | None = None,
     request_info: dict[str, str] | None = None,
+    proof: second_factor.Proof | second_factor.Confirmed | None = None,
 ) -> Outcome[L]:
+    """`proof`: what the request brings of a second factor (its channel, a code), checked when
+    the transition signs (workflows/second_factor.py); pages and API pass it."""
     try:
         spec = spec_for(obj, name)
     except UnknownTransition:
@@ -92,7 +95,7 @@ def perform[L: Lifecycle](
             task = task_for_user(obj, name, actor)  # circuit steps only through their task
         if task is None:
             with transaction.atomic():
-                outcome = _perform(obj, spec, actor, comment, data, None, request_info)
+                outcome = _perform(obj, spec, actor, comment, data, None, request_info, proof)
         else:
             from workflows.circuits import run_task, step_of
 
@@ -102,10 +105,12 @@ def perform[L: Lifecycle](
 
             def do() -> Outcome[L]:
                 with transaction.atomic():
-                    return _perform(obj, narrowed, actor, comment, data, task, request_info)
+                    return _perform(obj, narrowed, actor, comment, data, task, request_info, proof)
 
             outcome = run_task(task, name, actor, do)
     except errors.TransitionError as exc:
+        if isinstance(exc, errors.SecondFactorInvalid):
+            second_factor.count_failure(exc)  # the rollback undid django-otp's own count
         if exc.ledgered:
             _record_refusal(obj, spec, actor, exc, comment, request_info)
         raise
@@ -167,14 +172,23 @@ def _perform[L: Lifecycle](
     data: dict[str, Any],
     task: Task | None,
     request_info: dict[str, str] | None,
+    proof: second_factor.Proof | second_factor.Confirmed | None = None,
     *,
     principal: Principal | None = None,
 ) -> Outcome[L]:
     locked = _lock(obj)
     principal = principal or _authorise(actor, locked, spec)
     clean = _checked(locked, spec, principal, task=task, comment=comment, data=data)
+    now = timezone.now()
+    # Last of the checks, so that a code is asked (and consumed) only for an act that can happen.
+    confirmed = second_factor.confirm(actor, proof, now=now) if second_factor.needed(spec) else None
     ctx = TransitionContext(
-        actor=actor, principal=principal.person, comment=comment, data=clean, now=timezone.now()
+        actor=actor,
+        principal=principal.person,
+        comment=comment,
+        data=clean,
+        now=now,
+        second_factor=confirmed,
     )
     from_state = locked.state
     _move(locked, spec, ctx)
@@ -285,6 +299,7 @@ def _record_event(
             **ctx.data,
             **locked.event_data(spec.name),
             **_delegation_data(principal),
+            **({"second_factor": ctx.second_factor.as_dict()} if ctx.second_factor else {}),
         },
         documents=[document],
         request_info=request_info,

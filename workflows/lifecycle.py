@@ -23,6 +23,8 @@ class TransitionContext:
     comment: str
     data: dict[str, Any] = field(default_factory=dict)
     now: dt.datetime | None = None
+    #: The second factor that confirmed a signing act (workflows.second_factor.Confirmed).
+    second_factor: Any = None
 
 
 class Lifecycle(ConcurrentTransitionMixin, models.Model):

@@ -113,6 +113,15 @@ class TransitionSpec:
     conditions: tuple[Callable[[Any], bool], ...] = ()
     model_prefix: str = ""
     deliberation: Deliberated | None = None
+    #: A signature under the signer's sole control even without declared slots (a certified
+    #: extract): the engine asks for a second factor, as for every signer or countersign slot.
+    sole_control: bool = False
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Whether the act signs in a person's name as a declared signer: signer slots, a
+        countersignature, or `sole_control` (workflows/second_factor.py)."""
+        return bool(self.signers or self.countersign or self.sole_control)
 
     @property
     def action_name(self) -> str:
@@ -139,6 +148,7 @@ def step(
     countersign: str = "",
     automatic: bool = False,
     deliberation: Deliberated | None = None,
+    sole_control: bool = False,
 ) -> dict[str, Any]:
     """The `custom=` dict of a transition (kept a dict: that is what django-fsm stores)."""
     return {
@@ -155,6 +165,7 @@ def step(
         "countersign": countersign,
         "automatic": automatic,
         "deliberation": deliberation,
+        "sole_control": sole_control,
     }
 
 

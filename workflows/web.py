@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.client import request_info as request_info  # the one builder, re-exported
 from permissions.requests import AuthenticatedRequest
-from workflows import errors
+from workflows import errors, second_factor
 from workflows.diagram import lifecycle_svg
 from workflows.engine import perform
 from workflows.lifecycle import Lifecycle
@@ -99,7 +99,11 @@ def transition_view(scoped: Callable[[Any], QuerySet[Any]]) -> Callable[..., Htt
 
 
 def transition_post(request: AuthenticatedRequest, obj: Lifecycle, name: str) -> HttpResponse:
-    """POST-redirect-GET: perform, then say what happened (or why not) on the object's page."""
+    """POST-redirect-GET: perform, then say what happened (or why not) on the object's page.
+
+    A transition that signs, attempted without a valid second-factor confirmation, answers the
+    confirmation form instead (403, in French): it posts the same fields back with the code,
+    and the act proceeds. One mechanism for every lifecycle, in the engine and here."""
     data = {key: request.POST.get(key, "") for key in request.POST if key.startswith("data_")}
     try:
         outcome = perform(
@@ -109,7 +113,10 @@ def transition_post(request: AuthenticatedRequest, obj: Lifecycle, name: str) ->
             comment=request.POST.get("comment", ""),
             data={key.removeprefix("data_"): value for key, value in data.items()},
             request_info=request_info(request),
+            proof=second_factor.proof_from(request, request.POST.get("otp", "")),
         )
+    except (errors.SecondFactorRequired, errors.SecondFactorInvalid) as exc:
+        return second_factor_form(request, obj, name, exc, data)
     except errors.TransitionError as exc:
         messages.error(request, exc.message)
     else:
@@ -119,3 +126,29 @@ def transition_post(request: AuthenticatedRequest, obj: Lifecycle, name: str) ->
             % {"action": outcome.spec.label, "seq": outcome.event.seq},
         )
     return HttpResponseRedirect(obj.get_absolute_url())
+
+
+def second_factor_form(
+    request: AuthenticatedRequest,
+    obj: Lifecycle,
+    name: str,
+    exc: errors.TransitionError,
+    data: dict[str, str],
+) -> HttpResponse:
+    """The confirmation form: the code field, the act's own fields carried over, and — with
+    DEBUG on, for a demo account only — the current demo code, marked as a demo aid."""
+    from workflows.specs import spec_for
+
+    context = {
+        "obj": obj,
+        "spec": spec_for(obj, name),
+        "refusal": exc,
+        "invalid": isinstance(exc, errors.SecondFactorInvalid),
+        "enrolled": second_factor.enrolled(request.user),
+        "comment": request.POST.get("comment", ""),
+        "data": sorted(data.items()),
+        "minutes": int(second_factor.window().total_seconds() // 60),
+        "demo_code": second_factor.demo_code(request.user),
+        "action_url": request.path,
+    }
+    return render(request, "workflows/second_factor_confirm.html", context, status=exc.status)
