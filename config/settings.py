@@ -355,6 +355,11 @@ ARML_DEADLINES_EVERY_MINUTES = env_int("ARML_DEADLINES_EVERY_MINUTES", 15)
 ARML_ACCOUNT_LINK_DAYS = env_int("ARML_ACCOUNT_LINK_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = ARML_ACCOUNT_LINK_DAYS * 24 * 3600
 
+# Attachments (documents/attachments.py): the largest file accepted, in megabytes (10 Mo).
+ARML_ATTACHMENT_MAX_MB = env_int("ARML_ATTACHMENT_MAX_MB", 10)
+# The financial report (CRF) of a subsidy is due on this day of the following year (MM-DD).
+ARML_CRF_DUE = env_str("ARML_CRF_DUE", "06-30")
+
 ARML_TSA_URL = env_str("ARML_TSA_URL", "")
 ARML_CHECKPOINT_EVERY = env_int("ARML_CHECKPOINT_EVERY", 1000)
 # The ledger's checkpoints: by age too, time-stamp delay, witness outside the database

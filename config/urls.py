@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("documents/", include("documents.urls")),
+    path("pieces-jointes/", include("workflows.urls")),
     path("delegations/", include("permissions.urls")),
     path("journal/", include("audit.urls")),
     path("notifications/", include("notifications.urls")),

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from documents.models import Certificate, Document, DocumentVersion, Signature, Supersession
+from documents.models import (
+    Attachment,
+    Certificate,
+    Document,
+    DocumentVersion,
+    Signature,
+    Supersession,
+)
 
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[Any]
@@ -37,6 +44,13 @@ class DocumentAdmin(ReadOnlyAdmin):
 class DocumentVersionAdmin(ReadOnlyAdmin):
     list_display = ["document", "n", "size", "sha256", "created_at"]
     search_fields = ["sha256", "document__title"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "filename", "arml", "sha256", "created_at"]
+    list_filter = ["kind", "arml"]
+    search_fields = ["title", "filename", "sha256", "object_id"]
 
 
 @admin.register(Signature)

@@ -32,6 +32,7 @@ from workflows.lifecycle import Lifecycle, TransitionContext
 from workflows.specs import (
     TransitionSpec,
     UnknownTransition,
+    attachment_unmet,
     deliberation_unmet,
     spec_for,
     unmet_conditions,
@@ -260,6 +261,11 @@ def _checked(
     missing = deliberation_unmet(locked, spec, principal.roles)
     if missing:
         raise errors.DeliberationRequired(missing, details={"conditions": [missing]})
+    lacking = attachment_unmet(
+        locked, spec, principal.roles, delegated=principal.delegation is not None
+    )
+    if lacking:
+        raise errors.AttachmentRequired(lacking, details={"conditions": [lacking]})
     return clean
 
 

@@ -94,6 +94,50 @@ def deliberation_unmet(obj: Any, spec: TransitionSpec, roles: Iterable[str] | No
 
 
 @dataclass(frozen=True)
+class Attached:
+    """A transition that needs a piece of evidence of `kind` attached to the object (and not
+    superseded): the Region's commission-permanente deliberation, the arrêté of a delegation of
+    signature, the approved accounts of a financial report.
+
+    Declared on the transition; the engine refuses it (`attachment_required`, 409) until the
+    object holds such an attachment, and the pages and the API say why.
+    """
+
+    #: The kind of evidence (workflows.attachments.KINDS).
+    kind: str
+    #: The requirement holds only when this is true of the object (the ARML's rules…).
+    applies: Callable[[Any], bool] | None = None
+    #: Only for principals acting in one of these roles (empty: always).
+    roles: frozenset[str] = frozenset()
+    #: Only when the step is performed by delegation (the arrêté the delegate signs under).
+    delegated: bool = False
+    message: str | Promise = ""
+
+    def holds_for(
+        self, obj: Any, roles: Iterable[str] | None = None, delegated: bool | None = None
+    ) -> bool:
+        if self.applies is not None and not self.applies(obj):
+            return False
+        if self.delegated and not delegated:
+            return False
+        return not (self.roles and roles is not None and not self.roles & set(roles))
+
+
+def attachment_unmet(
+    obj: Any, spec: TransitionSpec, roles: Iterable[str] | None, delegated: bool | None = None
+) -> str:
+    """The sentence saying which attachment is missing, or "" (workflows/attachments.py)."""
+    from workflows.attachments import has_current, kind_label
+
+    for required in spec.attachments:
+        if required.holds_for(obj, roles, delegated) and not has_current(obj, required.kind):
+            return str(required.message) or str(
+                _("Attach first: %(kind)s.") % {"kind": kind_label(required.kind)}
+            )
+    return ""
+
+
+@dataclass(frozen=True)
 class TransitionSpec:
     name: str
     label: str | Promise
@@ -116,6 +160,7 @@ class TransitionSpec:
     #: A signature under the signer's sole control even without declared slots (a certified
     #: extract): the engine asks for a second factor, as for every signer or countersign slot.
     sole_control: bool = False
+    attachments: tuple[Attached, ...] = ()
 
     @property
     def needs_second_factor(self) -> bool:
@@ -149,6 +194,7 @@ def step(
     automatic: bool = False,
     deliberation: Deliberated | None = None,
     sole_control: bool = False,
+    attachments: Sequence[Attached] = (),
 ) -> dict[str, Any]:
     """The `custom=` dict of a transition (kept a dict: that is what django-fsm stores)."""
     return {
@@ -166,6 +212,7 @@ def step(
         "automatic": automatic,
         "deliberation": deliberation,
         "sole_control": sole_control,
+        "attachments": tuple(attachments),
     }
 
 
@@ -203,13 +250,22 @@ def condition_messages(obj: Any, spec: TransitionSpec) -> list[str]:
     return [message for _code, message in unmet_conditions(obj, spec)]
 
 
-def unmet_messages(obj: Any, spec: TransitionSpec, roles: Iterable[str] | None = None) -> list[str]:
-    """Everything `obj` lacks for `spec`: its conditions, then the deliberation it declares
-    (for a principal acting in `roles`; with None, whatever the roles)."""
+def unmet_messages(
+    obj: Any,
+    spec: TransitionSpec,
+    roles: Iterable[str] | None = None,
+    delegated: bool | None = None,
+) -> list[str]:
+    """Everything `obj` lacks for `spec`: its conditions, then the deliberation and the
+    attachments it declares (for a principal acting in `roles`; with None, whatever the
+    roles)."""
     messages = condition_messages(obj, spec)
     missing = deliberation_unmet(obj, spec, roles)
     if missing:
         messages.append(missing)
+    lacking = attachment_unmet(obj, spec, roles, delegated)
+    if lacking:
+        messages.append(lacking)
     return messages
 
 

@@ -30,6 +30,24 @@ def lifecycle_context(request: AuthenticatedRequest, obj: Lifecycle) -> dict[str
         "options": transition_options(obj, request.user),
         "documents": documents_of(obj),
         "history": history_of(obj, viewer=request.user),
+        **attachments_context(request, obj),
+    }
+
+
+def attachments_context(request: HttpRequest, obj: Any) -> dict[str, Any]:
+    """What the attachments panel shows (workflows/_attachments_panel.html), for any object."""
+    from django.urls import reverse
+
+    from permissions.authorization import may
+    from workflows.attachments import ATTACH, attachments_of, kind_choices
+
+    return {
+        "attachments": attachments_of(obj),
+        "may_attach": may(request.user, obj, ATTACH),
+        "attachment_kinds": kind_choices(),
+        "attachment_upload_url": reverse(
+            "workflows:attachment_upload", args=[obj._meta.label_lower, obj.pk]
+        ),
     }
 
 
