@@ -121,9 +121,9 @@ def walk(client, start: Iterable[str] = ("/",), per_pattern: int = PER_PATTERN):
             continue
         per[key] += 1
         response = client.get(path)
-        if response.status_code in (301, 302):
+        if response.status_code in (301, 302):  # a page that sends on (the ARML's register)
             queue.insert(0, response["Location"])
-            per[key] -= 1
+            yield path, response.status_code, ""
             continue
         page = (
             response.content.decode()
