@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -225,7 +224,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
-STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic_bootstrap.BASE_DIR)]
+# Bootstrap is served as static/css/bootstrap.css: only the rules our pages use, built at
+# development time by scripts/build_css.py from the xstatic-bootstrap package, and no JavaScript
+# (no page uses Bootstrap's). README § Static files.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -279,10 +281,7 @@ MAILERS = {"default": _mailer()}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ne-pas-repondre@arml.example")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # errors mailed to ADMINS, if any
 
-BOOTSTRAP5 = {
-    "css_url": {"url": "/static/bootstrap/css/bootstrap.min.css"},
-    "javascript_url": {"url": "/static/bootstrap/js/bootstrap.bundle.min.js"},
-}
+BOOTSTRAP5 = {"css_url": {"url": "/static/css/bootstrap.css"}, "javascript_url": None}
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
