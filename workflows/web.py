@@ -34,7 +34,7 @@ def lifecycle_context(request: AuthenticatedRequest, obj: Lifecycle) -> dict[str
     }
 
 
-def attachments_context(request: HttpRequest, obj: Any) -> dict[str, Any]:
+def attachments_context(request: AuthenticatedRequest, obj: Any) -> dict[str, Any]:
     """What the attachments panel shows (workflows/_attachments_panel.html), for any object."""
     from django.urls import reverse
 
