@@ -10,7 +10,7 @@ DEV := DEBUG=$${DEBUG:-1}
 # Announces a step (bold on a terminal).
 STEP := @step() { if [ -t 1 ]; then printf '\033[1m==> %s\033[0m\n' "$$1"; else printf '==> %s\n' "$$1"; fi; }; step
 
-.PHONY: run serve worker install test test-pg test-e2e bench check messages lint clean
+.PHONY: run serve worker install test test-pg test-e2e bench bench-load check messages lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(STEP) "Installing (1/3): the virtual environment $(VENV)"
@@ -71,6 +71,10 @@ test-pg: install messages
 
 bench: install messages
 	$(DEV) $(PY) -m benchmarks
+
+# The production server (gunicorn) on PostgreSQL with the demo, under 50 simulated users (locust).
+bench-load: install messages
+	@PYTHON=$(PY) scripts/bench-load
 
 lint: install
 	$(VENV)/bin/ruff check .

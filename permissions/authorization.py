@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from config.request_cache import memo
 from governance.organisations.models import Mandate, Person, Role
 from permissions.models import Delegation
 from permissions.rules import Refusal, Rule
@@ -85,6 +86,10 @@ def act(
 
 
 def _roles_by_person(people: set[int], arml_id: int) -> dict[int, frozenset[str]]:
+    return memo(("roles", frozenset(people), arml_id), lambda: _read_roles(people, arml_id))
+
+
+def _read_roles(people: set[int], arml_id: int) -> dict[int, frozenset[str]]:
     rows = Mandate.objects.active().filter(person_id__in=people, arml_id=arml_id)
     found: dict[int, set[str]] = {pk: set() for pk in people}
     for person_id, role in rows.values_list("person_id", "role"):
@@ -94,17 +99,28 @@ def _roles_by_person(people: set[int], arml_id: int) -> dict[int, frozenset[str]
 
 def candidates(actor: Person, arml_id: int, action: str) -> list[Principal]:
     """The actor first, then each principal who delegated this action to them today."""
-    delegations = list(
-        Delegation.objects.active()
-        .filter(delegate=actor, arml_id=arml_id)
-        .select_related("principal", "delegate")
-        .order_by("start", "pk")
-    )
-    delegations = [d for d in delegations if d.covers(action)]
+    delegations = [d for d in delegations_received(actor, arml_id) if d.covers(action)]
     roles = _roles_by_person({actor.pk, *(d.principal_id for d in delegations)}, arml_id)
     found = [Principal(actor, roles[actor.pk])]
     found += [Principal(d.principal, roles[d.principal_id], d) for d in delegations]
     return found
+
+
+def delegations_received(actor: Person, arml_id: int) -> list[Delegation]:
+    """The delegations active today that `actor` received in an ARML (read once per page)."""
+    return [d for d in _all_received(actor) if d.arml_id == arml_id]
+
+
+def _all_received(actor: Person) -> list[Delegation]:
+    return memo(
+        ("delegations received", actor.pk),
+        lambda: list(
+            Delegation.objects.active()
+            .filter(delegate=actor)
+            .select_related("principal", "delegate")
+            .order_by("start", "pk")
+        ),
+    )
 
 
 def authorize(actor: Person, obj: Any, name: str, spec: Any = None) -> Principal:

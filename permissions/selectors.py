@@ -9,7 +9,6 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from governance.organisations.models import Arml, Mandate, Person, Role
-from permissions.models import Delegation
 from permissions.roles import SCOPE_CODENAME
 
 
@@ -23,11 +22,9 @@ def armls_for(user: Person, kind: str = "") -> QuerySet[Arml]:
     if user.is_superuser:
         return Arml.objects.all()
     mandated = Q(user_perms__user=user, user_perms__permission__codename=SCOPE_CODENAME)
-    delegated = [
-        d.arml_id
-        for d in Delegation.objects.active().filter(delegate=user)
-        if not kind or d.covers_kind(kind)
-    ]
+    from permissions.authorization import _all_received  # read once per page
+
+    delegated = [d.arml_id for d in _all_received(user) if not kind or d.covers_kind(kind)]
     if delegated:
         return Arml.objects.filter(mandated | Q(pk__in=delegated)).distinct()
     return Arml.objects.filter(mandated).distinct()

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from governance.organisations.models import Mandate, Person
 from permissions.authorization import candidates, check
-from permissions.models import Delegation
 from workflows import second_factor
 from workflows.lifecycle import Lifecycle
 from workflows.specs import TransitionSpec, condition_messages, specs_of, unmet_messages
@@ -161,7 +160,9 @@ def _roles_by_arml(user: Person) -> dict[int, set[str]]:
     ):
         roles[arml_id].add(role)
     # Delegated roles count too (the inbox is a hint; perform() re-checks each delegation's scope).
-    delegations = Delegation.objects.active().filter(delegate=user)
+    from permissions.authorization import _all_received  # read once per page
+
+    delegations = _all_received(user)
     principals = {(d.principal_id, d.arml_id) for d in delegations}
     if principals:
         rows = (
