@@ -60,12 +60,14 @@ def test_the_schedule_is_offered_to_the_ga_and_adopted_only_on_its_deliberation(
         perform(schedule, "adopt", actor=people["president"])
     old = schedule.compute_hash()
     board_adopts(schedule, kind=BodyKind.AG, fingerprint=old)
-    schedule = services.dues_schedule_update(  # the rule changed after the vote: the vote does not count
-        actor=people["director"],
-        schedule=schedule,
-        base_amount="1100",
-        per_young_amount="2",
-        due_on=dt.date(2027, 3, 31),
+    schedule = (
+        services.dues_schedule_update(  # the rule changed after the vote: the vote does not count
+            actor=people["director"],
+            schedule=schedule,
+            base_amount="1100",
+            per_young_amount="2",
+            due_on=dt.date(2027, 3, 31),
+        )
     )
     with pytest.raises(errors.DeliberationRequired):
         perform(schedule, "adopt", actor=people["president"])
