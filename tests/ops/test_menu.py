@@ -22,6 +22,7 @@ SCOPED = {
     "/instances/",
     "/conventions/",
     "/dialogues/",
+    "/cotisations/",
     "/programmes/",
     "/plans-action/",
     "/arml/",
@@ -30,7 +31,7 @@ SCOPED = {
     "/regions/",
     "/delegations/",
 }
-ONE_ARML = {"/registre/", "/tableau-de-bord/"}
+ONE_ARML = {"/registre/", "/tableau-de-bord/", "/conventions-reglementees/"}
 LEDGER = {"/journal/"}
 
 
