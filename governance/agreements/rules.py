@@ -18,7 +18,7 @@ ADMINISTRATORS = frozenset(
         Role.PRESIDENT,
         Role.SECRETARY,
         Role.BOARD_MEMBER,
-        *([Role.TREASURER] if hasattr(Role, "TREASURER") else []),
+        Role.TREASURER,
     }
 )
 #: Presiding or directing the counterparty.

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('governance', '0012_dues'),
+        ('governance', '0013_merge_0012_dues_0012_treasurer_and_evidence'),
     ]
 
     operations = [
