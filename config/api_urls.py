@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from audit.api import register as register_audit
 from documents.api import register as register_documents
 from governance.action_plans.api import register as register_action_plans
+from governance.agreements.api import register as register_agreements
 from governance.conventions.api import register as register_conventions
 from governance.dialogues.api import register as register_dialogues
 from governance.dues.api import register as register_dues
@@ -20,6 +21,7 @@ register_conventions(router)
 register_programmes(router)
 register_dialogues(router)
 register_dues(router)
+register_agreements(router)
 register_documents(router)
 register_audit(router)
 

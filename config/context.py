@@ -113,6 +113,7 @@ MENU: tuple[Group, ...] = (
             Entry("governance:dialogue_list", _("Management dialogues"), with_scope),
             Entry("governance:dashboard_home", _("Dashboard"), with_arml),
             Entry("governance:dues_list", _("Missions Locales' dues"), with_scope),
+            Entry("governance:regulated_agreement_list", _("Regulated agreements"), with_arml),
         ),
     ),
     Group(

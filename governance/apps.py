@@ -20,6 +20,14 @@ class GovernanceConfig(AppConfig):
 
         register_deliberation_finder(has_adopted_deliberation)
         _load_room_modules()
+        # An agreement with a Mission Locale one of the ARML's administrators presides or
+        # directs is entered in the register of regulated agreements within the transition
+        # that concludes it (governance/agreements).
+        from governance.agreements.services import flag_on_transition
+        from workflows.engine import WITHIN_TRANSACTION
+
+        if flag_on_transition not in WITHIN_TRANSACTION:
+            WITHIN_TRANSACTION.append(flag_on_transition)
 
 
 #: The rooms whose optional `notifications` (after-commit hooks) and `deadlines` (declared

@@ -57,6 +57,7 @@ from governance.dialogues.models import (
     ManagementDialogue,
     Measurement,
 )
+from governance.agreements.models import AgreementRegister, RegulatedAgreement
 from governance.dues.models import (
     CallState,
     DuesCall,
@@ -82,6 +83,7 @@ __all__ = [
     "ActionProgress",
     "ActionTarget",
     "AgendaItem",
+    "AgreementRegister",
     "Amendment",
     "AmendmentLine",
     "AmendmentState",
@@ -133,6 +135,7 @@ __all__ = [
     "ProgressStatus",
     "Proxy",
     "Region",
+    "RegulatedAgreement",
     "Role",
     "ScheduleState",
     "Vote",

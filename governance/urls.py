@@ -1,6 +1,7 @@
 """The governance pages: each room declares its own, under one `governance:` namespace."""
 
 from governance.action_plans import urls as action_plans
+from governance.agreements import urls as agreements
 from governance.conventions import urls as conventions
 from governance.dialogues import urls as dialogues
 from governance.dues import urls as dues
@@ -18,4 +19,5 @@ urlpatterns = [
     *dialogues.urlpatterns,
     *programmes.urlpatterns,
     *dues.urlpatterns,
+    *agreements.urlpatterns,
 ]

@@ -132,6 +132,18 @@ class ActionPlan(Lifecycle):
     def beneficiary_ids(self) -> list[int]:
         return [ml.pk for ml in self.beneficiaries.all()]
 
+    # -- the agreement its approval concludes (governance/agreements: regulated agreements) --
+    agreement_on = frozenset({"approve"})
+
+    def agreement_counterparties(self) -> list[MissionLocale]:
+        """The Missions Locales the ARML agrees with by approving: proposer and beneficiaries."""
+        return list({self.mission_locale, *self.beneficiaries.all()})
+
+    def agreement_terms(self) -> tuple[str, Decimal]:
+        return str(
+            _("Action plan %(ref)s: %(title)s") % {"ref": self.reference(), "title": self.title}
+        ), self.budget
+
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from governance.dialogues import selectors, services
-from governance.dialogues.models import ManagementDialogue
+from governance.conventions.models import Convention, IndicatorTarget
+from governance.dialogues import dashboards, selectors, services
+from governance.dialogues.models import ManagementDialogue, Measurement
 from governance.organisations.models import Arml, Function, Funder, Indicator
 from permissions.selectors import armls_for
 from workflows.api import LifecycleViewSetMixin, not_found
@@ -169,3 +170,220 @@ class DialogueViewSet(
 
 def register(router: Any) -> None:
     router.register("dialogues", DialogueViewSet, basename="dialogue")
+    register_indicators(router)
+
+
+# -- national indicators, targets, measurements and the dashboard (issue 14.6) ----------------
+# The same scope as the pages: reference indicators for anyone logged in; targets, measurements
+# and dashboards of the ARMLs in the user's scope (dashboards.dashboard_armls).
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    direction_label = serializers.CharField(source="get_direction_display", read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["code", "label", "unit", "direction", "direction_label", "function"]
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """The national common indicators (reference data)."""
+
+    serializer_class = IndicatorSerializer
+    queryset = Indicator.objects.order_by("code")
+    lookup_field = "code"
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    recorded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "id",
+            "arml",
+            "indicator",
+            "year",
+            "value",
+            "source",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+
+SCOPE_FILTERS = [
+    OpenApiParameter("arml", int, description="ARML"),
+    OpenApiParameter("year", int, description="Année"),
+    OpenApiParameter("indicator", str, description="Code de l'indicateur"),
+]
+
+
+def _filtered(request: Request, qs: Any, indicator_path: str) -> Any:
+    for name in ("arml", "year"):
+        value = request.query_params.get(name, "")
+        if value.isdigit():
+            qs = qs.filter(**{name if name == "year" else _arml_path(qs): int(value)})
+    code = request.query_params.get("indicator", "")
+    if code:
+        qs = qs.filter(**{indicator_path: code})
+    return qs
+
+
+def _arml_path(qs: Any) -> str:
+    return "version__convention__arml" if qs.model is IndicatorTarget else "arml"
+
+
+@extend_schema_view(list=extend_schema(parameters=SCOPE_FILTERS))
+class MeasurementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Measurements of the national indicators recorded by the ARMLs in my scope."""
+
+    serializer_class = MeasurementSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        qs = Measurement.objects.filter(
+            arml__in=dashboards.dashboard_armls(self.request.user)
+        ).select_related("indicator", "recorded_by")
+        return _filtered(self.request, qs, "indicator__code").order_by("arml", "indicator", "year")
+
+
+class IndicatorTargetSerializer(serializers.ModelSerializer):
+    arml = serializers.IntegerField(source="version.convention.arml_id", read_only=True)
+    convention = serializers.IntegerField(source="version.convention_id", read_only=True)
+    content_version = serializers.IntegerField(source="version.n", read_only=True)
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = IndicatorTarget
+        fields = ["id", "arml", "convention", "content_version", "indicator", "year", "target"]
+
+
+@extend_schema_view(list=extend_schema(parameters=SCOPE_FILTERS))
+class IndicatorTargetViewSet(viewsets.ReadOnlyModelViewSet):
+    """The targets of the national indicators in the current content of each convention of the
+    ARMLs in my scope (the version in force once signed)."""
+
+    serializer_class = IndicatorTargetSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        conventions = Convention.objects.filter(
+            arml__in=dashboards.dashboard_armls(self.request.user)
+        ).prefetch_related("versions")
+        current = [c.content.pk for c in conventions if c.content is not None]
+        qs = IndicatorTarget.objects.filter(version_id__in=current).select_related(
+            "indicator", "version__convention"
+        )
+        return _filtered(self.request, qs, "indicator__code").order_by(
+            "version__convention", "indicator__code", "year"
+        )
+
+
+class TableSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    title = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class IndicatorFigureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    year = serializers.IntegerField()
+    target = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    measurement = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    achievement_percent = serializers.IntegerField(allow_null=True)
+
+
+class DuesFigureSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    called = serializers.DecimalField(max_digits=14, decimal_places=2)
+    paid = serializers.DecimalField(max_digits=14, decimal_places=2)
+    left = serializers.DecimalField(max_digits=14, decimal_places=2)
+    calls = serializers.IntegerField()
+    settled = serializers.IntegerField()
+    in_arrears = serializers.ListField(child=serializers.CharField())
+
+
+class DashboardSerializer(serializers.Serializer):
+    arml = serializers.IntegerField()
+    arml_name = serializers.CharField()
+    convention = serializers.IntegerField(allow_null=True)
+    renegotiating_years = serializers.ListField(child=serializers.IntegerField())
+    indicators = IndicatorFigureSerializer(many=True)
+    dues = DuesFigureSerializer(many=True)
+    tables = TableSerializer(many=True)
+
+
+class DashboardArmlSerializer(serializers.Serializer):
+    arml = serializers.IntegerField(source="pk")
+    arml_name = serializers.CharField(source="name")
+    short_name = serializers.CharField()
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def dashboard_data(arml: Arml) -> dict[str, Any]:
+    """Every figure the dashboard page shows, as data (the tables its exports write too)."""
+    from governance.dues.selectors import dues_years
+
+    tables = dashboards.tables_for(arml)
+    convention = dashboards.convention_in_force(arml)
+    indicators = []
+    for code, label, year, target, value, _rate in tables["indicateurs"].rows:
+        target = target if target != "" else None
+        value = value if value != "" else None
+        rate = round(value / target * 100) if target and value is not None else None
+        indicators.append(
+            {
+                "code": code,
+                "label": label,
+                "year": year,
+                "target": target,
+                "measurement": value,
+                "achievement_percent": rate,
+            }
+        )
+    return {
+        "arml": arml.pk,
+        "arml_name": arml.name,
+        "convention": convention.pk if convention else None,
+        "renegotiating_years": sorted(dashboards.renegotiated_years(convention)),
+        "indicators": indicators,
+        "dues": [vars(y) for y in dues_years(arml)],
+        "tables": [
+            {
+                "name": t.name,
+                "title": str(t.title),
+                "columns": [str(h) for h in t.header],
+                "rows": [[_text(v) for v in row] for row in t.rows],
+            }
+            for t in tables.values()
+        ],
+    }
+
+
+class DashboardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The dashboard of each ARML in my scope: targets against measurements, the funding
+    committed by funder and by function, the dues called and paid, and every table the page
+    exports."""
+
+    serializer_class = DashboardArmlSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return dashboards.dashboard_armls(self.request.user)
+
+    @extend_schema(responses=DashboardSerializer)
+    def retrieve(self, request: Request, pk: Any = None) -> Response:
+        found = self.get_queryset().filter(pk=pk if str(pk).isdigit() else 0).first()
+        if found is None:
+            return not_found()
+        return Response(DashboardSerializer(dashboard_data(found)).data)
+
+
+def register_indicators(router: Any) -> None:
+    router.register("indicators", IndicatorViewSet, basename="indicator")
+    router.register("indicator-targets", IndicatorTargetViewSet, basename="indicator-target")
+    router.register("measurements", MeasurementViewSet, basename="measurement")
+    router.register("dashboards", DashboardViewSet, basename="dashboard")

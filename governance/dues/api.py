@@ -211,7 +211,8 @@ class DuesCallViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
         calls = list(self.get_queryset())
         if request.query_params.get("in_arrears") in {"1", "true", "True"}:
             calls = [c for c in calls if c.in_arrears]
-        return Response(DuesCallSerializer(calls, many=True).data)
+        page = self.paginate_queryset(calls)
+        return self.get_paginated_response(DuesCallSerializer(page, many=True).data)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         qs = selectors.calls_for(self.request.user)

@@ -20,9 +20,8 @@ from permissions.authorization import act
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
-#: Who records the dues received. The treasurer when the ARML has that mandate role (issue 14
-#: adds it with the payments of the CPOM), the director meanwhile.
-PAYERS = frozenset({Role.ARML_DIRECTOR, *([Role.TREASURER] if hasattr(Role, "TREASURER") else [])})
+#: Who records the dues received: the treasurer, or the director.
+PAYERS = frozenset({Role.ARML_DIRECTOR, Role.TREASURER})
 
 DRAFT = act(
     "dues_schedule.draft",

@@ -56,10 +56,8 @@ def dues_schedule_create(
 ) -> DuesSchedule:
     principal = require(actor, arml, rules.DRAFT, arml_id=arml.pk)
     if DuesSchedule.objects.filter(arml=arml, year=year).exists():
-        raise ValidationError(
-            {"year": _("The dues for %(year)s already have a schedule.") % {"year": year}},
-            code="dues_schedule_exists",
-        )
+        message = _("The dues for %(year)s already have a schedule.") % {"year": year}
+        raise errors.InvalidData(message, code="dues_schedule_exists", details={"year": [message]})
     schedule = DuesSchedule.objects.create(
         arml=arml,
         year=year,
@@ -160,7 +158,11 @@ def dues_calls_prepare(
             )
         )
     if problems:
-        raise ValidationError({"young_people": problems}, code="dues_young_people_missing")
+        raise errors.InvalidData(
+            " ".join(problems),
+            code="dues_young_people_missing",
+            details={"young_people": problems},
+        )
     for call in created:
         call.save()
     record(
@@ -204,7 +206,9 @@ def dues_payment_record(
         raise ValidationError({"paid_on": _("A payment cannot be dated in the future.")})
     problem = rules.payment_problem(paid, call.left_to_pay())
     if problem:
-        raise ValidationError({"amount": problem}, code="dues_payment_invalid")
+        raise errors.InvalidData(
+            problem, code="dues_payment_invalid", details={"amount": [problem]}
+        )
     payment = DuesPayment.objects.create(
         call=call, amount=paid, paid_on=paid_on, reference=reference.strip(), recorded_by=actor
     )

@@ -308,6 +308,13 @@ def convocation_facts(meeting: Meeting, ctx: TransitionContext) -> dict[str, Any
         )
         % {"n": rules.max_proxies_per_holder}
     )
+    # The pack: what a subject puts before the members with the agenda (the register of
+    # regulated agreements on which the statutory auditor reports…), declared by the subject.
+    for item in meeting.items.all():
+        subject = item.subject if item.subject_content_type_id else None
+        pack = getattr(subject, "agenda_pack", None)
+        if callable(pack):
+            body += pack()
     return {
         "title": _("Notice of meeting — %(meeting)s") % {"meeting": meeting},
         "agenda": agenda_lines(meeting),

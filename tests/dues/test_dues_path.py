@@ -5,7 +5,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
 from documents.models import Document
@@ -97,7 +96,7 @@ def adopted(arml, people, **kw):
 def test_calls_one_per_ml_and_year_signed_by_the_president_then_paid(arml, people):
     a, b = MissionLocaleFactory(arml=arml), MissionLocaleFactory(arml=arml)
     schedule = adopted(arml, people)
-    with pytest.raises(ValidationError):  # the rule counts young people: each ML's is needed
+    with pytest.raises(errors.InvalidData):  # the rule counts young people: each ML's is needed
         services.dues_calls_prepare(
             actor=people["director"], schedule=schedule, young_people={a.pk: 100}
         )
@@ -120,7 +119,7 @@ def test_calls_one_per_ml_and_year_signed_by_the_president_then_paid(arml, peopl
     call = perform(call, "call", actor=people["president"]).obj
     document = Document.objects.get(object_id=str(call.pk), kind="dues_call")
     assert verify(document.versions.get()).ok
-    with pytest.raises(ValidationError):  # more than what is due
+    with pytest.raises(errors.InvalidData):  # more than what is due
         services.dues_payment_record(actor=people["director"], call=call, amount="1200.01")
     with pytest.raises(errors.Forbidden):
         services.dues_payment_record(actor=people["staff"], call=call, amount="100")

@@ -54,4 +54,4 @@ def test_arrears(called, today, left, late):
 
 
 def test_the_payers_are_the_director_or_the_treasurer():
-    assert "arml_director" in rules.PAYERS
+    assert rules.PAYERS == {"arml_director", "treasurer"}

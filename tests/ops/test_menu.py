@@ -22,6 +22,7 @@ SCOPED = {
     "/instances/",
     "/conventions/",
     "/dialogues/",
+    "/cotisations/",
     "/programmes/",
     "/plans-action/",
     "/arml/",
@@ -29,9 +30,8 @@ SCOPED = {
     "/personnes/",
     "/regions/",
     "/delegations/",
-    "/cotisations/",
 }
-ONE_ARML = {"/registre/", "/tableau-de-bord/"}
+ONE_ARML = {"/registre/", "/tableau-de-bord/", "/conventions-reglementees/"}
 LEDGER = {"/journal/"}
 
 
