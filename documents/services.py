@@ -1,4 +1,4 @@
-"""Issue, countersign and supersede documents (STYLE.md: keyword-only services).
+"""Issue, countersign and supersede documents (keyword-only services, docs/architecture.md).
 
 Ordering guarantees: bytes are written to storage first, rows are inserted afterwards in one
 transaction, so a committed row never points at a missing file. If the transaction fails the

@@ -6,6 +6,7 @@ with a reason. Messages are user-facing, hence translated.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -39,7 +40,7 @@ class SignatureReport:
     organisation: str = ""  # the certificate's O=
     level: str = ""  # PAdES-B-B, PAdES-B-T (timestamped), or "" when not PAdES
     on_behalf_of: str = ""  # the principal, when signed by delegation (recorded at signing)
-    delegation: dict[str, Any] = field(default_factory=dict)
+    delegation: dict[str, Any] = dataclasses.field(default_factory=dict)
     #: The kind of second factor that confirmed the act of signing (recorded at signing):
     #: "totp", "webauthn", "recovery", or "" when none was asked.
     second_factor: str = ""
@@ -52,7 +53,7 @@ class SignatureReport:
     timestamp_at: dt.datetime | None = None
     timestamp_trusted: bool = False
     certificate_fingerprint: str = ""
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -273,6 +274,7 @@ def _check_parent(version: DocumentVersion, content: bytes, report: Verification
     if version.parent_id is None:
         return
     parent = version.parent
+    assert parent is not None  # parent_id is set
     try:
         previous = storage.read(parent.storage_key)
     except Exception:  # noqa: BLE001

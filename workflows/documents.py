@@ -224,6 +224,7 @@ def countersign_for_transition(
     if document is None or slot is None:
         raise errors.InvalidState(_("There is no signature field awaiting you on this document."))
     latest = document.versions.order_by("-n").first()
+    assert latest is not None  # a document is created with its first version
     try:
         return countersign(
             version=latest,

@@ -72,6 +72,12 @@ class DeliberationRequired(ConditionsUnmet):
     code = "deliberation_required"
 
 
+class AttachmentRequired(ConditionsUnmet):
+    """The transition declares an attachment (`Attached`) the object does not hold yet."""
+
+    code = "attachment_required"
+
+
 class Conflict(TransitionError):
     status = 409
     code = "conflict"

@@ -30,9 +30,10 @@ class Circuit(Process):
 
     @classmethod
     def for_object(cls, obj: Any) -> models.QuerySet[Circuit]:
-        return cls.objects.filter(
+        circuits: models.QuerySet[Circuit] = cls.objects.filter(
             subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk
         )
+        return circuits
 
 
 class SecondFactorConfirmation(models.Model):

@@ -60,7 +60,9 @@ def transition_options(obj: Lifecycle, user: Person) -> list[TransitionOption]:
         if spec.automatic:
             continue  # the circuit performs it by itself
         if chosen is not None:
-            reasons = unmet_messages(obj, spec, chosen.roles)
+            reasons = unmet_messages(
+                obj, spec, chosen.roles, delegated=chosen.delegation is not None
+            )
             if spec.circuit and not reasons:
                 from workflows.circuits import task_for
 

@@ -8,12 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.client import request_info as request_info  # the one builder, re-exported
+from permissions.requests import AuthenticatedRequest
 from workflows import errors, second_factor
 from workflows.diagram import lifecycle_svg
 from workflows.engine import perform
@@ -21,7 +22,7 @@ from workflows.lifecycle import Lifecycle
 from workflows.selectors import history_of, transition_options
 
 
-def lifecycle_context(request: HttpRequest, obj: Lifecycle) -> dict[str, Any]:
+def lifecycle_context(request: AuthenticatedRequest, obj: Lifecycle) -> dict[str, Any]:
     return {
         "lifecycle_obj": obj,
         "state_label": obj.state_label(),
@@ -29,6 +30,24 @@ def lifecycle_context(request: HttpRequest, obj: Lifecycle) -> dict[str, Any]:
         "options": transition_options(obj, request.user),
         "documents": documents_of(obj),
         "history": history_of(obj, viewer=request.user),
+        **attachments_context(request, obj),
+    }
+
+
+def attachments_context(request: AuthenticatedRequest, obj: Any) -> dict[str, Any]:
+    """What the attachments panel shows (workflows/_attachments_panel.html), for any object."""
+    from django.urls import reverse
+
+    from permissions.authorization import may
+    from workflows.attachments import ATTACH, attachments_of, kind_choices
+
+    return {
+        "attachments": attachments_of(obj),
+        "may_attach": may(request.user, obj, ATTACH),
+        "attachment_kinds": kind_choices(),
+        "attachment_upload_url": reverse(
+            "workflows:attachment_upload", args=[obj._meta.label_lower, obj.pk]
+        ),
     }
 
 
@@ -67,7 +86,7 @@ def problems_of(exc: BaseException) -> list[str]:
 
 
 def act_post(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     target: Any,
     call: Callable[[], Any],
     success: str,
@@ -91,13 +110,13 @@ def transition_view(scoped: Callable[[Any], QuerySet[Any]]) -> Callable[..., Htt
     (404 outside the user's scope): one for every lifecycle."""
 
     @require_POST
-    def view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    def view(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
         return transition_post(request, get_object_or_404(scoped(request.user), pk=pk), name)
 
     return view
 
 
-def transition_post(request: HttpRequest, obj: Lifecycle, name: str) -> HttpResponse:
+def transition_post(request: AuthenticatedRequest, obj: Lifecycle, name: str) -> HttpResponse:
     """POST-redirect-GET: perform, then say what happened (or why not) on the object's page.
 
     A transition that signs, attempted without a valid second-factor confirmation, answers the
@@ -128,7 +147,7 @@ def transition_post(request: HttpRequest, obj: Lifecycle, name: str) -> HttpResp
 
 
 def second_factor_form(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     obj: Lifecycle,
     name: str,
     exc: errors.TransitionError,

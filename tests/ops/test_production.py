@@ -300,6 +300,7 @@ def test_the_serving_command_serves_pages_logins_and_static_files(tmp_path, serv
         page = body.decode()
         assert status == 200 and "Se connecter" in page
         assert "max-age=31536000" in headers["Strict-Transport-Security"]
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
         status, headers, _ = browser.request("/", proto="https")
