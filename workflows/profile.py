@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,8 +29,39 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "workflows/profile.html", context)
 
 
+def _confirmed_again(request: HttpRequest, act: str) -> bool:
+    """Replacing the app or the recovery codes needs the current second factor (a code, or a
+    confirmation of this session within the window): a stolen session cookie must not swap in
+    its own authenticator and sign. Nothing is needed before a first enrolment."""
+    person = request.user
+    if not second_factor.enrolled(person):
+        return True
+    try:
+        second_factor.confirm(
+            person,
+            second_factor.proof_from(request, request.POST.get("otp", "")),
+            now=timezone.now(),
+        )
+    except (errors.SecondFactorRequired, errors.SecondFactorInvalid) as exc:
+        from workflows.acts import record_refusal
+
+        record_refusal(
+            person,
+            act,
+            actor=person,
+            code=exc.code,
+            reason=exc.message,
+            request_info=request_info(request),
+        )
+        messages.error(request, exc.message)
+        return False
+    return True
+
+
 @require_POST
 def totp_start(request: HttpRequest) -> HttpResponse:
+    if not _confirmed_again(request, "second_factor_replace"):
+        return HttpResponseRedirect(reverse("profile"))
     second_factor.totp_enrolment_start(person=request.user)
     return HttpResponseRedirect(reverse("profile_totp"))
 
@@ -70,6 +102,8 @@ def totp_confirm(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     if not second_factor.totp_device(request.user):
         messages.error(request, _("Enrol an authenticator app first."))
+        return HttpResponseRedirect(reverse("profile"))
+    if not _confirmed_again(request, "recovery_codes_generate"):
         return HttpResponseRedirect(reverse("profile"))
     codes = second_factor.recovery_codes_generate(
         person=request.user, request_info=request_info(request)

@@ -113,6 +113,10 @@ def confirm(actor: Any, proof: Proof | Confirmed | None, *, now: dt.datetime) ->
         kind = _verify(actor, code)
         confirmed = Confirmed(kind, now)
         if proof.channel:
+            # The person's lapsed confirmations serve no more: they go as a new one comes.
+            SecondFactorConfirmation.objects.filter(
+                person=actor, confirmed_at__lte=now - window()
+            ).delete()
             SecondFactorConfirmation.objects.create(
                 person=actor, channel=proof.channel, kind=kind, confirmed_at=now
             )

@@ -58,6 +58,12 @@ def _unavailable() -> str | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def _signing_asks_a_second_factor(second_factor_on: None) -> None:
+    """The browser tests sign as in production: behind the second-factor confirmation form
+    (Ui.press fills it with the code of the demo secret the casts are enrolled with)."""
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One chromium per test module. Not per session: Playwright's sync API keeps an event
@@ -92,6 +98,7 @@ class Ui:
         from axe_playwright_python.sync_playwright import Axe
 
         self.page = page
+        self.person: Any = None  # who is logged in (their second factor confirms signatures)
         self.base_url = base_url.rstrip("/")
         self.folder = folder
         self.axe = Axe()
@@ -121,6 +128,27 @@ class Ui:
 
     def press(self, name: str | re.Pattern[str], step: str) -> None:
         self.submit(self.page.get_by_role("button", name=name, exact=True), step)
+        if self.page.locator("#otp").count() and "Confirmer votre signature" in self.page.title():
+            self.confirm_signature(step)
+
+    def confirm_signature(self, step: str) -> None:
+        """The act signs: type the current code of the logged-in person's authenticator (the
+        demo secret), as they would, and sign."""
+        import time
+
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from workflows.second_factor import current_code
+
+        device = TOTPDevice.objects.get(user=self.person, confirmed=True)
+        # django-otp never accepts a time step twice: after a signature in the same 30 s, wait.
+        while int((time.time() - device.t0) // device.step) <= device.last_t:
+            time.sleep(1)
+        self.page.get_by_label("Code de votre second facteur").fill(current_code(device))
+        self.submit(
+            self.page.get_by_role("button", name="Confirmer et signer", exact=True),
+            f"{step}-confirmed",
+        )
 
     # -- login ---------------------------------------------------------------------------
     def login(self, person: Any, password: str = "secret-pass-123") -> None:
@@ -130,6 +158,7 @@ class Ui:
         self.page.get_by_label("Mot de passe").fill(password)
         self.press("Se connecter", f"home-{person.username}")
         self.expect_text(f"Bienvenue, {person.get_full_name()}")
+        self.person = person
 
     def logout(self) -> None:
         self.press("Se déconnecter", "logged-out")

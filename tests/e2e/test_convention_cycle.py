@@ -22,6 +22,7 @@ from documents.models import Signature
 from governance.conventions.models import Convention, ConventionState
 from governance.meetings.models import Deliberation, Meeting, MeetingState
 from governance.organisations.models import BodyKind, BodyRules, FunderKind, Role
+from tests.conftest import enrol_totp
 from tests.factories import (
     ArmlFactory,
     BodyFactory,
@@ -92,6 +93,7 @@ class Cast:
         username = {Role.BOARD_MEMBER: f"membre-{last.lower()}"}.get(role, role.replace("_", "-"))
         person = PersonFactory(username=username, first_name=first, last_name=last)
         give_mandate(person, role, self.arml, **fields)
+        enrol_totp(person)  # the published demo secret: signing asks for its code
         return person
 
 
@@ -320,6 +322,10 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
     assert convention.state == ConventionState.IN_FORCE
     signed = current_document(convention, "convention")
     assert Signature.objects.filter(version__document=signed).count() == 3
+    # Each of the three signatures was confirmed by the signer's own second factor.
+    assert set(
+        Signature.objects.filter(version__document=signed).values_list("second_factor", flat=True)
+    ) == {"totp"}
     assert Meeting.objects.get().state == MeetingState.MINUTES_SIGNED
     report = off_the_event_loop(verify_ledger)
     assert report.ok, report.failures

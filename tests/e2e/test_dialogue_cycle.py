@@ -15,6 +15,7 @@ from audit.verification import verify_ledger
 from documents.verification import verify
 from governance.dialogues.models import DialogueState, ManagementDialogue, Measurement
 from governance.organisations.models import FunderKind, Indicator, Role
+from tests.conftest import enrol_totp
 from tests.e2e.test_convention_cycle import off_the_event_loop
 from tests.factories import ArmlFactory, FunderFactory, PersonFactory, RegionFactory, give_mandate
 from workflows.documents import current_document
@@ -49,6 +50,7 @@ class Cast:
     def _person(self, role: str, first: str, last: str, **fields) -> object:
         person = PersonFactory(username=role.replace("_", "-"), first_name=first, last_name=last)
         give_mandate(person, role, self.arml, **fields)
+        enrol_totp(person)  # the published demo secret: signing asks for its code
         return person
 
 

@@ -305,8 +305,17 @@ def test_enrolment_from_the_profile_page(client, board):
     event = AuditEvent.objects.get(action="person.second_factor_enrolled")
     assert event.actor_id == person.pk and event.data == {"kind": "totp", "recovery_codes": 10}
     assert not any(code in str(event.data) for code in codes)
-    # New recovery codes replace the old ones.
-    r = client.post("/profil/second-facteur/codes-de-secours/")
+    # New recovery codes, or another app, need the current factor: a stolen session cookie
+    # must not swap in its own authenticator and then sign.
+    for url in ("/profil/second-facteur/codes-de-secours/", "/profil/second-facteur/totp/nouveau/"):
+        assert client.post(url).status_code == 302
+    assert StaticToken.objects.filter(token__in=codes).count() == 10
+    assert TOTPDevice.objects.filter(user=person).count() == 1
+    refused = AuditEvent.objects.filter(action="person.refused_attempt", object_id=str(person.pk))
+    assert {e.data["refusal"]["code"] for e in refused} == {"second_factor_required"}
+    assert refused.count() == 2
+    next_step(board)
+    r = client.post("/profil/second-facteur/codes-de-secours/", {"otp": current_code(device)})
     assert r.status_code == 200
     assert not StaticToken.objects.filter(token__in=codes).exists()
     assert AuditEvent.objects.filter(action="person.recovery_codes_generated").count() == 1
