@@ -30,6 +30,7 @@ class TransitionOption:
     on_behalf_of: str = ""
     circuit: bool = False
     inputs: tuple[dict[str, Any], ...] = ()
+    countersign: str = ""  # the kind of document a countersignature signs ("convention")
 
 
 def lifecycle_models() -> list[type[Lifecycle]]:
@@ -76,9 +77,12 @@ def transition_options(obj: Lifecycle, user: Person) -> list[TransitionOption]:
                 on_behalf_of=str(chosen.person) if chosen and chosen.delegation else "",
                 circuit=spec.circuit,
                 inputs=tuple(obj.transition_inputs(spec.name)),
+                countersign=spec.countersign,
             )
         )
-    return options
+    # the main action first, the destructive ones (refuse, abandon) last
+    order = {"primary": 0, "success": 0, "secondary": 1, "outline-secondary": 1, "danger": 2}
+    return sorted(options, key=lambda o: order.get(o.style, 1))
 
 
 @dataclass
@@ -215,4 +219,5 @@ def signature_panel(obj: Any, kind: str) -> dict[str, Any] | None:
         "slots": [
             {"slot": slot, "signature": signed.get(slot["field"])} for slot in document.signer_slots
         ],
+        "awaited": [slot for slot in document.signer_slots if slot["field"] not in signed],
     }
