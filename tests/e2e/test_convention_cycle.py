@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.services import checkpoint_create
 from audit.verification import verify_ledger
+from config.labels import event_label
 from documents.models import Signature
 from governance.conventions.models import Convention, ConventionState
 from governance.meetings.models import Deliberation, Meeting, MeetingState
@@ -159,8 +160,8 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
         (cast.region_officer, "region", "Accord technique de la Région"),
     ):
         ui.login(officer)
-        ui.expect_text("Ce qui m'attend", f"{convention} — {task}")
-        ui.follow(str(convention), f"{step}-opens-draft", within=page.locator("#h-awaiting + ul"))
+        ui.expect_text("Ce qui m'attend", "À approuver", f"({task}) — {convention}")
+        ui.follow(str(convention), f"{step}-opens-draft", within=page.locator("#h-awaiting ~ ul"))
         ui.expect_text("Négociation : les lignes de la v1")
         if officer == cast.state_officer:
             page.get_by_label("Ligne", exact=True).select_option(
@@ -199,7 +200,7 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
     clock.move_to(timezone.make_aware(dt.datetime.combine(day, dt.time(13, 30))))
     ui.login(cast.secretary)
     ui.expect_text("Ce qui m'attend", "Ouvrir la séance")
-    ui.follow(str(meeting), "secretary-opens-meeting", within=page.locator("#h-awaiting + ul"))
+    ui.follow(str(meeting), "secretary-opens-meeting", within=page.locator("#h-awaiting ~ ul"))
     ui.press("Ouvrir la séance", "meeting-opened")
     for member in cast.members:
         page.locator(f"#presence-{member.pk}").select_option("present")
@@ -218,7 +219,7 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
     ui.logout()
 
     ui.login(cast.president)
-    ui.follow(str(meeting), "president-closes", within=page.locator("#h-awaiting + ul"))
+    ui.follow(str(meeting), "president-closes", within=page.locator("#h-awaiting ~ ul"))
     ui.press("Clore la séance et signer le procès-verbal", "meeting-closed")
     assert ui.state_label() == "Close"
     number = f"{day.year}-CA-001"
@@ -226,7 +227,7 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
     ui.logout()
 
     ui.login(cast.secretary)
-    ui.follow(str(meeting), "secretary-countersigns", within=page.locator("#h-awaiting + ul"))
+    ui.follow(str(meeting), "secretary-countersigns", within=page.locator("#h-awaiting ~ ul"))
     ui.press("Contresigner le procès-verbal", "minutes-signed")
     assert ui.state_label() == "Procès-verbal signé"
     ui.expect_text(f"Délibération n° {number}.", "définitive")
@@ -238,7 +239,7 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
     ui.login(cast.president)
     ui.expect_text(str(convention), "Adopter")
     ui.follow(
-        str(convention), "president-opens-convention", within=page.locator("#h-awaiting + ul")
+        str(convention), "president-opens-convention", within=page.locator("#h-awaiting ~ ul")
     )
     ui.press("Adopter", "convention-adopted")
     assert ui.state_label() == "Adopté par le conseil d'administration"
@@ -252,9 +253,9 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
         (cast.region_officer, "region", "Contre-signature de la Région"),
     ):
         ui.login(officer)
-        ui.expect_text("Ce qui m'attend", f"{convention} — {task}")
+        ui.expect_text("Ce qui m'attend", "À signer", f"Contresigner ({task}) — {convention}")
         ui.follow(
-            str(convention), f"{step}-opens-convention", within=page.locator("#h-awaiting + ul")
+            str(convention), f"{step}-opens-convention", within=page.locator("#h-awaiting ~ ul")
         )
         ui.press("Contresigner", f"{step}-countersigned")
         ui.logout()
@@ -272,9 +273,10 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
         "convention.frozen",
         "convention.signed",
         "convention.entered_into_force",
-    ):
-        assert history.get_by_text(action).count() >= 1, action
-    assert history.get_by_text("convention.countersigned").count() == 2
+    ):  # in French (config.labels), never as their codes
+        assert history.get_by_text(event_label(action), exact=True).count() >= 1, action
+    assert history.get_by_text(event_label("convention.countersigned"), exact=True).count() == 2
+    assert "convention." not in history.inner_text()
     ui.expect_text("vérifié")
     ui.follow("Rapport de vérification", "pdf-verification")
     ui.expect_text("Le fichier est intègre et toutes les signatures sont valides et de confiance.")
@@ -283,20 +285,21 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
     assert rows.count() == 3
     for i, (field, signer) in enumerate(
         (
-            ("president", cast.president),
-            ("state", cast.state_officer),
-            ("region", cast.region_officer),
+            ("Pour l'ARML", cast.president),
+            ("Pour l'État", cast.state_officer),
+            ("Pour la Région", cast.region_officer),
         )
     ):
         cells = [c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()]
-        assert cells[0] == field and cells[1] == signer.get_full_name()
+        assert cells[0].startswith(field) and cells[1] == signer.get_full_name()
         assert cells[4:7] == ["oui", "oui", "oui"], cells  # intact, valid, trusted
 
     ui.follow("Journal d'audit", "ledger")
-    ui.expect_text("Journal d'audit", "convention.entered_into_force")
+    ui.expect_text("Journal d'audit", event_label("convention.entered_into_force"))
     ui.follow("Points de contrôle signés", "checkpoints")
     ui.follow("Journal d'audit", "ledger-again")
-    row = page.locator("tr", has=page.get_by_text("convention.entered_into_force", exact=True))
+    entered = event_label("convention.entered_into_force")
+    row = page.locator("tr", has=page.get_by_text(entered, exact=True))
     ui.submit(row.get_by_role("link").first, "ledger-event")
     ui.press("Vérifier cet événement", "ledger-event-verified")
     ui.expect_text(
