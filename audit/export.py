@@ -38,6 +38,8 @@ Contents
 - proofs/inclusion.jsonl   inclusion proof of each event of this ARML in the last checkpoint
 - proofs/consistency.jsonl consistency proofs between successive checkpoints
 - documents.json, documents/  the document versions these events refer to
+- attachments.json, attachments/  the files attached as evidence that these events record
+                           (each event's data.attachment names the file and its SHA-256)
 - trust/platform-ca.pem    the platform's root certificate; trust/platform-seal.pem its seal;
                            trust/tsa-roots.pem the time-stamp authorities' roots
 
@@ -108,6 +110,7 @@ def export_bundle(*, arml: Any, out: str | Path) -> dict[str, Any]:
             ],
         )
         documents = _write_documents(bundle, visible)
+        attachments = _write_attachments(bundle, visible)
         bundle.writestr(offline.TRUST_CA, signing.trust_roots_pem())
         bundle.writestr(offline.TRUST_SEAL, signing.certificate_pem())
         bundle.writestr(offline.TRUST_TSA, signing.tsa_trust_roots_pem())
@@ -125,6 +128,7 @@ def export_bundle(*, arml: Any, out: str | Path) -> dict[str, Any]:
             "events_in_full": len(visible),
             "tsa_max_delay_seconds": conf.tsa_max_delay_seconds(),
             "documents": documents,
+            "attachments": attachments,
         }
         bundle.writestr(offline.MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
         bundle.writestr(
@@ -174,4 +178,33 @@ def _write_documents(bundle: zipfile.ZipFile, visible: list[dict[str, Any]]) -> 
                 }
             )
     bundle.writestr(offline.DOCUMENTS, json.dumps(listed, indent=2, ensure_ascii=False))
+    return len(listed)
+
+
+def _write_attachments(bundle: zipfile.ZipFile, visible: list[dict[str, Any]]) -> int:
+    """The attached files the visible events record (`data.attachment`), with their SHA-256."""
+    wanted = {
+        int(record["data"]["attachment"]["id"])
+        for record in visible
+        if isinstance(record.get("data"), dict)
+        and isinstance(record["data"].get("attachment"), dict)
+    }
+    listed = []
+    if wanted and apps.is_installed("documents"):
+        from documents import storage
+        from documents.models import Attachment
+
+        for attachment in Attachment.objects.filter(pk__in=wanted).order_by("pk"):
+            path = f"{offline.ATTACHMENTS_DIR}{attachment.pk}-{attachment.filename}"
+            bundle.writestr(path, storage.read(attachment.storage_key))
+            listed.append(
+                {
+                    "id": attachment.pk,
+                    "sha256": attachment.sha256,
+                    "size": attachment.size,
+                    "filename": attachment.filename,
+                    "path": path,
+                }
+            )
+    bundle.writestr(offline.ATTACHMENTS, json.dumps(listed, indent=2, ensure_ascii=False))
     return len(listed)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LedgerFilterForm(forms.Form):
-    arml = forms.ModelChoiceField(
+    arml: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("ARML"), queryset=None, required=False, empty_label=_("All")
     )
     # Codes stay the values (the filter is a prefix of the stored code); readers see labels.

@@ -53,6 +53,8 @@ CHECKPOINTS = "checkpoints.jsonl"
 INCLUSION = "proofs/inclusion.jsonl"
 CONSISTENCY = "proofs/consistency.jsonl"
 DOCUMENTS = "documents.json"
+ATTACHMENTS = "attachments.json"
+ATTACHMENTS_DIR = "attachments/"
 TRUST_CA = "trust/platform-ca.pem"
 TRUST_SEAL = "trust/platform-seal.pem"
 TRUST_TSA = "trust/tsa-roots.pem"
@@ -78,6 +80,7 @@ class Result:
     checkpoints: int = 0
     proofs: int = 0
     documents: int = 0
+    attachments: int = 0
     timestamps: int = 0
     ca_fingerprint: str = ""
     notes: list[str] = field(default_factory=list)
@@ -141,6 +144,7 @@ def verify_bundle(path: str, *, ca_pem: bytes | None = None) -> Result:
         _check_witness_copies(bundle, heads)
         _check_proofs(bundle, heads, visible, result)
         _check_documents(bundle, visible, result)
+        _check_attachments(bundle, visible, result)
     return result
 
 
@@ -314,6 +318,28 @@ def _check_documents(
                 raise BundleError(f"document version {ref['version_id']} missing or different", seq)
 
 
+def _check_attachments(
+    bundle: zipfile.ZipFile, visible: dict[int, dict[str, Any]], result: Result
+) -> None:
+    """Each attached file has the SHA-256 listed, and every event recording an attachment
+    (data.attachment) names a file of the bundle with that same SHA-256."""
+    listed = {}
+    if ATTACHMENTS in bundle.namelist():
+        for item in json.loads(bundle.read(ATTACHMENTS)):
+            content = bundle.read(item["path"]) if item["path"] in bundle.namelist() else None
+            if content is None:
+                raise BundleError(f"attachment {item['id']}: file missing")
+            if hashlib.sha256(content).hexdigest() != item["sha256"]:
+                raise BundleError(f"attachment {item['id']}: file does not match its SHA-256")
+            listed[int(item["id"])] = item["sha256"]
+            result.attachments += 1
+    for seq, record in sorted(visible.items()):
+        data = record.get("data")
+        attached = data.get("attachment") if isinstance(data, dict) else None
+        if isinstance(attached, dict) and listed.get(int(attached["id"])) != attached["sha256"]:
+            raise BundleError(f"attachment {attached['id']} missing or different", seq)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m audit.offline", description="Verify an audit ledger export bundle."
@@ -336,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"OK: {result.events} events ({result.visible} in full), {result.checkpoints} "
         f"checkpoints, {result.timestamps} time-stamps, {result.proofs} proofs, "
-        f"{result.documents} documents verified"
+        f"{result.documents} documents, {result.attachments} attachments verified"
     )
     for note in result.notes:
         print(f"Note: {note}")

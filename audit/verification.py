@@ -28,6 +28,7 @@ class VerifyReport:
     events: int = 0
     checkpoints: int = 0
     documents: int = 0
+    attachments: int = 0
     witnessed: int | None = None
     failures: list[Failure] = field(default_factory=list)
 
@@ -40,7 +41,7 @@ class VerifyReport:
         witnessed = "" if self.witnessed is None else f", {self.witnessed} witness records"
         return (
             f"{status}: {self.events} events, {self.checkpoints} checkpoints{witnessed}, "
-            f"{self.documents} document versions checked"
+            f"{self.documents} document versions, {self.attachments} attachments checked"
         )
 
 
@@ -400,6 +401,32 @@ def _check_documents(report: VerifyReport) -> None:
         if not result.ok:
             reasons = "; ".join(str(r) for r in result.reasons)
             report.failures.append(Failure(None, f"document version {version.pk}: {reasons}"))
+    _check_attachments(report)
+
+
+def _check_attachments(report: VerifyReport) -> None:
+    """Each attached file still has its SHA-256, and the ledger records that same hash."""
+    from documents.attachments import file_matches
+    from documents.models import Attachment
+
+    stored = dict(Attachment.objects.values_list("pk", "sha256"))
+    recording = AuditEvent.objects.filter(data_json__contains='"attachment"').order_by("seq")
+    for seq, data_json in recording.values_list("seq", "data_json").iterator():
+        attached = json.loads(data_json).get("attachment")
+        if isinstance(attached, dict) and stored.get(attached.get("id") or 0) != attached.get(
+            "sha256"
+        ):
+            report.failures.append(
+                Failure(seq, f"attachment {attached.get('id')} does not match its hash")
+            )
+    for attachment in Attachment.objects.order_by("pk").iterator():
+        report.attachments += 1
+        if not file_matches(attachment):
+            report.failures.append(
+                Failure(
+                    None, f"attachment {attachment.pk}: file missing or not matching its SHA-256"
+                )
+            )
 
 
 @dataclass

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from documents.models import Certificate, Document, DocumentVersion, Signature, Supersession
+from documents.models import (
+    Attachment,
+    Certificate,
+    Document,
+    DocumentVersion,
+    Signature,
+    Supersession,
+)
+
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:  # ModelAdmin is not subscriptable at run time
+    _ModelAdmin = admin.ModelAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(_ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -32,6 +44,13 @@ class DocumentAdmin(ReadOnlyAdmin):
 class DocumentVersionAdmin(ReadOnlyAdmin):
     list_display = ["document", "n", "size", "sha256", "created_at"]
     search_fields = ["sha256", "document__title"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "filename", "arml", "sha256", "created_at"]
+    list_filter = ["kind", "arml"]
+    search_fields = ["title", "filename", "sha256", "object_id"]
 
 
 @admin.register(Signature)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from django.core.files.storage import Storage
 from django.utils import timezone
 
-from documents.models import DocumentVersion
+from documents.models import Attachment, DocumentVersion
 from documents.storage import document_storage
 
 
@@ -21,7 +21,7 @@ def _walk(store: Storage, path: str = "") -> Iterator[str]:
 
 
 def orphans(*, grace: dt.timedelta = dt.timedelta(hours=1)) -> list[str]:
-    """Keys in storage with no DocumentVersion, older than `grace`."""
+    """Keys in storage with no DocumentVersion nor Attachment, older than `grace`."""
     store = document_storage()
     try:
         keys = list(_walk(store))
@@ -29,11 +29,12 @@ def orphans(*, grace: dt.timedelta = dt.timedelta(hours=1)) -> list[str]:
         return []
     known: set[str] = set()
     for start in range(0, len(keys), 500):
-        known.update(
-            DocumentVersion.objects.filter(storage_key__in=keys[start : start + 500]).values_list(
-                "storage_key", flat=True
+        for model in (DocumentVersion, Attachment):
+            known.update(
+                model.objects.filter(storage_key__in=keys[start : start + 500]).values_list(
+                    "storage_key", flat=True
+                )
             )
-        )
     cutoff = timezone.now() - grace
     return sorted(k for k in keys if k not in known and store.get_modified_time(k) < cutoff)
 

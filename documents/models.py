@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from documents.exceptions import AppendOnlyError
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError(_("Issued documents cannot be modified."))
 
@@ -149,6 +149,63 @@ class Supersession(AppendOnlyModel):
         return str(self.document)
 
 
+class Attachment(AppendOnlyModel):
+    """A file attached as evidence to an object (documents/attachments.py): never edited nor
+    deleted; a newer one supersedes it, with the reason."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(_("object id"), max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    arml = models.ForeignKey(
+        "governance.Arml",
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        null=True,
+        blank=True,
+        verbose_name=_("ARML"),
+    )
+    kind = models.CharField(_("kind of evidence"), max_length=40)
+    title = models.CharField(_("title"), max_length=255)
+    filename = models.CharField(_("file name"), max_length=160)
+    format = models.CharField(_("format"), max_length=10)
+    mimetype = models.CharField(_("media type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    storage_key = models.CharField(_("storage key"), max_length=255, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    reason = models.TextField(_("reason for superseding"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.filename})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:attachment_content", args=[self.pk])
+
+    @property
+    def is_superseded(self) -> bool:
+        return hasattr(self, "superseded_by")
+
+
 class Signature(AppendOnlyModel):
     """One signature field filled in one version."""
 
@@ -181,6 +238,16 @@ class Signature(AppendOnlyModel):
         help_text=_(
             "The delegation signed under (principal, reference, dates), as the engine "
             "passed it; empty for a signature in one's own name."
+        ),
+    )
+    second_factor = models.CharField(
+        _("second factor"),
+        max_length=16,
+        blank=True,
+        default="",
+        help_text=_(
+            "The kind of second factor that confirmed the act of signing (totp, webauthn, "
+            "recovery); empty when none was asked."
         ),
     )
 

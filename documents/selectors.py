@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from documents.models import Document, DocumentVersion
+from documents.models import Attachment, Document, DocumentVersion
 from permissions.selectors import armls_for
 
 
@@ -41,3 +41,16 @@ def document_for(user: Any, pk: int) -> Document:
     if document is None:
         raise Http404
     return document
+
+
+def attachment_for(user: Any, pk: int) -> Attachment:
+    """An attachment of an ARML in the user's scope; 404 otherwise."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    found = Attachment.objects.filter(pk=pk)
+    if not user.is_superuser:
+        found = found.filter(arml__in=armls_for(user))
+    attachment = found.first()
+    if attachment is None:
+        raise Http404
+    return attachment

@@ -13,14 +13,14 @@ def document_storage() -> Storage:
     return storages["documents"]
 
 
-def new_key(kind: str) -> str:
+def new_key(kind: str, extension: str = "pdf") -> str:
     today = dt.date.today()
-    return f"{kind}/{today:%Y/%m}/{uuid.uuid4().hex}.pdf"
+    return f"{kind}/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-def write(kind: str, content: bytes) -> str:
+def write(kind: str, content: bytes, *, extension: str = "pdf") -> str:
     """Write new bytes under a fresh key; returns the key actually used."""
-    return document_storage().save(new_key(kind), ContentFile(content))
+    return document_storage().save(new_key(kind, extension), ContentFile(content))
 
 
 def read(key: str) -> bytes:

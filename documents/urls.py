@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.document_detail, name="document_detail"),
     path("versions/<int:pk>/", views.version_detail, name="version_detail"),
     path("versions/<int:pk>/telecharger/", views.version_download, name="version_download"),
+    path("pieces/<int:pk>/", views.attachment_content, name="attachment_content"),
 ]

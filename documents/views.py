@@ -45,3 +45,11 @@ def version_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         handle, as_attachment=True, filename=filename, content_type="application/pdf"
     )
+
+
+def attachment_content(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = selectors.attachment_for(request.user, pk)
+    handle = storage.document_storage().open(attachment.storage_key, "rb")
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.filename, content_type=attachment.mimetype
+    )

@@ -57,6 +57,13 @@ from governance.dialogues.models import (
     ManagementDialogue,
     Measurement,
 )
+from governance.dues.models import (
+    CallState,
+    DuesCall,
+    DuesPayment,
+    DuesSchedule,
+    ScheduleState,
+)
 from governance.programmes.models import (
     ActionBudgetLine,
     ActionProgress,
@@ -83,6 +90,7 @@ __all__ = [
     "Body",
     "BodyKind",
     "BodyRules",
+    "CallState",
     "Choice",
     "Convention",
     "ConventionState",
@@ -92,6 +100,9 @@ __all__ = [
     "DialogueState",
     "DialogueTarget",
     "Direction",
+    "DuesCall",
+    "DuesPayment",
+    "DuesSchedule",
     "ExtractRequest",
     "ExtractState",
     "Function",
@@ -123,5 +134,6 @@ __all__ = [
     "Proxy",
     "Region",
     "Role",
+    "ScheduleState",
     "Vote",
 ]

@@ -3,6 +3,8 @@
 GET  …/{id}/transitions/          open to me, and why the others are closed
 POST …/{id}/transitions/{name}/   {comment, data}
 GET  …/{id}/history/              the object's ledger events
+GET  …/{id}/attachments/          the evidence attached (workflows/attachments.py)
+POST …/{id}/attachments/          multipart: file, kind, title, supersedes, reason
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from workflows import errors
+from workflows import errors, second_factor
 from workflows.acts import refusal_of
 from workflows.engine import perform
 from workflows.selectors import history_of, transition_options
@@ -55,14 +57,93 @@ class TransitionOptionSerializer(serializers.Serializer):
     comment_required = serializers.BooleanField()
     data_fields = serializers.ListField(child=serializers.CharField())
     on_behalf_of = serializers.CharField()
+    second_factor = serializers.BooleanField(
+        help_text="It signs: send a second-factor code (`otp`) unless confirmed in the window."
+    )
 
 
 class TransitionInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     data = serializers.DictField(required=False, default=dict)
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=64,
+        help_text="A second-factor code (6 digits of the authenticator app, or a recovery code) "
+        "for a transition that signs; one confirmation stays valid ARML_SECOND_FACTOR_MINUTES "
+        "for the same token or session.",
+    )
 
 
-class LifecycleViewSetMixin:
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    title = serializers.CharField()
+    filename = serializers.CharField()
+    format = serializers.CharField()
+    mimetype = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    supersedes = serializers.IntegerField(allow_null=True)
+    superseded = serializers.BooleanField()
+    reason = serializers.CharField()
+    uploaded_by = serializers.CharField()
+    on_behalf_of = serializers.CharField()
+    created_at = serializers.CharField()
+    content_url = serializers.CharField()
+
+
+class AttachmentInputSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    kind = serializers.CharField(max_length=40)
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+    supersedes = serializers.IntegerField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+def attachments_response(request: Request, obj: Any) -> Response:
+    """GET: the object's attachments; POST: attach one (4xx with a code when refused)."""
+    from workflows.attachments import as_json, attachment_add, attachments_of
+
+    if request.method == "GET":
+        return Response([as_json(a) for a in attachments_of(obj)])
+    payload = AttachmentInputSerializer(data=request.data)
+    payload.is_valid(raise_exception=True)
+    data = payload.validated_data
+    try:
+        attachment = attachment_add(
+            actor=request.user,
+            obj=obj,
+            kind=data["kind"],
+            title=data["title"],
+            filename=data["file"].name,
+            content=data["file"].read(),
+            supersedes=data["supersedes"],
+            reason=data["reason"],
+            request_info=request_info(request),
+        )
+    except errors.TransitionError as exc:
+        return Response(exc.as_dict(), status=exc.status)
+    return Response(as_json(attachment), status=status.HTTP_201_CREATED)
+
+
+class AttachmentsMixin:
+    """Adds GET/POST …/{id}/attachments/ to a viewset of objects that take attachments."""
+
+    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True), request=None)
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": AttachmentInputSerializer},
+        responses={201: AttachmentSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="attachments")
+    def attachments(self, request: Request, pk: Any = None) -> Response:
+        return attachments_response(request, self.get_object())  # type: ignore[attr-defined]
+
+
+class LifecycleViewSetMixin(AttachmentsMixin):
     """Adds the uniform transition endpoints to a ModelViewSet whose objects are Lifecycles."""
 
     @extend_schema(responses=TransitionOptionSerializer(many=True))
@@ -99,6 +180,7 @@ class LifecycleViewSetMixin:
                 comment=payload.validated_data["comment"],
                 data=payload.validated_data["data"],
                 request_info=request_info(request),
+                proof=second_factor.proof_from(request, payload.validated_data["otp"]),
             )
         except errors.TransitionError as exc:
             return Response(exc.as_dict(), status=exc.status)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from governance.organisations.models import Mandate, Person
 from permissions.authorization import candidates, check
 from permissions.models import Delegation
+from workflows import second_factor
 from workflows.lifecycle import Lifecycle
 from workflows.specs import TransitionSpec, condition_messages, specs_of, unmet_messages
 
@@ -34,6 +35,7 @@ class TransitionOption:
     circuit: bool = False
     inputs: tuple[dict[str, Any], ...] = ()
     countersign: str = ""  # the kind of document a countersignature signs ("convention")
+    second_factor: bool = False  # it signs: the engine asks for a second factor
 
 
 def lifecycle_models() -> list[type[Lifecycle]]:
@@ -62,7 +64,9 @@ def transition_options(obj: Lifecycle, user: Person) -> list[TransitionOption]:
         if spec.automatic:
             continue  # the circuit performs it by itself
         if chosen is not None:
-            reasons = unmet_messages(obj, spec, chosen.roles)
+            reasons = unmet_messages(
+                obj, spec, chosen.roles, delegated=chosen.delegation is not None
+            )
             if spec.circuit and not reasons:
                 from workflows.circuits import task_for
 
@@ -81,6 +85,7 @@ def transition_options(obj: Lifecycle, user: Person) -> list[TransitionOption]:
                 circuit=spec.circuit,
                 inputs=tuple(obj.transition_inputs(spec.name)),
                 countersign=spec.countersign,
+                second_factor=second_factor.needed(spec),
             )
         )
     # the main action first, the destructive ones (refuse, abandon) last

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from permissions.rules import Rule
+
+if TYPE_CHECKING:
+    from workflows.lifecycle import Lifecycle
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,50 @@ def deliberation_unmet(obj: Any, spec: TransitionSpec, roles: Iterable[str] | No
 
 
 @dataclass(frozen=True)
+class Attached:
+    """A transition that needs a piece of evidence of `kind` attached to the object (and not
+    superseded): the Region's commission-permanente deliberation, the arrêté of a delegation of
+    signature, the approved accounts of a financial report.
+
+    Declared on the transition; the engine refuses it (`attachment_required`, 409) until the
+    object holds such an attachment, and the pages and the API say why.
+    """
+
+    #: The kind of evidence (workflows.attachments.KINDS).
+    kind: str
+    #: The requirement holds only when this is true of the object (the ARML's rules…).
+    applies: Callable[[Any], bool] | None = None
+    #: Only for principals acting in one of these roles (empty: always).
+    roles: frozenset[str] = frozenset()
+    #: Only when the step is performed by delegation (the arrêté the delegate signs under).
+    delegated: bool = False
+    message: str | Promise = ""
+
+    def holds_for(
+        self, obj: Any, roles: Iterable[str] | None = None, delegated: bool | None = None
+    ) -> bool:
+        if self.applies is not None and not self.applies(obj):
+            return False
+        if self.delegated and not delegated:
+            return False
+        return not (self.roles and roles is not None and not self.roles & set(roles))
+
+
+def attachment_unmet(
+    obj: Any, spec: TransitionSpec, roles: Iterable[str] | None, delegated: bool | None = None
+) -> str:
+    """The sentence saying which attachment is missing, or "" (workflows/attachments.py)."""
+    from workflows.attachments import has_current, kind_label
+
+    for required in spec.attachments:
+        if required.holds_for(obj, roles, delegated) and not has_current(obj, required.kind):
+            return str(required.message) or str(
+                _("Attach first: %(kind)s.") % {"kind": kind_label(required.kind)}
+            )
+    return ""
+
+
+@dataclass(frozen=True)
 class TransitionSpec:
     name: str
     label: str | Promise
@@ -111,6 +157,16 @@ class TransitionSpec:
     conditions: tuple[Callable[[Any], bool], ...] = ()
     model_prefix: str = ""
     deliberation: Deliberated | None = None
+    #: A signature under the signer's sole control even without declared slots (a certified
+    #: extract): the engine asks for a second factor, as for every signer or countersign slot.
+    sole_control: bool = False
+    attachments: tuple[Attached, ...] = ()
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Whether the act signs in a person's name as a declared signer: signer slots, a
+        countersignature, or `sole_control` (workflows/second_factor.py)."""
+        return bool(self.signers or self.countersign or self.sole_control)
 
     @property
     def action_name(self) -> str:
@@ -137,6 +193,8 @@ def step(
     countersign: str = "",
     automatic: bool = False,
     deliberation: Deliberated | None = None,
+    sole_control: bool = False,
+    attachments: Sequence[Attached] = (),
 ) -> dict[str, Any]:
     """The `custom=` dict of a transition (kept a dict: that is what django-fsm stores)."""
     return {
@@ -153,6 +211,8 @@ def step(
         "countersign": countersign,
         "automatic": automatic,
         "deliberation": deliberation,
+        "sole_control": sole_control,
+        "attachments": tuple(attachments),
     }
 
 
@@ -190,20 +250,39 @@ def condition_messages(obj: Any, spec: TransitionSpec) -> list[str]:
     return [message for _code, message in unmet_conditions(obj, spec)]
 
 
-def unmet_messages(obj: Any, spec: TransitionSpec, roles: Iterable[str] | None = None) -> list[str]:
-    """Everything `obj` lacks for `spec`: its conditions, then the deliberation it declares
-    (for a principal acting in `roles`; with None, whatever the roles)."""
+def unmet_messages(
+    obj: Any,
+    spec: TransitionSpec,
+    roles: Iterable[str] | None = None,
+    delegated: bool | None = None,
+) -> list[str]:
+    """Everything `obj` lacks for `spec`: its conditions, then the deliberation and the
+    attachments it declares (for a principal acting in `roles`; with None, whatever the
+    roles)."""
     messages = condition_messages(obj, spec)
     missing = deliberation_unmet(obj, spec, roles)
     if missing:
         messages.append(missing)
+    lacking = attachment_unmet(obj, spec, roles, delegated)
+    if lacking:
+        messages.append(lacking)
     return messages
 
 
-@cache
-def specs_of(model: type) -> dict[str, TransitionSpec]:
+#: specs_of's memo: the declarations are read once per model (a dict rather than functools.cache,
+#: whose typing refuses type[Any] as a key).
+_SPECS: dict[type, dict[str, TransitionSpec]] = {}
+
+
+def specs_of(model: type[Lifecycle]) -> dict[str, TransitionSpec]:
     """Every transition of a lifecycle model, by name (sources merged)."""
-    state_field = model._meta.get_field(model.state_field_name)
+    if model not in _SPECS:
+        _SPECS[model] = _read_specs(model)
+    return _SPECS[model]
+
+
+def _read_specs(model: type[Lifecycle]) -> dict[str, TransitionSpec]:
+    state_field: Any = model._meta.get_field(model.state_field_name)  # django_fsm's FSMField
     merged: dict[str, TransitionSpec] = {}
     for t in state_field.get_all_transitions(model):
         custom = t.custom

@@ -71,6 +71,15 @@ class Arml(models.Model):
         _("the CPOM is frozen only once the State and the Region agreed on the version"),
         default=True,
     )
+    countersign_evidence_required = models.BooleanField(
+        _("countersignatures need their evidence attached"),
+        default=False,
+        help_text=_(
+            "The Region countersigns only once its commission permanente's deliberation is "
+            "attached; a delegate countersigns only once the order (arrêté) delegating the "
+            "signature is attached."
+        ),
+    )
 
     class Meta:
         ordering = ["short_name"]
@@ -179,6 +188,7 @@ class Role(models.TextChoices):
     REGION_OFFICER = "region_officer", _("Region officer")
     OTHER_FUNDER = "other_funder", _("Other funder's officer")
     AUDITOR = "auditor", _("Auditor")
+    TREASURER = "treasurer", _("Treasurer")
 
 
 class Majority(models.TextChoices):

@@ -35,6 +35,9 @@ ABSENT_FROM_DEMO = {
     "programme_edit": "governance.Programme",
     "programme_action_create": "governance.Programme",
     "programme_action_edit": "governance.Programme",
+    "dues_schedule_detail": "governance.DuesSchedule",
+    "dues_call_detail": "governance.DuesCall",
+    "attachment_content": "documents.Attachment",
 }
 #: Pages the state of the demo closes to everyone (their link appears only when they apply).
 CLOSED_IN_DEMO = {
@@ -44,6 +47,7 @@ CLOSED_IN_DEMO = {
     "api-docs": "the API's documentation (English, generated)",
     "api-redoc": "the API's documentation (English, generated)",
     "api-schema": "the API's schema",
+    "profile_totp": "reached by POST from the profile (a new secret), the demo's signers enrolled",
 }
 
 

@@ -18,7 +18,7 @@ from django_fsm import transition
 from governance.organisations.models import Role
 from permissions.rules import is_a_party_officer
 from workflows.lifecycle import TransitionContext
-from workflows.specs import Slot, condition, step
+from workflows.specs import Attached, Slot, condition, step
 
 SIGNERS = (
     Slot("president", Role.PRESIDENT, _("For the ARML, its president")),
@@ -26,6 +26,29 @@ SIGNERS = (
     Slot("region", Role.REGION_OFFICER, _("For the Region, its president or delegate")),
 )
 OFFICERS = {Role.STATE_OFFICER, Role.REGION_OFFICER}
+#: Where the ARML's rules ask for it (Arml.countersign_evidence_required), the Region
+#: countersigns on its commission permanente's deliberation, and a delegate under the order
+#: (arrêté) that delegates the signature: both attached to the object first (issue 14.1).
+EVIDENCE = (
+    Attached(
+        "cp_deliberation",
+        roles=frozenset({Role.REGION_OFFICER}),
+        applies=lambda obj: obj.arml.countersign_evidence_required,
+        message=_(
+            "The ARML's rules ask for the deliberation of the Region's commission permanente "
+            "authorising the signature: attach it first."
+        ),
+    ),
+    Attached(
+        "delegation_order",
+        delegated=True,
+        applies=lambda obj: obj.arml.countersign_evidence_required,
+        message=_(
+            "A countersignature by delegation needs the order (arrêté) delegating the signature: "
+            "attach it first."
+        ),
+    ),
+)
 
 
 def countersigned_steps(*, kind: str, sign_label: str | Promise) -> type[models.Model]:
@@ -74,6 +97,7 @@ def countersigned_steps(*, kind: str, sign_label: str | Promise) -> type[models.
                 rules=[is_a_party_officer],
                 countersign=kind,
                 circuit=True,
+                attachments=EVIDENCE,
             ),
         )
         def countersign(self, ctx: TransitionContext) -> None:
