@@ -75,6 +75,27 @@ def unread_notifications(user: Any) -> int:
     return unread_count(user)
 
 
+def awaiting_tasks(user: Any) -> int:
+    """The count of my tasks shown beside "Home" (the inbox): computed again only when the
+    ledger moved (every act appends to it) or the day changed, else read from the cache, so
+    that a page costs one query for it."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from audit.models import AuditEvent
+
+    # the head's hash, not its number: unique to this ledger's history
+    head = AuditEvent.objects.order_by("-seq").values_list("hash", flat=True).first() or "-"
+    key = f"inbox-count:{user.pk}:{head}:{timezone.localdate().isoformat()}"
+    count = cache.get(key)
+    if count is None:
+        from workflows.selectors import awaiting_for
+
+        count = len(awaiting_for(user))
+        cache.set(key, count, 3600)
+    return count
+
+
 @dataclass(frozen=True)
 class Entry:
     url_name: str
@@ -82,6 +103,8 @@ class Entry:
     may_open: Callable[[MenuAccess], bool]
     #: A number shown beside the label (0: none), read with one query per request.
     badge: Callable[[Any], int] | None = None
+    #: What the number counts, for screen readers ("unread", "to do").
+    badge_label: Promise | None = None
 
 
 @dataclass(frozen=True)
@@ -94,8 +117,14 @@ MENU: tuple[Group, ...] = (
     Group(
         None,
         (
-            Entry("home", _("Home"), anyone),
-            Entry("notifications:list", _("Notifications"), anyone, badge=unread_notifications),
+            Entry("home", _("Home"), anyone, badge=awaiting_tasks, badge_label=_("tasks to do")),
+            Entry(
+                "notifications:list",
+                _("Notifications"),
+                anyone,
+                badge=unread_notifications,
+                badge_label=_("unread"),
+            ),
         ),
     ),
     Group(
@@ -149,7 +178,15 @@ def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
             url = reverse(entry.url_name)
             current = path == url if url == "/" else path.startswith(url)
             badge = entry.badge(user) if entry.badge else 0
-            items.append({"url": url, "label": entry.label, "current": current, "badge": badge})
+            items.append(
+                {
+                    "url": url,
+                    "label": entry.label,
+                    "current": current,
+                    "badge": badge,
+                    "badge_label": entry.badge_label,
+                }
+            )
         if items:
             groups.append(
                 {

@@ -275,6 +275,8 @@ def data_value_label(key: str, value: Any, object_type: str = "") -> str:
     if isinstance(value, dict):
         return _("%(n)s items (see the API for the whole content)") % {"n": len(value)}
     text = str(value)
+    if key == "content_version":
+        return f"v{text}"  # as pages, PDFs and the API name a content version
     if key == "transition":
         model = _model(object_type)
         if model is not None:

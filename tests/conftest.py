@@ -15,6 +15,9 @@ def _isolated_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.LANGUAGE_CODE = "fr"
+    from django.core.cache import cache
+
+    cache.clear()  # cached counts and reports never leak from one test to the next
 
 
 def on_postgres() -> bool:

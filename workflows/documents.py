@@ -114,7 +114,8 @@ def transition_facts(
             "arml": {"name": obj.arml.name, "address": obj.arml.address},
             "title": f"{spec.label} — {obj.ledger_label()}",
             "reference": obj.reference(),
-            "version": obj.version,
+            # no "version" here: the count of transitions is not a version of anything a reader
+            # knows; versioned content (a CPOM, an amendment) sets its own ("v3")
             "date": ctx.now.isoformat() if ctx.now else "",
             "transition": transition,
         }

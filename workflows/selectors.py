@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from governance.organisations.models import Mandate, Person
 from permissions.authorization import candidates, check
@@ -30,6 +33,7 @@ class TransitionOption:
     on_behalf_of: str = ""
     circuit: bool = False
     inputs: tuple[dict[str, Any], ...] = ()
+    countersign: str = ""  # the kind of document a countersignature signs ("convention")
     second_factor: bool = False  # it signs: the engine asks for a second factor
 
 
@@ -79,10 +83,13 @@ def transition_options(obj: Lifecycle, user: Person) -> list[TransitionOption]:
                 on_behalf_of=str(chosen.person) if chosen and chosen.delegation else "",
                 circuit=spec.circuit,
                 inputs=tuple(obj.transition_inputs(spec.name)),
+                countersign=spec.countersign,
                 second_factor=second_factor.needed(spec),
             )
         )
-    return options
+    # the main action first, the destructive ones (refuse, abandon) last
+    order = {"primary": 0, "success": 0, "secondary": 1, "outline-secondary": 1, "danger": 2}
+    return sorted(options, key=lambda o: order.get(o.style, 1))
 
 
 @dataclass
@@ -94,6 +101,34 @@ class AwaitingItem:
     obj: Any = field(default=None, repr=False)
     due: Any = None  # the item's soonest deadline (a date), set by a marker
     overdue: bool = False
+    group: str = "prepare"  # sign, approve, prepare (see INBOX_GROUPS); deadline when due soon
+
+
+#: An item due within this many days (or overdue) is listed under "Échéances".
+DEADLINE_SOON_DAYS = 7
+
+
+#: The inbox's groups, in the order shown ("Échéances": whatever has a deadline).
+INBOX_GROUPS = (
+    ("sign", _lazy("To sign")),
+    ("approve", _lazy("To approve")),
+    ("prepare", _lazy("To prepare")),
+    ("deadline", _lazy("Deadlines")),
+)
+#: Words of a transition's name that make it a decision on someone else's work.
+_APPROVING = ("approve", "adopt", "agree", "validate", "accept", "opinion", "decide", "deliver")
+
+
+def inbox_group(spec: TransitionSpec | None) -> str:
+    """Which group of the inbox a step belongs to: signing a document (a countersignature, a
+    step with signers, a signature), deciding on someone else's work, or preparing one's own."""
+    if spec is None:
+        return "prepare"
+    if spec.countersign or spec.signers or "sign" in spec.name:
+        return "sign"
+    if any(word in spec.name for word in _APPROVING):
+        return "approve"
+    return "prepare"
 
 
 #: Called with (user, items) at the end of awaiting_for: the deadlines mark what is due and
@@ -131,25 +166,39 @@ def awaiting_for(user: Person) -> list[AwaitingItem]:
         qs = model.objects.filter(wanted).select_related("arml")
         qs = qs.prefetch_related(*getattr(model, "inbox_prefetch", ()))
         for obj in qs.order_by("updated_at"):
-            label = _first_allowed(obj, specs, user, roles_by_arml[obj.arml_id])
-            if label:
+            spec = _first_allowed(obj, specs, user, roles_by_arml[obj.arml_id])
+            if spec is not None:
                 items.append(
-                    AwaitingItem(obj.get_absolute_url(), str(obj), label, obj.updated_at, obj)
+                    AwaitingItem(
+                        obj.get_absolute_url(),
+                        str(obj),
+                        str(spec.label),
+                        obj.updated_at,
+                        obj,
+                        group=inbox_group(spec),
+                    )
                 )
     from workflows.circuits import circuit_tasks_for
 
     for task_item in circuit_tasks_for(user, roles_by_arml):
+        spec = specs_of(type(task_item.obj)).get(task_item.transition)
         items.append(
             AwaitingItem(
                 task_item.obj.get_absolute_url(),
                 str(task_item.obj),
-                task_item.label,
+                # the verb first ("Contresigner"), then whose signature the circuit awaits
+                f"{spec.label} ({task_item.label})" if spec is not None else task_item.label,
                 task_item.task.created,
                 task_item.obj,
+                group=inbox_group(spec),
             )
         )
     for mark in INBOX_MARKERS:
         mark(user, items)
+    soon = timezone.localdate() + dt.timedelta(days=DEADLINE_SOON_DAYS)
+    for item in items:
+        if item.due is not None and (item.overdue or item.due <= soon):
+            item.group = "deadline"  # whatever its kind, what is due soon is shown first
     return items
 
 
@@ -177,14 +226,14 @@ def _roles_by_arml(user: Person) -> dict[int, set[str]]:
 
 def _first_allowed(
     obj: Lifecycle, specs: list[TransitionSpec], user: Person, roles: set[str]
-) -> str:
+) -> TransitionSpec | None:
     from permissions.authorization import Principal
 
     me = Principal(user, frozenset(roles))  # delegated roles included: a hint, see above
     allowed = [s for s in specs if obj.state in s.sources and check(me, user, obj, s) is None]
     if len(allowed) > 1:  # alternative steps (freeze, or ask the funders first): the one that holds
         allowed = [s for s in allowed if not condition_messages(obj, s)] or allowed
-    return str(allowed[0].label) if allowed else ""
+    return allowed[0] if allowed else None
 
 
 def history_of(obj: Lifecycle, *, viewer: Person) -> Any:
@@ -221,4 +270,5 @@ def signature_panel(obj: Any, kind: str) -> dict[str, Any] | None:
         "slots": [
             {"slot": slot, "signature": signed.get(slot["field"])} for slot in document.signer_slots
         ],
+        "awaited": [slot for slot in document.signer_slots if slot["field"] not in signed],
     }

@@ -23,11 +23,14 @@ from workflows.selectors import history_of, transition_options
 
 
 def lifecycle_context(request: AuthenticatedRequest, obj: Lifecycle) -> dict[str, Any]:
+    options = transition_options(obj, request.user)
+    signing = next((o for o in options if o.allowed and o.countersign), None)
     return {
         "lifecycle_obj": obj,
         "state_label": obj.state_label(),
         "diagram": lifecycle_svg(type(obj), obj.state),
-        "options": transition_options(obj, request.user),
+        "options": options,
+        "what_you_sign": what_you_sign(obj, signing.countersign) if signing else None,
         "documents": documents_of(obj),
         "history": history_of(obj, viewer=request.user),
         **attachments_context(request, obj),
@@ -48,6 +51,50 @@ def attachments_context(request: AuthenticatedRequest, obj: Any) -> dict[str, An
         "attachment_upload_url": reverse(
             "workflows:attachment_upload", args=[obj._meta.label_lower, obj.pk]
         ),
+    }
+
+
+def what_you_sign(obj: Lifecycle, kind: str) -> dict[str, Any] | None:
+    """What a countersigner signs, shown above the button: the document's title, kind and
+    date, its reference, content version and fingerprint (as its footer prints them), the
+    totals per year and per funder of its funding, who signed and who still has to, and a
+    link to the exact PDF (the latest version of the file, the one the signature extends)."""
+    from decimal import Decimal
+
+    from workflows.documents import current_document
+
+    document = current_document(obj, kind)
+    if document is None:
+        return None
+    versions = list(
+        document.versions.select_related("signature__signer", "signature__on_behalf_of").order_by(
+            "n"
+        )
+    )
+    facts = document.facts or {}
+    per_year: dict[str, Decimal] = {}
+    per_funder: dict[str, Decimal] = {}
+    for line in facts.get("funding") or []:
+        amount = Decimal(str(line.get("amount") or 0))
+        year, funder = str(line.get("year", "")), str(line.get("funder", ""))
+        per_year[year] = per_year.get(year, Decimal(0)) + amount
+        per_funder[funder] = per_funder.get(funder, Decimal(0)) + amount
+    signed = {v.signature.field: v.signature for v in versions if getattr(v, "signature", None)}
+    return {
+        "document": document,
+        "latest": versions[-1] if versions else None,
+        "reference": facts.get("reference", ""),
+        "version": facts.get("version", ""),
+        "fingerprint": document.facts_sha256,
+        "per_year": sorted(per_year.items()),
+        "per_funder": sorted(per_funder.items()),
+        "total": sum(per_year.values(), Decimal(0)),
+        "signed": [
+            (slot, signed[slot["field"]])
+            for slot in document.signer_slots
+            if slot["field"] in signed
+        ],
+        "awaited": [slot for slot in document.signer_slots if slot["field"] not in signed],
     }
 
 

@@ -133,7 +133,24 @@ def format_amount(value: Any) -> str:
     return f"{sign}{'\u00a0'.join(groups)},{cents}\u00a0€"
 
 
+def format_number(value: Any) -> str:
+    """400 → '400', 24.5 → '24,5', 1230000 → '1 230 000' (French grouping with no-break
+    spaces, decimals only where there are some): quantities, not amounts."""
+    number = as_decimal(value)
+    if number == number.to_integral_value():
+        units, decimals = f"{abs(number):.0f}", ""
+    else:
+        units, decimals = f"{abs(number.normalize()):f}".split(".")
+    groups = []
+    while units:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    sign = "-" if number < 0 else ""
+    return sign + "\u00a0".join(groups) + (f",{decimals}" if decimals else "")
+
+
 def format_date(value: Any) -> str:
+    """A date as French documents write it: « 1er janvier 2026 », « 30 octobre 2026 »."""
     if not value:
         return ""
     if isinstance(value, str):
@@ -141,7 +158,10 @@ def format_date(value: Any) -> str:
             value = dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    return date_format(value, "DATE_FORMAT")
+    text = date_format(value, "DATE_FORMAT")
+    if value.day == 1 and translation.get_language().startswith("fr") and text.startswith("1 "):
+        text = "1er " + text[2:]
+    return text
 
 
 @dataclass(frozen=True)
@@ -336,11 +356,14 @@ class Renderer:
         if not parties:
             return []
         flow: list[Flowable] = [Paragraph(escape(_("Between")), styles.heading)]
-        for party in parties:
+        for i, party in enumerate(parties):
+            if i:
+                flow.append(Paragraph(escape(_("and")), styles.body))
             name = escape(str(party.get("name", "")))
             description = escape(str(party.get("description", "")))
             text = f"<b>{name}</b>" + (f", {description}" if description else "")
-            flow.append(Paragraph(text, styles.body))
+            end = "\u00a0;" if i < len(parties) - 1 else "."  # French: a space before « ; »
+            flow.append(Paragraph(text + end, styles.body))
         return flow
 
     def _signature_block(
@@ -387,11 +410,10 @@ class Renderer:
         canv.restoreState()
 
     def _footer(self, canv: Canvas, facts: dict[str, Any], digest: str) -> None:
-        parts = [
-            self.kind_label(),
-            _("Reference %(ref)s") % {"ref": facts.get("reference", "")},
-            _("Version %(n)s") % {"n": facts.get("version", 1)},
-        ]
+        parts = [self.kind_label(), _("Reference %(ref)s") % {"ref": facts.get("reference", "")}]
+        if facts.get("version") not in (None, ""):
+            # the content version ("v3"), as the page, the API and the ledger name it
+            parts.append(_("Content version %(v)s") % {"v": facts["version"]})
         if facts.get("ledger_seq") not in (None, ""):
             parts.append(_("Ledger no. %(seq)s") % {"seq": facts["ledger_seq"]})
         parts.append(_("Page %(n)s") % {"n": canv.getPageNumber()})
@@ -426,6 +448,47 @@ def _slug(value: Any) -> str:
     return slugify(str(value))[:60] or "document"
 
 
+_CELL_PADDING = 12  # reportlab's Table: 6 points left and right of each cell
+
+
+def _longest_word(text: str, font: str, size: float) -> float:
+    """Width of the longest unbreakable run of a cell (no-break spaces keep "1 230 000,00 €"
+    together): a column narrower than this breaks inside a word ("pé nitentiaires")."""
+    return max((pdfmetrics.stringWidth(w, font, size) for w in str(text).split()), default=0)
+
+
+def fit_widths(
+    rows: Sequence[Sequence[Any]], widths: Sequence[float], font_for: Any, size: float
+) -> tuple[list[float], float]:
+    """Column widths (same total) and a font size at which no cell breaks inside a word.
+
+    Columns too narrow take room from those with slack; when the words cannot fit at all, the
+    font shrinks (not below 6 points)."""
+    total = sum(widths)
+    size_now = size
+    while True:
+        needs = [
+            max(
+                (_longest_word(row[c], font_for(r, c), size_now) for r, row in enumerate(rows)),
+                default=0,
+            )
+            + _CELL_PADDING
+            for c in range(len(widths))
+        ]
+        if sum(needs) <= total or size_now <= 6:
+            break
+        size_now = max(6.0, size_now - 0.5)
+    result = [max(w, n) for w, n in zip(widths, needs, strict=True)]
+    excess = sum(result) - total
+    if excess > 0:
+        slack = [max(0.0, r - n) for r, n in zip(result, needs, strict=True)]
+        room = sum(slack)
+        if room > 0:
+            take = min(1.0, excess / room)
+            result = [r - s * take for r, s in zip(result, slack, strict=True)]
+    return result, size_now
+
+
 def table(
     rows: Sequence[Sequence[Any]],
     styles: Styles,
@@ -435,21 +498,42 @@ def table(
     bold_last_row: bool = False,
     numeric_from: int | None = None,
 ) -> Table:
-    """A bordered table; header row(s) in bold, numeric columns right-aligned."""
+    """A bordered table; header row(s) in bold, numeric columns right-aligned; with `widths`,
+    columns are fitted so that no word nor amount breaks inside (fit_widths)."""
+
+    def bold(r: int) -> bool:
+        return r < header_rows or (bold_last_row and r == len(rows) - 1)
+
+    def numeric(r: int, c: int) -> bool:
+        return numeric_from is not None and r >= header_rows and c >= numeric_from
+
+    size = styles.cell.fontSize
+    if widths:
+        widths, size = fit_widths(
+            rows, widths, lambda r, c: FONT_BOLD if bold(r) else FONT, styles.cell.fontSize
+        )
+    scale = size / styles.cell.fontSize
+
+    def sized(style: ParagraphStyle) -> ParagraphStyle:
+        if scale == 1:
+            return style
+        return ParagraphStyle(
+            f"{style.name}-{size}", parent=style, fontSize=size, leading=style.leading * scale
+        )
+
+    cell, cell_bold = sized(styles.cell), sized(styles.cell_bold)
+    number, number_bold = sized(styles.number), sized(styles.number_bold)
     data = []
     for r, row in enumerate(rows):
-        bold = r < header_rows or (bold_last_row and r == len(rows) - 1)
-        style = styles.cell_bold if bold else styles.cell
-        numeric_style = styles.number_bold if bold else styles.number
         data.append(
             [
                 Paragraph(
-                    escape(str(cell)),
-                    numeric_style
-                    if (numeric_from is not None and r >= header_rows and c >= numeric_from)
-                    else style,
+                    escape(str(value)),
+                    (number_bold if bold(r) else number)
+                    if numeric(r, c)
+                    else (cell_bold if bold(r) else cell),
                 )
-                for c, cell in enumerate(row)
+                for c, value in enumerate(row)
             ]
         )
     commands: list[tuple[Any, ...]] = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from workflows.lifecycle import TransitionContext
@@ -15,12 +16,82 @@ def _dated(day: Any) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
+def parties(arml: Any, funders: Any) -> list[dict[str, str]]:
+    """The parties of a CPOM or an amendment as the "Entre" block names them: the ARML first,
+    represented by its president, then each funder, represented by the officer who holds its
+    mandate in the ARML (their names copied into the document, as every fact)."""
+    from governance.organisations.models import Mandate, Role
+
+    funders = list(funders)
+    mandates = (
+        Mandate.objects.active()
+        .filter(arml=arml)
+        .filter(
+            Q(role=Role.PRESIDENT)
+            | Q(
+                role__in=[Role.STATE_OFFICER, Role.REGION_OFFICER, Role.OTHER_FUNDER],
+                funder__in=funders,
+            )
+        )
+        .select_related("person")
+        .order_by("start", "pk")
+    )
+    president, officers = None, {}
+    for mandate in mandates:
+        if mandate.role == Role.PRESIDENT:
+            president = president or mandate
+        else:
+            officers.setdefault(mandate.funder_id, mandate)
+
+    def who(mandate: Any) -> str:
+        if mandate is None:
+            return ""
+        return f"{mandate.person}, {mandate.title or Role(mandate.role).label}"
+
+    def described(kind: str, mandate: Any) -> str:
+        # the participle agrees with the party as French names it: l'association, l'État (m.),
+        # la Région, l'agence… (f.)
+        if mandate is None:
+            return kind
+        if kind_is_masculine(kind):
+            return _("%(kind)s, represented (m.) by %(person)s") % {
+                "kind": kind,
+                "person": who(mandate),
+            }
+        return _("%(kind)s, represented (f.) by %(person)s") % {
+            "kind": kind,
+            "person": who(mandate),
+        }
+
+    seat = (
+        _("association under the law of 1901, %(address)s") % {"address": arml.address}
+        if arml.address
+        else _("association under the law of 1901")
+    )
+    result = [{"name": arml.name, "description": described(str(seat), president)}]
+    for funder in funders:
+        result.append(
+            {
+                "name": str(funder),
+                "description": described(str(funder.get_kind_display()), officers.get(funder.pk)),
+            }
+        )
+    return result
+
+
+def kind_is_masculine(kind: str) -> bool:
+    """État and Conseil régional are masculine; the region, the agencies, the directions and
+    the funds (CARSAT: la caisse) are feminine (French agreement of « représenté·e »)."""
+    return kind.split()[0].lower() in {"état", "state", "conseil", "regional", "autre", "other"}
+
+
 def convention_facts(convention: Any, name: str, ctx: TransitionContext) -> dict[str, Any]:
     content = convention.content
     if content is None:
         return {}
     facts = content.document_facts()
     facts["version"] = content.label
+    facts["parties"] = parties(convention.arml, content.parties.all())
     spec = spec_for(convention, name)
     if name == "sign":
         facts["title"] = f"{_('Multi-year objectives and means convention')} — {content.label}"
@@ -96,11 +167,7 @@ def amendment_facts(amendment: Any, name: str) -> dict[str, Any]:
         "version": label,
         "convention_reference": amendment.convention.reference(),
         "number": amendment.number,
-        "parties": [
-            {"name": str(f), "description": f.get_kind_display()} for f in convention.parties.all()
-        ]
-        if convention
-        else [],
+        "parties": parties(amendment.arml, convention.parties.all()) if convention else [],
         "changes": [
             {"title": _("Funding for %(year)s") % {"year": amendment.year}, "text": text}
             for text in [(content.changes if content else "").strip()]

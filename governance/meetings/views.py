@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -356,6 +357,8 @@ def register(request: HttpRequest, arml_pk: int) -> HttpResponse:
     year = int(year_text) if year_text.isdigit() else None
     rows = list(selectors.register_for(request.user, arml, body_kind=body_kind, year=year))
     selectors.attach_extract_downloads(rows)
+    # each entry links to what it decided on (one query per kind of subject)
+    prefetch_related_objects(rows, "item__subject")
     return render(
         request,
         "governance/meetings/register.html",

@@ -1,5 +1,7 @@
 """Reference-data pages. Views parse input, call selectors, render (no fat views)."""
 
+import datetime as dt
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -23,13 +25,41 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/organisations/home.html", context)
 
 
+#: Lines of the inbox per page (a thousand tasks must not make one page).
+INBOX_PAGE_SIZE = 30
+
+
 def _home_extras(request: HttpRequest) -> dict[str, object]:
-    """Inbox and other blocks contributed by later apps (see workflows.selectors)."""
-    try:
-        from workflows.selectors import awaiting_for
-    except ImportError:
-        return {}
-    return {"awaiting": awaiting_for(request.user)}
+    """The inbox, grouped (to sign, to approve, to prepare, deadlines) and paginated; each
+    group's count is over every page (see workflows.selectors)."""
+    from django.core.paginator import Paginator
+
+    from workflows.selectors import INBOX_GROUPS, awaiting_for
+
+    items = awaiting_for(request.user)
+    rank = {key: i for i, (key, _label) in enumerate(INBOX_GROUPS)}
+    items.sort(
+        key=lambda item: (
+            rank.get(item.group, 0),
+            not item.overdue,
+            item.due or dt.date.max,
+            item.since or dt.datetime.min.replace(tzinfo=dt.UTC),
+        )
+    )
+    page = Paginator(items, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.group] = counts.get(item.group, 0) + 1
+    groups = [
+        {
+            "key": key,
+            "label": label,
+            "count": counts.get(key, 0),
+            "items": [item for item in page if item.group == key],
+        }
+        for key, label in INBOX_GROUPS
+    ]
+    return {"awaiting": items, "inbox_page": page, "inbox_groups": groups}
 
 
 def region_list(request: HttpRequest) -> HttpResponse:

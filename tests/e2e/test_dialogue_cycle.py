@@ -91,7 +91,7 @@ def test_a_management_dialogue_from_file_to_conclusions_in_the_browser(ui, cast,
     # 2. The State officer records the meeting, drafts and proposes the conclusions ------------
     ui.login(cast.state_officer)
     ui.expect_text("Ce qui m'attend", "Enregistrer la réunion")
-    ui.follow(str(dialogue), "state-opens-dialogue", within=page.locator("#h-awaiting + ul"))
+    ui.follow(str(dialogue), "state-opens-dialogue", within=page.locator("#h-awaiting ~ ul"))
     page.get_by_label("Tenue le").fill(timezone.localdate().isoformat())
     page.get_by_label("Lieu").fill("Préfecture de région, Rennes")
     page.get_by_label("Participants").fill("Préfet de région, Région, ARML")
@@ -117,7 +117,7 @@ def test_a_management_dialogue_from_file_to_conclusions_in_the_browser(ui, cast,
     ):
         ui.login(person)
         ui.expect_text("Ce qui m'attend", "Acceptation")
-        ui.follow(str(dialogue), f"{step}-opens-dialogue", within=page.locator("#h-awaiting + ul"))
+        ui.follow(str(dialogue), f"{step}-opens-dialogue", within=page.locator("#h-awaiting ~ ul"))
         ui.press("Accepter les conclusions", f"{step}-accepted")
         ui.logout()
 

@@ -11,6 +11,7 @@ that exact version.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -553,13 +554,18 @@ class ConventionVersion(VersionedContent):
         parties = [
             {"name": str(f), "description": f.get_kind_display()} for f in self.parties.all()
         ]
+        from documents.renderers.base import format_number
+
         articles = [
-            {"title": str(Function(int(k)).label), "text": text}
+            # the function's label carries its number ("1. Accompagnement…"): the article
+            # has its own, so the heading reads "Article 1 — Accompagnement…"
+            {"title": re.sub(r"^\d+\.\s*", "", str(Function(int(k)).label)), "text": text}
             for k, text in sorted(self.objectives.items(), key=lambda kv: int(kv[0]))
             if text
         ]
         targets = [
-            f"{t.indicator.code} — {t.indicator.label} ({t.year}) : {t.target} {t.indicator.unit}"
+            f"{t.indicator.code} — {t.indicator.label} ({t.year}) : "
+            f"{format_number(t.target)} {t.indicator.unit}"
             for t in self.targets.select_related("indicator").order_by("indicator__code", "year")
         ]
         if targets:
