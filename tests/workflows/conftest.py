@@ -33,6 +33,8 @@ class World:
             Role.ARML_DIRECTOR: person_with_role(Role.ARML_DIRECTOR, a),
             Role.ARML_STAFF: person_with_role(Role.ARML_STAFF, a),
             Role.COMMITTEE_CHAIR: person_with_role(Role.COMMITTEE_CHAIR, a, body=self.ct),
+            # the chair can act on every plan here: the vice-chair is refused (chair_not_excluded)
+            Role.VICE_CHAIR: person_with_role(Role.VICE_CHAIR, a, body=self.ct),
             Role.ML_DIRECTOR: person_with_role(Role.ML_DIRECTOR, a, mission_locale=self.ml1),
             Role.ML_PRESIDENT: person_with_role(Role.ML_PRESIDENT, a, mission_locale=self.ml2),
             Role.STATE_OFFICER: person_with_role(Role.STATE_OFFICER, a, funder=state),
