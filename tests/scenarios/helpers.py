@@ -216,6 +216,74 @@ def subject_key(model: str, pk: int) -> str:
     return f"governance.{model}:{pk}"
 
 
+# -- a CPOM in force, the starting point of later scenarios ----------------------------------
+def cpom_in_force(world: Any, board_day: dt.date = dt.date(2026, 2, 10)) -> dict[str, Any]:
+    """Scenario (a)'s path without its checks: drafted, agreed, adopted by the board on its day,
+    signed, countersigned. Answers the convention."""
+    director = world.as_(world.director)
+    state, region = world.state_funder, world.region_funder
+    conv = post(
+        director,
+        "/api/v1/conventions/",
+        {
+            "arml": world.arml.pk,
+            "title": "CPOM 2026-2028 de l'ARML Occitanie",
+            "start_year": 2026,
+            "end_year": 2028,
+            "parties": [state, region],
+            "objectives": {"1": "Accompagner les Missions Locales dans le CEJ."},
+            "funding_lines": [
+                {"year": y, "funder": f, "function": fn, "amount": amount}
+                for y in (2026, 2027, 2028)
+                for f, fn, amount in ((state, 1, "150000.00"), (region, 2, "90000.00"))
+            ],
+        },
+        status=201,
+    )
+    url = f"/api/v1/conventions/{conv['id']}/transitions/"
+    for name in ("submit_for_consultation", "open_negotiation", "request_agreement"):
+        sign(director, url + name + "/")
+    for officer in (world.state, world.region):
+        sign(world.as_(officer), url + "agree/")
+    board = Meeting(
+        world,
+        "CA",
+        at(board_day, 14),
+        [{"title": "Adoption du CPOM", "subject": subject_key("convention", conv["id"])}],
+    )
+    board.plan(world.president)
+    board.convene(world.president)
+    world.travel(at(board_day, 13, 30))
+    board.hold()
+    board.close(world.president)
+    world.travel(at(board_day + dt.timedelta(days=2), 10))
+    board.countersign()
+    president = world.as_(world.president)
+    sign(president, url + "adopt/")
+    sign(president, url + "sign/")
+    sign(world.as_(world.state), url + "countersign/")
+    sign(world.as_(world.region), url + "countersign/")
+    conv = get(director, f"/api/v1/conventions/{conv['id']}/")
+    assert conv["state"] == "in_force", conv
+    return conv
+
+
+def board_decides(world: Any, day: dt.date, title: str, subject: str) -> dict[str, Any]:
+    """A board meeting on `day` adopts one item on `subject`; its minutes countersigned two days
+    later. Answers the deliberation."""
+    board = Meeting(world, "CA", at(day, 14), [{"title": title, "subject": subject}])
+    board.plan(world.president)
+    board.convene(world.president)
+    world.travel(at(day, 13, 30))
+    board.hold()
+    board.close(world.president)
+    world.travel(at(day + dt.timedelta(days=2), 10))
+    board.countersign()
+    (deliberation,) = board.deliberations()
+    assert deliberation["adopted"] and deliberation["final"], deliberation
+    return deliberation
+
+
 # -- the end of every scenario ----------------------------------------------------------------
 def ledger_verified() -> str:
     """`manage.py audit verify`, as an operator runs it; clean or the test fails."""

@@ -64,7 +64,8 @@ def test_a_general_assembly_lapses_and_meets_again_on_second_convocation(world):
     world.travel(at(FIRST_DAY + dt.timedelta(days=1), 10))
     sign(secretary, ag.t("sign_lapse"))
     lapse_minutes = [
-        d for d in get(president, "/api/v1/documents/?limit=500")["results"]
+        d
+        for d in get(president, "/api/v1/documents/?limit=500")["results"]
         if d["kind"] == "minutes" and d["object_id"] == str(ag.id)
     ]
     (document,) = lapse_minutes
@@ -120,7 +121,11 @@ def test_a_general_assembly_lapses_and_meets_again_on_second_convocation(world):
     sign(secretary, again.t("start_session"))
     item = next(i for i in again.state()["items"] if i["kind"] != "information")
     for voter in (world.president, "cgarcia", "dsoulier", "mcazals"):
-        post(secretary, f"{again.url}votes/", {"item": item["id"], "voter": world.pk(voter), "choice": "for"})
+        post(
+            secretary,
+            f"{again.url}votes/",
+            {"item": item["id"], "voter": world.pk(voter), "choice": "for"},
+        )
     again.close(world.president)
     world.travel(at(SECOND_DAY + dt.timedelta(days=4), 11))
     again.countersign()
