@@ -53,7 +53,7 @@ def page(client: Client, url: str, data: dict[str, Any] | None = None, *, status
     """A page as a person sees it (GET), or a form sent from it (POST, followed)."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         if data is None:
-            response = client.get(url)
+            response = client.get(url, follow=True)
         else:
             response = client.post(url, data, follow=True)
     assert response.status_code == status, (url, response.status_code)
