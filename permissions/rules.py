@@ -77,6 +77,71 @@ def not_president_of_a_beneficiary(obj: Any, principal: Any, actor: Person) -> R
     return None
 
 
+def not_of_an_interested_ml(obj: Any, principal: Any, actor: Person) -> Refusal | None:
+    """Conflict of interest: the director or the president of a Mission Locale the item
+    concerns (its proposer, a beneficiary) neither gives the committee's opinion nor decides,
+    in person or through a delegation."""
+    interested = set(_interested_mls(obj))
+    if not interested:
+        return None
+    if interested & (led_mls(principal.person) | led_mls(actor)):
+        return Refusal(
+            "conflict_of_interest",
+            _(
+                "Conflict of interest: the director or the president of a Mission Locale this "
+                "item concerns can neither give the opinion nor decide."
+            ),
+        )
+    return None
+
+
+def vice_chair_when_the_chair_is_excluded(
+    obj: Any, principal: Any, actor: Person
+) -> Refusal | None:
+    """The committee's vice-chair acts only where every chair of the committee is excluded (the
+    author, or the director or president of a Mission Locale the item concerns)."""
+    if Role.VICE_CHAIR not in principal.roles or principal.roles & {
+        Role.COMMITTEE_CHAIR,
+        Role.ARML_DIRECTOR,
+        Role.PRESIDENT,
+    }:
+        return None
+    chairs = Person.objects.filter(
+        pk__in=Mandate.objects.active()
+        .filter(arml_id=obj.arml_id, role=Role.COMMITTEE_CHAIR)
+        .values("person_id")
+    )
+    interested = set(_interested_mls(obj))
+    submitter = getattr(obj, "submitted_by_id", None)
+    free = [c for c in chairs if c.pk != submitter and not interested & led_mls(c)]
+    if free:
+        return Refusal(
+            "chair_not_excluded",
+            _("The vice-chair acts only when the committee's chair may not: %(chair)s can.")
+            % {"chair": free[0]},
+        )
+    return None
+
+
+def _interested_mls(obj: Any) -> list[int]:
+    found = getattr(obj, "interested_ml_ids", None) or getattr(obj, "beneficiary_ids", None)
+    return list(found()) if found else []
+
+
+def led_mls(person: Person) -> set[int]:
+    """Missions Locales `person` directs or presides today; cached for one request."""
+    cached = getattr(person, "_led_mls", None)
+    if cached is None:
+        cached = set(
+            Mandate.objects.active()
+            .filter(person=person, role__in={Role.ML_PRESIDENT, Role.ML_DIRECTOR})
+            .exclude(mission_locale=None)
+            .values_list("mission_locale_id", flat=True)
+        )
+        person._led_mls = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def presided_mls(person: Person) -> set[int]:
     """Missions Locales `person` presides today; cached on the instance for one request."""
     cached = getattr(person, "_presided_mls", None)

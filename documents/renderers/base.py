@@ -141,7 +141,7 @@ def format_number(value: Any) -> str:
         units, decimals = f"{abs(number):.0f}", ""
     else:
         units, decimals = f"{abs(number.normalize()):f}".split(".")
-    groups = []
+    groups: list[str] = []
     while units:
         groups.insert(0, units[-3:])
         units = units[:-3]

@@ -17,8 +17,9 @@ from governance.organisations.models import Arml, MissionLocale, Person, Role
 from permissions.rules import (
     is_the_submitter,
     ml_directors_on_their_own_items,
-    not_president_of_a_beneficiary,
+    not_of_an_interested_ml,
     not_the_submitter,
+    vice_chair_when_the_chair_is_excluded,
 )
 from workflows.lifecycle import Lifecycle, TransitionContext
 from workflows.specs import Deliberated, step
@@ -65,6 +66,13 @@ BOARD_APPROVAL = Deliberated(
         "Above the board threshold, approval needs an adopted board deliberation on this plan."
     ),
 )
+
+
+#: Separation of duties on every step that judges a plan: neither its author nor the director or
+#: president of a Mission Locale it concerns, in person or through a delegation; the committee's
+#: vice-chair acts where its chair is thus excluded.
+JUDGES = [not_the_submitter, not_of_an_interested_ml, vice_chair_when_the_chair_is_excluded]
+COMMITTEE = {Role.COMMITTEE_CHAIR, Role.VICE_CHAIR}
 
 
 class ActionPlan(Lifecycle):
@@ -143,6 +151,11 @@ class ActionPlan(Lifecycle):
         return str(
             _("Action plan %(ref)s: %(title)s") % {"ref": self.reference(), "title": self.title}
         ), self.budget
+
+    def interested_ml_ids(self) -> list[int]:
+        """The Missions Locales whose director or president may neither give the committee's
+        opinion on this plan nor decide on it: the proposer and every beneficiary."""
+        return sorted({self.mission_locale_id, *self.beneficiary_ids()})
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
@@ -242,7 +255,8 @@ class ActionPlan(Lifecycle):
         custom=step(
             label=_("Record the committee's opinion"),
             done="opinion_given",
-            roles={Role.COMMITTEE_CHAIR},
+            roles=COMMITTEE,
+            rules=JUDGES,
             comment_required=True,
             data_fields=["opinion"],
             document="act",
@@ -259,7 +273,7 @@ class ActionPlan(Lifecycle):
             label=_("Approve"),
             done="approved",
             roles={Role.PRESIDENT},
-            rules=[not_the_submitter, not_president_of_a_beneficiary],
+            rules=JUDGES,
             document="action_plan",
             deliberation=BOARD_APPROVAL,
         ),
@@ -275,7 +289,7 @@ class ActionPlan(Lifecycle):
             label=_("Reject"),
             done="rejected",
             roles={Role.PRESIDENT},
-            rules=[not_the_submitter],
+            rules=JUDGES,
             comment_required=True,
             style="danger",
             document="action_plan",
@@ -292,7 +306,7 @@ class ActionPlan(Lifecycle):
             label=_("Postpone"),
             done="postponed",
             roles={Role.PRESIDENT},
-            rules=[not_the_submitter],
+            rules=JUDGES,
             comment_required=True,
             style="secondary",
             document="action_plan",
@@ -352,7 +366,8 @@ class ActionPlan(Lifecycle):
         custom=step(
             label=_("Record the evaluation"),
             done="evaluated",
-            roles={Role.ARML_DIRECTOR, Role.COMMITTEE_CHAIR},
+            roles={Role.ARML_DIRECTOR, *COMMITTEE},
+            rules=JUDGES,
             comment_required=True,
         ),
     )

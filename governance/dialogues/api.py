@@ -123,9 +123,11 @@ class DialogueViewSet(
     def save_file(self, request: Request, pk: Any = None) -> Response:
         payload = FileSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        dialogue = services.dialogue_prepare(
-            actor=request.user, dialogue=self.get_object(), **payload.validated_data
-        )
+        dialogue = self.get_object()
+        values = dict(payload.validated_data)
+        # Sent without a date, the file keeps the meeting's (it was a 500: a missing argument).
+        values.setdefault("meeting_date", dialogue.meeting_date)
+        dialogue = services.dialogue_prepare(actor=request.user, dialogue=dialogue, **values)
         return Response(DialogueSerializer(dialogue).data)
 
     @extend_schema(request=ConclusionsSerializer, responses=DialogueSerializer)

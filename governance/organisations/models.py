@@ -182,6 +182,8 @@ class Role(models.TextChoices):
     ARML_DIRECTOR = "arml_director", _("ARML director")
     ARML_STAFF = "arml_staff", _("ARML staff")
     COMMITTEE_CHAIR = "committee_chair", _("Technical committee chair")
+    #: Acts for the committee where its chair may not (their own plan, their Mission Locale's).
+    VICE_CHAIR = "vice_chair", _("Technical committee vice-chair")
     ML_DIRECTOR = "ml_director", _("Mission Locale director")
     ML_PRESIDENT = "ml_president", _("Mission Locale president")
     STATE_OFFICER = "state_officer", _("State officer")

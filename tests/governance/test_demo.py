@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -35,3 +37,39 @@ def test_demo_twice_gives_the_same_row_counts(capsys, second_factor_on):
     signed = AuditEvent.objects.get(action="convention.signed")
     assert signed.data["second_factor"]["kind"] == "totp"
     assert Signature.objects.filter(signer__username="presidente", second_factor="totp").exists()
+
+
+def test_the_demo_history_lies_in_the_past_and_fills_the_dashboard(client):
+    """Issue 11.12: no meeting whose minutes are signed before its date, every convocation
+    received, one year concluded, the dashboard populated, the countersignatures waiting."""
+    from django.utils import timezone
+
+    from audit.models import AuditEvent
+    from governance.conventions.models import Amendment, Convention
+    from governance.dialogues.models import ManagementDialogue
+    from governance.meetings.models import Invitation, Meeting
+    from governance.organisations.models import Person
+    from workflows.selectors import awaiting_for
+
+    call_command("demo")
+    meetings = Meeting.objects.filter(arml__region__code="53")
+    assert meetings.count() == 2
+    now = timezone.now()
+    for meeting in meetings:
+        assert meeting.state == "minutes_signed" and meeting.starts_at < now
+        for action in ("meeting.closed", "meeting.minutes_signed", "meeting.opened"):
+            event = AuditEvent.objects.get(action=action, object_id=str(meeting.pk))
+            assert event.time >= meeting.starts_at - dt.timedelta(hours=1), action
+    invitations = Invitation.objects.filter(meeting__in=meetings)
+    assert invitations.exists() and not invitations.filter(received_at=None).exists()
+    assert Convention.objects.get(arml__region__code="53").state == "in_force"
+    assert ManagementDialogue.objects.get(arml__region__code="53", year=2027).state == "concluded"
+    amendment = Amendment.objects.get(convention__arml__region__code="53")
+    assert amendment.state == "awaiting_countersignatures"
+    state_officer = Person.objects.get(username="etat")
+    assert amendment.pk in {item.obj.pk for item in awaiting_for(state_officer)}
+
+    client.force_login(Person.objects.get(username="presidente"))
+    dashboard = client.get("/tableau-de-bord/", follow=True).content.decode()
+    assert "CPOM-2026-2028-001" in dashboard
+    assert "Mesure 385.00" in dashboard and "En retard" not in dashboard

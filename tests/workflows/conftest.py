@@ -30,6 +30,8 @@ class World:
         # everywhere until a transition names it).
         where = {
             Role.COMMITTEE_CHAIR: {"body": self.ct},
+            # the chair can act on every plan here: the vice-chair is refused (chair_not_excluded)
+            Role.VICE_CHAIR: {"body": self.ct},
             Role.ML_DIRECTOR: {"mission_locale": self.ml1},
             Role.ML_PRESIDENT: {"mission_locale": self.ml2},
             Role.STATE_OFFICER: {"funder": state},
