@@ -1,9 +1,14 @@
-"""API-wide error shape: every 4xx is JSON {"code": …, "detail": …} with a French message."""
+"""API-wide error shape: every 4xx is JSON {"code": …, "detail": …} with a French message.
+
+A refused input (400) says in `detail` which field is wrong, in a French sentence, and lists
+every field's messages in `errors`; its code is `too_long` when a text passes its bound (13.1),
+`invalid` otherwise."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,7 +25,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     data = response.data
-    if isinstance(exc, exceptions.APIException):
+    if isinstance(exc, exceptions.ValidationError) and isinstance(data, dict | list):
+        errors = data if isinstance(data, dict) else {"detail": data}
+        if set(errors) == {"detail"}:
+            response.data = {"code": "invalid", "detail": _sentence(errors["detail"])}
+        else:
+            code = "too_long" if "max_length" in _leaves(exc.get_codes()) else "invalid"
+            response.data = {"code": code, "detail": _fields_sentence(errors), "errors": errors}
+    elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else getattr(exc, "default_code", "error")
         if isinstance(data, dict) and set(data) == {"detail"}:
@@ -28,3 +40,41 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         else:
             response.data = {"code": code, "detail": data}
     return response
+
+
+def _leaves(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [leaf for value in node.values() for leaf in _leaves(value)]
+    if isinstance(node, list):
+        return [leaf for value in node for leaf in _leaves(value)]
+    return [str(node)]
+
+
+def _sentence(node: Any) -> str:
+    """The first message of a nested error, as text."""
+    leaves = _messages(node)
+    return leaves[0] if leaves else _("Invalid input.")
+
+
+def _messages(node: Any, path: str = "") -> list[str]:
+    if isinstance(node, dict):
+        return [m for key, value in node.items() for m in _messages(value, _join(path, key))]
+    if isinstance(node, list):
+        if all(not isinstance(v, dict | list) for v in node):
+            return [f"{path} : {v}" if path else str(v) for v in node]
+        return [m for i, value in enumerate(node) for m in _messages(value, _join(path, i))]
+    return [f"{path} : {node}" if path else str(node)]
+
+
+def _join(path: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else f"« {key} »"
+
+
+def _fields_sentence(errors: dict[str, Any]) -> str:
+    """« summary » : Assurez-vous que ce champ comporte au plus 10000 caractères. (…)"""
+    messages = _messages(errors)
+    if not messages:
+        return _("Invalid input.")
+    return _("Invalid input: %(fields)s") % {"fields": " ; ".join(messages[:5])}

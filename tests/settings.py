@@ -11,3 +11,7 @@ os.environ.setdefault("DEBUG", "1")
 from config.settings import *  # noqa: E402,F403
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# Renders run in the calling process in tests (faults injected with monkeypatch reach them);
+# tests/governance/test_bounded_input.py runs them in the worker, under a budget, as production.
+ARML_RENDER_TIMEOUT = 0

@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from governance.organisations import limits
 from workflows import errors
 from workflows.acts import refusal_of
 from workflows.engine import perform
@@ -58,7 +59,9 @@ class TransitionOptionSerializer(serializers.Serializer):
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.COMMENT
+    )
     data = serializers.DictField(required=False, default=dict)
 
 

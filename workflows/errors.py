@@ -93,3 +93,12 @@ class DocumentFailed(TransitionError):
     status = 503
     code = "document_failed"
     ledgered = False
+
+
+class RenderTimeout(TransitionError):
+    """The document's render passed its time budget: the texts to print are too long. Nothing
+    changed; the input is refused (400), not a fault of the platform."""
+
+    status = 400
+    code = "render_timeout"
+    ledgered = False

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.client import request_info as request_info  # the one builder, re-exported
+from governance.organisations import limits
 from workflows import errors
 from workflows.diagram import lifecycle_svg
 from workflows.engine import perform
@@ -29,6 +30,7 @@ def lifecycle_context(request: HttpRequest, obj: Lifecycle) -> dict[str, Any]:
         "options": transition_options(obj, request.user),
         "documents": documents_of(obj),
         "history": history_of(obj, viewer=request.user),
+        "comment_max_length": limits.COMMENT,
     }
 
 

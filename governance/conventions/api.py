@@ -20,7 +20,9 @@ from governance.conventions.models import (
     ConventionVersion,
     LineComment,
 )
-from governance.organisations.models import Arml, Function, Funder, Indicator
+from governance.organisations import limits
+from governance.organisations.api import IndicatorCodeField
+from governance.organisations.models import Arml, Function, Funder
 from permissions.selectors import armls_for
 from workflows.acts import REFUSALS
 from workflows.api import LifecycleViewSetMixin, not_found, refusal_response
@@ -37,18 +39,18 @@ class LineSerializer(serializers.Serializer):
 
 
 class TargetSerializer(serializers.Serializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    indicator = IndicatorCodeField()
     year = serializers.IntegerField()
     target = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
 class ContentSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=limits.LINE)
     start_year = serializers.IntegerField(min_value=2000, max_value=2100)
     end_year = serializers.IntegerField(min_value=2000, max_value=2100)
     parties = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all(), many=True)
     objectives = serializers.DictField(
-        child=serializers.CharField(allow_blank=True), required=False
+        child=serializers.CharField(allow_blank=True, max_length=limits.TEXT), required=False
     )
     funding_lines = LineSerializer(many=True, required=False)
     targets = TargetSerializer(many=True, required=False)
@@ -133,7 +135,7 @@ class VersionSerializer(serializers.ModelSerializer):
 
 class CommentSerializer(serializers.Serializer):
     line = serializers.CharField(max_length=80)
-    text = serializers.CharField(max_length=5000)
+    text = serializers.CharField(max_length=limits.COMMENT)
     version = serializers.IntegerField(required=False, min_value=1, write_only=True)
     id = serializers.IntegerField(read_only=True)
     version_label = serializers.CharField(source="version.label", read_only=True)
@@ -352,14 +354,18 @@ class AmendmentSerializer(serializers.ModelSerializer):
 
 
 class ReviseAmendmentSerializer(serializers.Serializer):
-    changes = serializers.CharField(allow_blank=True, required=False, default="")
+    changes = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.TEXT
+    )
     lines = AmendmentLineSerializer(many=True)
 
 
 class CreateAmendmentSerializer(serializers.Serializer):
     convention = serializers.PrimaryKeyRelatedField(queryset=Convention.objects.all())
     year = serializers.IntegerField()
-    changes = serializers.CharField(allow_blank=True, required=False, default="")
+    changes = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.TEXT
+    )
     lines = AmendmentLineSerializer(many=True)
 
 

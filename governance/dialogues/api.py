@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +15,9 @@ from rest_framework.response import Response
 
 from governance.dialogues import selectors, services
 from governance.dialogues.models import ManagementDialogue
-from governance.organisations.models import Arml, Function, Funder, Indicator
+from governance.organisations import limits
+from governance.organisations.api import IndicatorCodeField
+from governance.organisations.models import Arml, Function, Funder
 from permissions.selectors import armls_for
 from workflows.api import LifecycleViewSetMixin, not_found
 
@@ -72,8 +76,12 @@ class CreateDialogueSerializer(serializers.Serializer):
 
 class FileSerializer(serializers.Serializer):
     meeting_date = serializers.DateField(required=False, allow_null=True)
-    financial_report = serializers.CharField(allow_blank=True, required=False, default="")
-    actions_report = serializers.CharField(allow_blank=True, required=False, default="")
+    financial_report = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.REPORT
+    )
+    actions_report = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.REPORT
+    )
 
 
 class ConclusionLineSerializer(serializers.Serializer):
@@ -83,12 +91,12 @@ class ConclusionLineSerializer(serializers.Serializer):
 
 
 class ConclusionTargetSerializer(serializers.Serializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    indicator = IndicatorCodeField()
     target = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
 class ConclusionsSerializer(serializers.Serializer):
-    objectives = serializers.CharField(allow_blank=True)
+    objectives = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
     lines = ConclusionLineSerializer(many=True)
     targets = ConclusionTargetSerializer(many=True, required=False, default=list)
 
@@ -160,10 +168,25 @@ class DialogueViewSet(
                 {"code": "file_required", "detail": "Joignez un fichier CSV (champ « file »)."},
                 status=400,
             )
-        rows = services.parse_measurements_csv(upload.read())
-        count = services.measurements_record(
-            actor=request.user, arml=dialogue.arml, rows=rows, source="csv"
-        )
+        try:
+            if upload.size > services.MAX_FILE_BYTES:  # the page's cap (issue 13.4)
+                raise ValidationError(
+                    _("The file is too large (1 MB at most)."), code="file_too_large"
+                )
+            rows = services.parse_measurements_csv(upload.read())
+            count = services.measurements_record(
+                actor=request.user, arml=dialogue.arml, rows=rows, source="csv"
+            )
+        except ValidationError as exc:
+            codes = {e.code for e in exc.error_list if e.code}
+            return Response(
+                {
+                    "code": codes.pop() if len(codes) == 1 else "invalid_file",
+                    "detail": _("« file » : %(errors)s") % {"errors": " ".join(exc.messages)},
+                    "errors": {"file": exc.messages},
+                },
+                status=400,
+            )
         return Response({"recorded": count}, status=status.HTTP_201_CREATED)
 
 

@@ -30,6 +30,7 @@ from governance.meetings.models import (
     MeetingState,
     Presence,
 )
+from governance.organisations import limits
 from governance.organisations.models import Body, Person
 from permissions.selectors import armls_for
 from workflows import errors
@@ -120,13 +121,16 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class ItemInput(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=limits.LINE)
     kind = serializers.ChoiceField(choices=ItemKind.choices, default=ItemKind.DELIBERATION)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.TEXT
+    )
     subject = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
+        max_length=limits.LINE,
         help_text="A key from the subjects the ARML may put on an agenda (`app.model:id`).",
     )
 
@@ -134,15 +138,23 @@ class ItemInput(serializers.Serializer):
 class PlanInput(serializers.Serializer):
     body = serializers.IntegerField()
     starts_at = serializers.DateTimeField()
-    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    video_link = serializers.URLField(required=False, allow_blank=True, default="")
+    place = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.LINE
+    )
+    video_link = serializers.URLField(
+        required=False, allow_blank=True, default="", max_length=limits.LINE
+    )
     items = ItemInput(many=True, required=False, default=list)
 
 
 class SecondConvocationInput(serializers.Serializer):
     starts_at = serializers.DateTimeField()
-    place = serializers.CharField(required=False, allow_null=True, default=None, max_length=200)
-    video_link = serializers.URLField(required=False, allow_null=True, default=None)
+    place = serializers.CharField(
+        required=False, allow_null=True, default=None, max_length=limits.LINE
+    )
+    video_link = serializers.URLField(
+        required=False, allow_null=True, default=None, max_length=limits.LINE
+    )
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -162,7 +174,7 @@ class AttendanceInput(serializers.Serializer):
 
 class SheetInput(serializers.Serializer):
     statuses = serializers.DictField(
-        child=serializers.CharField(allow_blank=True),
+        child=serializers.CharField(allow_blank=True, max_length=20),
         help_text="person id → present, remote or absent; all recorded or none.",
     )
 

@@ -12,7 +12,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from governance.organisations.models import Arml, Function, Funder, Indicator, MissionLocale
+from governance.organisations import limits
+from governance.organisations.api import IndicatorCodeField
+from governance.organisations.models import Arml, Function, Funder, MissionLocale
 from governance.programmes import selectors, services
 from governance.programmes.models import (
     FunderOpinion,
@@ -35,19 +37,23 @@ class BudgetInputSerializer(serializers.Serializer):
 
 
 class TargetInputSerializer(serializers.Serializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    indicator = IndicatorCodeField()
     target = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
 class ActionInputSerializer(serializers.Serializer):
     function = serializers.ChoiceField(choices=Function.choices)
-    title = serializers.CharField(max_length=200)
-    objective = serializers.CharField()
+    title = serializers.CharField(max_length=limits.LINE)
+    objective = serializers.CharField(max_length=limits.TEXT)
     lead_ml = serializers.PrimaryKeyRelatedField(
         queryset=MissionLocale.objects.all(), required=False, allow_null=True
     )
-    lead_text = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    partners = serializers.CharField(required=False, allow_blank=True, default="")
+    lead_text = serializers.CharField(
+        max_length=limits.LINE, required=False, allow_blank=True, default=""
+    )
+    partners = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.TEXT
+    )
     targets = TargetInputSerializer(many=True, required=False, default=list)
     budget = BudgetInputSerializer(many=True, required=False, default=list)
 
@@ -67,7 +73,7 @@ class ActionInputSerializer(serializers.Serializer):
 
 class CreateProgrammeSerializer(serializers.Serializer):
     arml = serializers.PrimaryKeyRelatedField(queryset=Arml.objects.all())
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=limits.LINE)
     start_year = serializers.IntegerField(min_value=2000, max_value=2100)
     end_year = serializers.IntegerField(min_value=2000, max_value=2100)
     actions = ActionInputSerializer(many=True, required=False, default=list)
@@ -224,7 +230,7 @@ class ProgrammeListSerializer(serializers.ModelSerializer):
 
 class CommentInputSerializer(serializers.Serializer):
     action = serializers.IntegerField()
-    text = serializers.CharField(max_length=5000)
+    text = serializers.CharField(max_length=limits.COMMENT)
     funder = serializers.PrimaryKeyRelatedField(
         queryset=Funder.objects.all(), required=False, allow_null=True, default=None
     )
@@ -245,9 +251,11 @@ class ProgressInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ProgressStatus.choices)
     percent_done = serializers.IntegerField(min_value=0, max_value=100)
     measurements = serializers.DictField(
-        child=serializers.CharField(), required=False, default=dict
+        child=serializers.CharField(max_length=limits.LINE), required=False, default=dict
     )
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.COMMENT
+    )
 
 
 class ProgrammeViewSet(
