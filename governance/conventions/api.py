@@ -23,6 +23,7 @@ from governance.conventions.models import (
 from governance.organisations import limits
 from governance.organisations.api import IndicatorCodeField
 from governance.organisations.models import Arml, Function, Funder
+from permissions.scope import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from permissions.selectors import armls_for
 from workflows.acts import REFUSALS
 from workflows.api import LifecycleViewSetMixin, not_found, refusal_response
@@ -33,7 +34,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
 class LineSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    funder = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all())
+    funder = ScopedPrimaryKeyRelatedField(queryset=Funder.objects.all())
     function = serializers.ChoiceField(choices=Function.choices)
     amount = serializers.DecimalField(**MONEY)
 
@@ -48,7 +49,7 @@ class ContentSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=limits.LINE)
     start_year = serializers.IntegerField(min_value=2000, max_value=2100)
     end_year = serializers.IntegerField(min_value=2000, max_value=2100)
-    parties = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all(), many=True)
+    parties = ScopedPrimaryKeyRelatedField(queryset=Funder.objects.all(), many=True)
     objectives = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=limits.TEXT), required=False
     )
@@ -77,7 +78,7 @@ class ContentSerializer(serializers.Serializer):
 
 
 class CreateConventionSerializer(ContentSerializer):
-    arml = serializers.PrimaryKeyRelatedField(queryset=Arml.objects.all())
+    arml = ScopedPrimaryKeyRelatedField(queryset=Arml.objects.all())
 
 
 class VersionSummarySerializer(serializers.Serializer):
@@ -92,8 +93,8 @@ class VersionSummarySerializer(serializers.Serializer):
     created_by = serializers.CharField()
 
 
-class VersionSerializer(serializers.ModelSerializer):
-    parties = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+class VersionSerializer(ScopedModelSerializer):
+    parties = ScopedPrimaryKeyRelatedField(many=True, read_only=True)
     funding_lines = serializers.SerializerMethodField()
     targets = serializers.SerializerMethodField()
 
@@ -194,7 +195,7 @@ def versions_response(versions: Any) -> Response:
     return Response(version_summaries(versions))
 
 
-class ConventionSerializer(serializers.ModelSerializer):
+class ConventionSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     content = VersionSerializer(read_only=True)
@@ -308,12 +309,12 @@ class ConventionViewSet(
 
 
 class AmendmentLineSerializer(serializers.Serializer):
-    funder = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all())
+    funder = ScopedPrimaryKeyRelatedField(queryset=Funder.objects.all())
     function = serializers.ChoiceField(choices=Function.choices)
     amount = serializers.DecimalField(**MONEY)
 
 
-class AmendmentSerializer(serializers.ModelSerializer):
+class AmendmentSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     changes = serializers.CharField(read_only=True)
@@ -361,7 +362,7 @@ class ReviseAmendmentSerializer(serializers.Serializer):
 
 
 class CreateAmendmentSerializer(serializers.Serializer):
-    convention = serializers.PrimaryKeyRelatedField(queryset=Convention.objects.all())
+    convention = ScopedPrimaryKeyRelatedField(queryset=Convention.objects.all())
     year = serializers.IntegerField()
     changes = serializers.CharField(
         allow_blank=True, required=False, default="", max_length=limits.TEXT

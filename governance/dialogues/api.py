@@ -18,11 +18,12 @@ from governance.dialogues.models import ManagementDialogue
 from governance.organisations import limits
 from governance.organisations.api import IndicatorCodeField
 from governance.organisations.models import Arml, Function, Funder
+from permissions.scope import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from permissions.selectors import armls_for
 from workflows.api import LifecycleViewSetMixin, not_found
 
 
-class DialogueSerializer(serializers.ModelSerializer):
+class DialogueSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     file_deadline = serializers.DateField(read_only=True)
@@ -69,7 +70,7 @@ class DialogueSerializer(serializers.ModelSerializer):
 
 
 class CreateDialogueSerializer(serializers.Serializer):
-    arml = serializers.PrimaryKeyRelatedField(queryset=Arml.objects.all())
+    arml = ScopedPrimaryKeyRelatedField(queryset=Arml.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     meeting_date = serializers.DateField(required=False, allow_null=True)
 
@@ -85,7 +86,7 @@ class FileSerializer(serializers.Serializer):
 
 
 class ConclusionLineSerializer(serializers.Serializer):
-    funder = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all())
+    funder = ScopedPrimaryKeyRelatedField(queryset=Funder.objects.all())
     function = serializers.ChoiceField(choices=Function.choices)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
 

@@ -32,6 +32,7 @@ from governance.meetings.models import (
 )
 from governance.organisations import limits
 from governance.organisations.models import Body, Person
+from permissions.scope import ScopedModelSerializer
 from permissions.selectors import armls_for
 from workflows import errors
 from workflows.api import LifecycleViewSetMixin, refusal_response
@@ -40,7 +41,7 @@ from workflows.web import request_info
 REFUSED = (errors.TransitionError, ValidationError, PermissionDenied, ObjectDoesNotExist)
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(ScopedModelSerializer):
     class Meta:
         model = AgendaItem
         fields = [
@@ -64,7 +65,7 @@ class QuorumSerializer(serializers.Serializer):
     met = serializers.BooleanField()
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ScopedModelSerializer):
     state = serializers.ChoiceField(choices=MeetingState.choices, read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     reference = serializers.CharField(read_only=True)
@@ -157,7 +158,7 @@ class SecondConvocationInput(serializers.Serializer):
     )
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ScopedModelSerializer):
     person_name = serializers.CharField(source="person.__str__", read_only=True)
 
     class Meta:
@@ -451,7 +452,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class DeliberationSerializer(serializers.ModelSerializer):
+class DeliberationSerializer(ScopedModelSerializer):
     title = serializers.CharField(source="item.title", read_only=True)
     subject = serializers.CharField(source="item.subject_label", read_only=True)
     subject_reference = serializers.CharField(source="item.subject_reference", read_only=True)
@@ -493,7 +494,7 @@ class DeliberationSerializer(serializers.ModelSerializer):
         return outcome_sentence(deliberation.result)
 
 
-class ExtractRequestSerializer(serializers.ModelSerializer):
+class ExtractRequestSerializer(ScopedModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     reference = serializers.CharField(read_only=True)
 

@@ -15,6 +15,7 @@ from governance.organisations.models import (
     Person,
     Region,
 )
+from permissions.scope import ScopedModelSerializer
 
 
 @extend_schema_field({"type": "string", "maxLength": Indicator._meta.get_field("code").max_length})
@@ -26,13 +27,13 @@ class IndicatorCodeField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", queryset=Indicator.objects.all(), **kwargs)
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ScopedModelSerializer):
     class Meta:
         model = Region
         fields = ["code", "name", "overseas"]
 
 
-class ArmlSerializer(serializers.ModelSerializer):
+class ArmlSerializer(ScopedModelSerializer):
     region = RegionSerializer(read_only=True)
 
     class Meta:
@@ -40,19 +41,19 @@ class ArmlSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "short_name", "region", "address", "siret"]
 
 
-class MissionLocaleSerializer(serializers.ModelSerializer):
+class MissionLocaleSerializer(ScopedModelSerializer):
     class Meta:
         model = MissionLocale
         fields = ["id", "name", "city", "arml"]
 
 
-class BodyRulesSerializer(serializers.ModelSerializer):
+class BodyRulesSerializer(ScopedModelSerializer):
     class Meta:
         model = BodyRules
         exclude = ["id", "body"]
 
 
-class BodySerializer(serializers.ModelSerializer):
+class BodySerializer(ScopedModelSerializer):
     rules = BodyRulesSerializer(read_only=True)
 
     class Meta:
@@ -60,13 +61,13 @@ class BodySerializer(serializers.ModelSerializer):
         fields = ["id", "arml", "kind", "name", "rules"]
 
 
-class MandateSerializer(serializers.ModelSerializer):
+class MandateSerializer(ScopedModelSerializer):
     class Meta:
         model = Mandate
         fields = ["id", "role", "arml", "mission_locale", "funder", "body", "title", "start", "end"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ScopedModelSerializer):
     active_mandates = MandateSerializer(many=True, read_only=True)
 
     class Meta:

@@ -23,6 +23,7 @@ from governance.programmes.models import (
     ProgrammeAction,
     ProgressStatus,
 )
+from permissions.scope import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from permissions.selectors import armls_for
 from workflows import errors
 from workflows.api import LifecycleViewSetMixin, not_found
@@ -32,7 +33,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
 
 class BudgetInputSerializer(serializers.Serializer):
-    funder = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all())
+    funder = ScopedPrimaryKeyRelatedField(queryset=Funder.objects.all())
     amount = serializers.DecimalField(**MONEY)
 
 
@@ -45,7 +46,7 @@ class ActionInputSerializer(serializers.Serializer):
     function = serializers.ChoiceField(choices=Function.choices)
     title = serializers.CharField(max_length=limits.LINE)
     objective = serializers.CharField(max_length=limits.TEXT)
-    lead_ml = serializers.PrimaryKeyRelatedField(
+    lead_ml = ScopedPrimaryKeyRelatedField(
         queryset=MissionLocale.objects.all(), required=False, allow_null=True
     )
     lead_text = serializers.CharField(
@@ -72,14 +73,14 @@ class ActionInputSerializer(serializers.Serializer):
 
 
 class CreateProgrammeSerializer(serializers.Serializer):
-    arml = serializers.PrimaryKeyRelatedField(queryset=Arml.objects.all())
+    arml = ScopedPrimaryKeyRelatedField(queryset=Arml.objects.all())
     title = serializers.CharField(max_length=limits.LINE)
     start_year = serializers.IntegerField(min_value=2000, max_value=2100)
     end_year = serializers.IntegerField(min_value=2000, max_value=2100)
     actions = ActionInputSerializer(many=True, required=False, default=list)
 
 
-class OpinionSerializer(serializers.ModelSerializer):
+class OpinionSerializer(ScopedModelSerializer):
     funder_name = serializers.CharField(source="funder.name", read_only=True)
     author_name = serializers.CharField(source="author.__str__", read_only=True)
 
@@ -97,7 +98,7 @@ class OpinionSerializer(serializers.ModelSerializer):
         ]
 
 
-class MarkSerializer(serializers.ModelSerializer):
+class MarkSerializer(ScopedModelSerializer):
     class Meta:
         model = FundingMark
         fields = ["id", "action", "funder", "author", "funds", "created_at"]
@@ -117,7 +118,7 @@ class ProgressSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(ScopedModelSerializer):
     function_label = serializers.CharField(source="get_function_display", read_only=True)
     lead = serializers.CharField(read_only=True)
     targets = serializers.SerializerMethodField()
@@ -162,7 +163,7 @@ class ActionSerializer(serializers.ModelSerializer):
         return [plan.pk for plan in a.action_plans.all()]
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     actions = serializers.SerializerMethodField()
@@ -208,7 +209,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         }
 
 
-class ProgrammeListSerializer(serializers.ModelSerializer):
+class ProgrammeListSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
 
@@ -231,7 +232,7 @@ class ProgrammeListSerializer(serializers.ModelSerializer):
 class CommentInputSerializer(serializers.Serializer):
     action = serializers.IntegerField()
     text = serializers.CharField(max_length=limits.COMMENT)
-    funder = serializers.PrimaryKeyRelatedField(
+    funder = ScopedPrimaryKeyRelatedField(
         queryset=Funder.objects.all(), required=False, allow_null=True, default=None
     )
 
@@ -239,7 +240,7 @@ class CommentInputSerializer(serializers.Serializer):
 class MarkInputSerializer(serializers.Serializer):
     action = serializers.IntegerField()
     funds = serializers.BooleanField()
-    funder = serializers.PrimaryKeyRelatedField(
+    funder = ScopedPrimaryKeyRelatedField(
         queryset=Funder.objects.all(), required=False, allow_null=True, default=None
     )
 
