@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from rest_framework import exceptions, pagination, parsers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -78,3 +78,35 @@ def _fields_sentence(errors: dict[str, Any]) -> str:
     if not messages:
         return _("Invalid input.")
     return _("Invalid input: %(fields)s") % {"fields": " ; ".join(messages[:5])}
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing NUL characters anywhere — keys included, which no field
+    checks — as PostgreSQL's text and jsonb cannot hold them (issue 13.4: a 400, not a 500)."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        if _has_nul(data):
+            raise exceptions.ParseError(_("The request contains a NUL character (\\u0000)."))
+        return data
+
+
+def _has_nul(node: Any) -> bool:
+    if isinstance(node, str):
+        return "\x00" in node
+    if isinstance(node, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in node.items())
+    if isinstance(node, list):
+        return any(_has_nul(v) for v in node)
+    return False
+
+
+class LimitOffsetPagination(pagination.LimitOffsetPagination):
+    """`?limit=` capped at 500 and `?offset=` at a billion: larger numbers overflowed the
+    database's integers (a 500, issue 13.4)."""
+
+    max_limit = 500
+    max_offset = 10**9
+
+    def get_offset(self, request: Any) -> int:
+        return min(super().get_offset(request), self.max_offset)

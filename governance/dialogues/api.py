@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api import JSONParser
 from governance.dialogues import selectors, services
 from governance.dialogues.models import ManagementDialogue
 from governance.organisations import limits
@@ -72,11 +73,15 @@ class DialogueSerializer(ScopedModelSerializer):
 class CreateDialogueSerializer(serializers.Serializer):
     arml = ScopedPrimaryKeyRelatedField(queryset=Arml.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    meeting_date = serializers.DateField(required=False, allow_null=True)
+    meeting_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=limits.DATE_VALIDATORS
+    )
 
 
 class FileSerializer(serializers.Serializer):
-    meeting_date = serializers.DateField(required=False, allow_null=True)
+    meeting_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=limits.DATE_VALIDATORS
+    )
     financial_report = serializers.CharField(
         allow_blank=True, required=False, default="", max_length=limits.REPORT
     )

@@ -138,7 +138,7 @@ class ItemInput(serializers.Serializer):
 
 class PlanInput(serializers.Serializer):
     body = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
+    starts_at = serializers.DateTimeField(validators=limits.MOMENT_VALIDATORS)
     place = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=limits.LINE
     )
@@ -149,7 +149,7 @@ class PlanInput(serializers.Serializer):
 
 
 class SecondConvocationInput(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
+    starts_at = serializers.DateTimeField(validators=limits.MOMENT_VALIDATORS)
     place = serializers.CharField(
         required=False, allow_null=True, default=None, max_length=limits.LINE
     )

@@ -9,9 +9,10 @@ unbounded and that model, form and serializer agree.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
 #: A name, a title, a place: one line.
@@ -31,3 +32,14 @@ class BoundedTextField(models.TextField):
     def __init__(self, *args: Any, max_length: int = TEXT, **kwargs: Any) -> None:
         super().__init__(*args, max_length=max_length, **kwargs)
         self.validators.append(MaxLengthValidator(max_length))
+
+
+#: The dates a governance record may carry: year 1 or 9999 overflowed date arithmetic
+#: (a deadline before 0001-01-01 is a 500, issue 13.4).
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2200, 12, 31)
+DATE_VALIDATORS = [MinValueValidator(FIRST_DATE), MaxValueValidator(LAST_DATE)]
+MOMENT_VALIDATORS = [
+    MinValueValidator(dt.datetime(1900, 1, 2, tzinfo=dt.UTC)),
+    MaxValueValidator(dt.datetime(2200, 12, 30, tzinfo=dt.UTC)),
+]
