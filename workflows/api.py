@@ -92,7 +92,7 @@ class LifecycleViewSetMixin:
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
     def perform_transition(self, request: Request, pk: Any = None, name: str = "") -> Response:
         obj = self.get_object()  # type: ignore[attr-defined]
-        payload = TransitionInputSerializer(data=request.data)
+        payload = TransitionInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         try:
             outcome = perform(

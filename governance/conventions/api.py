@@ -252,7 +252,7 @@ class ConventionViewSet(
 
     @extend_schema(request=CreateConventionSerializer, responses=ConventionSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = CreateConventionSerializer(data=request.data)
+        payload = CreateConventionSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         arml = payload.validated_data["arml"]
         if not armls_for(request.user).filter(pk=arml.pk).exists():
@@ -266,7 +266,7 @@ class ConventionViewSet(
     @action(detail=True, methods=["post"], url_path="content")
     def save_content(self, request: Request, pk: Any = None) -> Response:
         convention = self.get_object()
-        payload = ContentSerializer(data=request.data)
+        payload = ContentSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         try:
             version = services.convention_save_content(
@@ -293,7 +293,7 @@ class ConventionViewSet(
         current version (a funder's officer, during consultation and negotiation)."""
         convention = self.get_object()
         if request.method == "POST":
-            payload = CommentSerializer(data=request.data)
+            payload = CommentSerializer(data=request.data, context={"request": request})
             payload.is_valid(raise_exception=True)
             try:
                 comment = services.convention_comment(
@@ -380,7 +380,7 @@ class AmendmentViewSet(
 
     @extend_schema(request=CreateAmendmentSerializer, responses=AmendmentSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = CreateAmendmentSerializer(data=request.data)
+        payload = CreateAmendmentSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         if not selectors.conventions_for(request.user).filter(pk=data["convention"].pk).exists():
@@ -399,7 +399,7 @@ class AmendmentViewSet(
     def revise(self, request: Request, pk: Any = None) -> Response:
         """A new version of a draft amendment."""
         amendment = self.get_object()
-        payload = ReviseAmendmentSerializer(data=request.data)
+        payload = ReviseAmendmentSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         try:
             version = services.amendment_revise(

@@ -118,7 +118,7 @@ class DialogueViewSet(
 
     @extend_schema(request=CreateDialogueSerializer, responses=DialogueSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = CreateDialogueSerializer(data=request.data)
+        payload = CreateDialogueSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         arml = payload.validated_data["arml"]
         if not armls_for(request.user).filter(pk=arml.pk).exists():
@@ -134,7 +134,7 @@ class DialogueViewSet(
     @extend_schema(request=FileSerializer, responses=DialogueSerializer)
     @action(detail=True, methods=["post"], url_path="file")
     def save_file(self, request: Request, pk: Any = None) -> Response:
-        payload = FileSerializer(data=request.data)
+        payload = FileSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         dialogue = services.dialogue_prepare(
             actor=request.user, dialogue=self.get_object(), **payload.validated_data
@@ -144,7 +144,7 @@ class DialogueViewSet(
     @extend_schema(request=ConclusionsSerializer, responses=DialogueSerializer)
     @action(detail=True, methods=["post"], url_path="conclusions")
     def save_conclusions(self, request: Request, pk: Any = None) -> Response:
-        payload = ConclusionsSerializer(data=request.data)
+        payload = ConclusionsSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         dialogue = services.conclusions_save(

@@ -270,7 +270,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     # -- planning and the agenda ------------------------------------------------------------
     @extend_schema(request=PlanInput, responses={201: MeetingSerializer})
     def create(self, request: Request) -> Response:
-        data = PlanInput(data=request.data)
+        data = PlanInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
 
@@ -294,7 +294,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=ItemInput, responses={201: MeetingSerializer})
     @action(detail=True, methods=["post"], url_path="agenda-items")
     def agenda_items(self, request: Request, pk: Any = None) -> Response:
-        data = ItemInput(data=request.data)
+        data = ItemInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         meeting = self.get_object()
 
@@ -310,7 +310,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=SecondConvocationInput, responses={201: MeetingSerializer})
     @action(detail=True, methods=["post"], url_path="second-convocation")
     def second_convocation(self, request: Request, pk: Any = None) -> Response:
-        data = SecondConvocationInput(data=request.data)
+        data = SecondConvocationInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         meeting = self.get_object()
         return self._answer(
@@ -354,7 +354,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=AttendanceInput, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="attendance")
     def attendance(self, request: Request, pk: Any = None) -> Response:
-        data = AttendanceInput(data=request.data)
+        data = AttendanceInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         return self._record(
             request,
@@ -370,7 +370,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=SheetInput, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="attendance-sheet")
     def attendance_sheet(self, request: Request, pk: Any = None) -> Response:
-        data = SheetInput(data=request.data)
+        data = SheetInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
 
         def save(meeting: Meeting) -> None:
@@ -391,7 +391,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=ProxyInput, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="proxies")
     def proxies(self, request: Request, pk: Any = None) -> Response:
-        data = ProxyInput(data=request.data)
+        data = ProxyInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         return self._record(
             request,
@@ -407,7 +407,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=WithdrawInput, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="proxies/withdraw")
     def proxies_withdraw(self, request: Request, pk: Any = None) -> Response:
-        data = WithdrawInput(data=request.data)
+        data = WithdrawInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         return self._record(
             request,
@@ -422,7 +422,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=InterestInput, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="interests")
     def interests(self, request: Request, pk: Any = None) -> Response:
-        data = InterestInput(data=request.data)
+        data = InterestInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         return self._record(
             request,
@@ -438,7 +438,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=VoteInput, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="votes")
     def votes(self, request: Request, pk: Any = None) -> Response:
-        data = VoteInput(data=request.data)
+        data = VoteInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         return self._record(
             request,

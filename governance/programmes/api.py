@@ -281,7 +281,7 @@ class ProgrammeViewSet(
 
     @extend_schema(request=CreateProgrammeSerializer, responses=ProgrammeSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = CreateProgrammeSerializer(data=request.data)
+        payload = CreateProgrammeSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         if not armls_for(request.user).filter(pk=data["arml"].pk).exists():
@@ -310,7 +310,7 @@ class ProgrammeViewSet(
     @action(detail=True, methods=["post"], url_path="actions")
     def add_action(self, request: Request, pk: Any = None) -> Response:
         programme = self.get_object()
-        payload = ActionInputSerializer(data=request.data)
+        payload = ActionInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         return self._run(
             lambda: services.programme_action_save(
@@ -325,7 +325,7 @@ class ProgrammeViewSet(
     @action(detail=True, methods=["post"], url_path="opinions")
     def comment(self, request: Request, pk: Any = None) -> Response:
         programme = self.get_object()
-        payload = CommentInputSerializer(data=request.data)
+        payload = CommentInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         return self._run(
@@ -343,7 +343,7 @@ class ProgrammeViewSet(
     @action(detail=True, methods=["post"], url_path="funding-marks")
     def mark(self, request: Request, pk: Any = None) -> Response:
         programme = self.get_object()
-        payload = MarkInputSerializer(data=request.data)
+        payload = MarkInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         return self._run(
@@ -361,7 +361,7 @@ class ProgrammeViewSet(
     @action(detail=True, methods=["post"], url_path="progress")
     def progress(self, request: Request, pk: Any = None) -> Response:
         programme = self.get_object()
-        payload = ProgressInputSerializer(data=request.data)
+        payload = ProgressInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         target = self._action_of(programme, data.pop("action"))

@@ -44,7 +44,7 @@ def test_a_2_mb_summary_is_refused_with_a_400_naming_the_field(client, world):
     body = response.json()
     assert body["code"] == "too_long"
     assert "summary" in body["errors"] and "« summary »" in body["detail"]
-    assert "10000" in body["detail"]  # DRF's French sentence gives the bound
+    assert "au plus" in body["detail"]  # the French sentence gives the bound
     assert not world.arml.action_plans.exists()
 
 
@@ -116,3 +116,9 @@ def test_long_texts_are_cut_in_pieces_that_keep_every_word():
     assert len(pieces) > 10 and all(len(p) <= CHUNK for p in pieces)
     assert " ".join(pieces).split() == text.split()
     assert "".join(_pieces("x" * (3 * CHUNK))) == "x" * (3 * CHUNK)
+
+
+def test_a_summary_just_past_its_bound_names_the_models_bound(client, world):
+    response = draft(client, world, "x" * (limits.TEXT + 1))
+    assert response.status_code == 400 and response.json()["code"] == "too_long"
+    assert str(limits.TEXT) in response.json()["detail"]
