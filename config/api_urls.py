@@ -1,8 +1,10 @@
 """/api/v1/: one router; each app registers its viewsets here."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from audit.api import register as register_audit
+from config.tokens import TokenLoginView, TokenLogoutAllView, TokenLogoutView
 from documents.api import register as register_documents
 from governance.action_plans.api import register as register_action_plans
 from governance.agreements.api import register as register_agreements
@@ -25,4 +27,9 @@ register_agreements(router)
 register_documents(router)
 register_audit(router)
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("auth/token/", TokenLoginView.as_view(), name="api-token"),
+    path("auth/token/revoke/", TokenLogoutView.as_view(), name="api-token-revoke"),
+    path("auth/token/revoke-all/", TokenLogoutAllView.as_view(), name="api-token-revoke-all"),
+    *router.urls,
+]

@@ -118,7 +118,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: hashed (SHA-512), 90 days (REST_KNOX below)
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -149,7 +149,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "config.middleware.LoginRequiredMiddleware",  # the API authenticates itself (DRF)
     "config.request_cache.RequestMemoMiddleware",  # reads asked twice in a page: once (GET)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -313,13 +313,25 @@ ANONYMOUS_USER_NAME = None  # no anonymous object permissions: every page needs 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+}
+# API tokens (README § The API): only their SHA-512 digest is stored; each lasts
+# ARML_API_TOKEN_DAYS (90) and is not extended by use; at most 10 per person.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=env_int("ARML_API_TOKEN_DAYS", 90)),
+    "TOKEN_LIMIT_PER_USER": 10,
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ARML Governance API",
@@ -382,6 +394,12 @@ ARML_ATTACHMENT_MAX_MB = env_int("ARML_ATTACHMENT_MAX_MB", 10)
 # The financial report (CRF) of a subsidy is due on this day of the following year (MM-DD).
 ARML_CRF_DUE = env_str("ARML_CRF_DUE", "06-30")
 
+# Seconds a document's render may take before the transition is refused (render_timeout): the
+# render runs in a worker process killed past this budget (documents/renderers/budget.py).
+# 0 renders in the server process, without a budget.
+ARML_RENDER_TIMEOUT = env_int("ARML_RENDER_TIMEOUT", 20)
+if ARML_RENDER_TIMEOUT < 0:
+    raise ImproperlyConfigured(f"ARML_RENDER_TIMEOUT={ARML_RENDER_TIMEOUT} cannot be negative.")
 ARML_TSA_URL = env_str("ARML_TSA_URL", "")
 ARML_CHECKPOINT_EVERY = env_int("ARML_CHECKPOINT_EVERY", 1000)
 # The ledger's checkpoints: by age too, time-stamp delay, witness outside the database

@@ -40,3 +40,8 @@ class KeyUnavailable(SigningFailed):
 
     A configuration fault, not a refusal: nothing is signed until an administrator fixes it.
     """
+
+
+class RenderTimeout(DocumentError):
+    """A render passed its time budget (`ARML_RENDER_TIMEOUT`) and was stopped: the input is
+    refused, not a fault of the platform."""

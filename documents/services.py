@@ -21,6 +21,7 @@ from documents.capacity import Capacity, DelegationEvidence
 from documents.exceptions import CountersignRefused, DocumentError, StorageMismatch
 from documents.models import Document, DocumentVersion, Signature, Supersession
 from documents.renderers import canonical_facts, get_renderer
+from documents.renderers.budget import render_within_budget
 
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
@@ -59,7 +60,7 @@ def issue(
     data.setdefault("signers", slots)
     if sign_field is not None:
         _check_slot(slots, sign_field, role)
-    rendered = get_renderer(kind).render_with_layout(data)
+    rendered = render_within_budget(get_renderer(kind), data)
     placements = [
         signing.FieldPlacement(
             slot["field"],

@@ -10,13 +10,19 @@ from governance.organisations.selectors import people_list
 from permissions.delegations import delegation_create, delegation_revoke, delegations_of
 from permissions.forms import DelegationForm
 from permissions.requests import AuthenticatedRequest
+from permissions.scope import scope_form
 from permissions.selectors import armls_for
 
 
 def delegation_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    form = DelegationForm(
-        request.POST or None, armls=armls_for(user), people=people_list(user).exclude(pk=user.pk)
+    form = scope_form(
+        DelegationForm(
+            request.POST or None,
+            armls=armls_for(user),
+            people=people_list(user).exclude(pk=user.pk),
+        ),
+        request.user,
     )
     if request.method == "POST" and form.is_valid():
         try:

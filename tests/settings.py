@@ -17,3 +17,7 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 # pages, so it runs with it off; tests/workflows/test_second_factor.py and the browser tests
 # turn it on (the `second_factor_on` fixture) and play it over the API and the pages.
 ARML_SECOND_FACTOR_REQUIRED = False
+
+# Renders run in the calling process in tests (faults injected with monkeypatch reach them);
+# tests/governance/test_bounded_input.py runs them in the worker, under a budget, as production.
+ARML_RENDER_TIMEOUT = 0

@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from governance.organisations import limits
 from workflows import errors, second_factor
 from workflows.acts import refusal_of
 from workflows.engine import perform
@@ -63,7 +64,9 @@ class TransitionOptionSerializer(serializers.Serializer):
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.COMMENT
+    )
     data = serializers.DictField(required=False, default=dict)
     otp = serializers.CharField(
         required=False,
@@ -170,7 +173,7 @@ class LifecycleViewSetMixin(AttachmentsMixin):
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
     def perform_transition(self, request: Request, pk: Any = None, name: str = "") -> Response:
         obj = self.get_object()  # type: ignore[attr-defined]
-        payload = TransitionInputSerializer(data=request.data)
+        payload = TransitionInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         try:
             outcome = perform(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from documents.capacity import Capacity, DelegationEvidence
-from documents.exceptions import DocumentError
+from documents.exceptions import DocumentError, RenderTimeout
 from documents.models import Document
 from documents.services import countersign, issue
 from governance.organisations.models import Mandate, Role
@@ -163,6 +163,8 @@ def issue_for_transition(
             arml=obj.arml,
             second_factor=_factor_kind(ctx),
         )
+    except RenderTimeout as exc:
+        raise errors.RenderTimeout(str(exc)) from exc
     except DocumentError as exc:
         raise errors.DocumentFailed(
             _("The signed document could not be produced; nothing was changed. (%(reason)s)")

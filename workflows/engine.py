@@ -22,6 +22,7 @@ from typing_extensions import TypeVar
 
 from audit.services import append
 from documents.storage import discard
+from governance.organisations import limits
 from governance.organisations.models import Person
 from permissions.authorization import Principal, Refused, authorize
 from permissions.selectors import roles_in
@@ -244,6 +245,12 @@ def _checked(
         )
     if spec.comment_required and not comment:
         raise errors.CommentRequired()
+    if len(comment) > limits.COMMENT:  # the page's form posts it unchecked; the API checks it too
+        raise errors.InvalidData(
+            _("The comment is too long (%(max)s characters at most).") % {"max": limits.COMMENT},
+            details={"comment": [_("Too long.")]},
+            code="too_long",
+        )
     try:
         clean = locked.clean_transition_data(spec.name, data)
     except ValidationError as exc:

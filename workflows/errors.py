@@ -119,3 +119,12 @@ class SecondFactorInvalid(Forbidden):
     def __init__(self, message: str, *, devices: tuple[tuple[str, int], ...] = ()) -> None:
         super().__init__(message)
         self.devices = devices
+
+
+class RenderTimeout(TransitionError):
+    """The document's render passed its time budget: the texts to print are too long. Nothing
+    changed; the input is refused (400), not a fault of the platform."""
+
+    status = 400
+    code = "render_timeout"
+    ledgered = False

@@ -25,6 +25,8 @@ from django.db import models
 from django.db.models import Max, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from governance.organisations import limits
+from governance.organisations.limits import BoundedTextField
 from governance.organisations.models import Person
 
 
@@ -50,7 +52,7 @@ class VersionedContent(models.Model):
     origin = models.CharField(
         _("origin"), max_length=12, choices=Origin.choices, default=Origin.REVISED
     )
-    note = models.TextField(_("note"), blank=True)
+    note = BoundedTextField(_("note"), blank=True, max_length=limits.COMMENT)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
 

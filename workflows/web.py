@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.client import request_info as request_info  # the one builder, re-exported
+from governance.organisations import limits
 from permissions.requests import AuthenticatedRequest
 from workflows import errors, second_factor
 from workflows.diagram import lifecycle_svg
@@ -33,6 +34,7 @@ def lifecycle_context(request: AuthenticatedRequest, obj: Lifecycle) -> dict[str
         "what_you_sign": what_you_sign(obj, signing.countersign) if signing else None,
         "documents": documents_of(obj),
         "history": history_of(obj, viewer=request.user),
+        "comment_max_length": limits.COMMENT,
         **attachments_context(request, obj),
     }
 

@@ -11,7 +11,7 @@ import hashlib
 import io
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -250,6 +250,7 @@ class Styles:
             spaceAfter=2 * mm,
         )
         self.body = ParagraphStyle("body", parent=self.normal, spaceAfter=2.5 * mm)
+        self.body_piece = ParagraphStyle("body_piece", parent=self.normal)  # a long text's pieces
         self.box_label = ParagraphStyle("box_label", parent=self.small, fontName=FONT_BOLD)
         self.cell = ParagraphStyle("cell", parent=self.small)
         self.cell_bold = ParagraphStyle("cell_bold", parent=self.small, fontName=FONT_BOLD)
@@ -332,8 +333,8 @@ class Renderer:
         if subtitle:
             story.append(Paragraph(escape(subtitle), styles.subtitle))
         story += self._parties(facts, styles)
-        for paragraph in facts.get("body") or []:
-            story.append(Paragraph(escape(str(paragraph)), styles.body))
+        for text in facts.get("body") or []:
+            story += paragraphs(text, styles)
         story += self.content(facts, styles)
         story += self.closing(facts, styles)
         story += self._signature_block(facts, styles, boxes)
@@ -550,12 +551,69 @@ def heading(text: str, styles: Styles) -> Paragraph:
     return Paragraph(escape(text), styles.heading)
 
 
-def paragraph(text: Any, styles: Styles) -> Paragraph:
-    return Paragraph(escape(str(text)), styles.body)
+def paragraph(text: Any, styles: Styles) -> Flowable:
+    flow = paragraphs(text, styles)
+    return flow[0] if len(flow) == 1 else _Flow(flow)
 
 
 def bullet_list(items: Sequence[Any], styles: Styles) -> list[Flowable]:
-    return [Paragraph("• " + escape(str(item)), styles.body) for item in items]
+    return [f for item in items for f in paragraphs(str(item), styles, prefix="• ")]
+
+
+#: Characters per Paragraph. reportlab re-wraps what is left of a paragraph at each page break,
+#: so one long paragraph costs the square of its length (1 MB took minutes); pieces of this size
+#: keep a render linear in its text (issue 13.1).
+CHUNK = 1_500
+
+
+def paragraphs(text: Any, styles: Styles, *, prefix: str = "") -> list[Flowable]:
+    """`text` as body paragraphs: as one if short (the usual case, unchanged bytes), else in
+    pieces of at most CHUNK characters cut at a line break or a space, set close together."""
+    text = str(text)
+    if len(text) <= CHUNK:
+        return [Paragraph(escape(prefix + text), styles.body)]
+    pieces = list(_pieces(text))
+    flow: list[Flowable] = []
+    for i, piece in enumerate(pieces):
+        style = styles.body if i == len(pieces) - 1 else styles.body_piece
+        flow.append(Paragraph(escape((prefix if i == 0 else "") + piece), style))
+    return flow
+
+
+def _pieces(text: str) -> Iterator[str]:
+    start = 0
+    while len(text) - start > CHUNK:
+        window = text[start : start + CHUNK]
+        cut = window.rfind("\n")
+        if cut < CHUNK // 2:
+            cut = window.rfind(" ")
+        if cut < CHUNK // 2:
+            cut = CHUNK
+        yield text[start : start + cut].strip()
+        start += cut
+    yield text[start:].strip()
+
+
+class _Flow(Flowable):
+    """Several flowables where one is expected (a table cell, a list): drawn in sequence."""
+
+    def __init__(self, flowables: list[Flowable]) -> None:
+        super().__init__()
+        self.flowables = flowables
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.height = sum(f.wrap(available_width, available_height)[1] for f in self.flowables)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return list(self.flowables)
+
+    def draw(self) -> None:
+        y = self.height
+        for f in self.flowables:
+            y -= f.height
+            f.drawOn(self.canv, 0, y)
 
 
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN

@@ -6,10 +6,11 @@ from rest_framework.routers import BaseRouter
 from governance.action_plans.models import ActionPlan
 from governance.action_plans.selectors import plans_for
 from governance.action_plans.services import action_plan_create
+from permissions.scope import ScopedModelSerializer
 from workflows.api import LifecycleViewSetMixin
 
 
-class ActionPlanSerializer(serializers.ModelSerializer):
+class ActionPlanSerializer(ScopedModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     reference = serializers.CharField(read_only=True)
 

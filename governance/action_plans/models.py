@@ -13,6 +13,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from governance.organisations import limits
+from governance.organisations.limits import BoundedTextField
 from governance.organisations.models import Arml, MissionLocale, Person, Role
 from permissions.rules import (
     is_the_submitter,
@@ -82,8 +84,8 @@ class ActionPlan(Lifecycle):
 
     arml = models.ForeignKey(Arml, on_delete=models.PROTECT, related_name="action_plans")
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"))
-    objectives = models.TextField(_("objectives"), blank=True)
+    summary = BoundedTextField(_("summary"), max_length=limits.TEXT)
+    objectives = BoundedTextField(_("objectives"), blank=True, max_length=limits.TEXT)
     budget = models.DecimalField(
         _("budget (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )

@@ -10,6 +10,7 @@ from governance.action_plans.forms import ActionPlanForm
 from governance.action_plans.models import ActionPlan
 from governance.action_plans.selectors import directed_mls, plans_for
 from governance.action_plans.services import action_plan_create
+from permissions.scope import scope_form
 from workflows.web import lifecycle_context
 
 
@@ -35,7 +36,7 @@ def action_plan_create_view(request: HttpRequest) -> HttpResponse:
     if not mls:
         raise PermissionDenied(_("Only a Mission Locale director can draft an action plan."))
     ml = mls[0]
-    form = ActionPlanForm(request.POST or None, mission_locale=ml)
+    form = scope_form(ActionPlanForm(request.POST or None, mission_locale=ml), request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         beneficiaries = data.pop("beneficiaries")

@@ -20,7 +20,10 @@ from governance.conventions.models import (
     ConventionVersion,
     LineComment,
 )
-from governance.organisations.models import Arml, Function, Funder, Indicator
+from governance.organisations import limits
+from governance.organisations.api import IndicatorCodeField
+from governance.organisations.models import Arml, Function, Funder
+from permissions.scope import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from permissions.selectors import armls_for
 from workflows.acts import REFUSALS
 from workflows.api import LifecycleViewSetMixin, not_found, refusal_response
@@ -31,24 +34,24 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
 class LineSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    funder = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all())
+    funder = ScopedPrimaryKeyRelatedField(queryset=Funder.objects.all())
     function = serializers.ChoiceField(choices=Function.choices)
     amount = serializers.DecimalField(**MONEY)
 
 
 class TargetSerializer(serializers.Serializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    indicator = IndicatorCodeField()
     year = serializers.IntegerField()
     target = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
 class ContentSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=limits.LINE)
     start_year = serializers.IntegerField(min_value=2000, max_value=2100)
     end_year = serializers.IntegerField(min_value=2000, max_value=2100)
-    parties = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all(), many=True)
+    parties = ScopedPrimaryKeyRelatedField(queryset=Funder.objects.all(), many=True)
     objectives = serializers.DictField(
-        child=serializers.CharField(allow_blank=True), required=False
+        child=serializers.CharField(allow_blank=True, max_length=limits.TEXT), required=False
     )
     funding_lines = LineSerializer(many=True, required=False)
     targets = TargetSerializer(many=True, required=False)
@@ -75,7 +78,7 @@ class ContentSerializer(serializers.Serializer):
 
 
 class CreateConventionSerializer(ContentSerializer):
-    arml = serializers.PrimaryKeyRelatedField(queryset=Arml.objects.all())
+    arml = ScopedPrimaryKeyRelatedField(queryset=Arml.objects.all())
 
 
 class VersionSummarySerializer(serializers.Serializer):
@@ -90,8 +93,8 @@ class VersionSummarySerializer(serializers.Serializer):
     created_by = serializers.CharField()
 
 
-class VersionSerializer(serializers.ModelSerializer):
-    parties = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+class VersionSerializer(ScopedModelSerializer):
+    parties = ScopedPrimaryKeyRelatedField(many=True, read_only=True)
     funding_lines = serializers.SerializerMethodField()
     targets = serializers.SerializerMethodField()
 
@@ -133,7 +136,7 @@ class VersionSerializer(serializers.ModelSerializer):
 
 class CommentSerializer(serializers.Serializer):
     line = serializers.CharField(max_length=80)
-    text = serializers.CharField(max_length=5000)
+    text = serializers.CharField(max_length=limits.COMMENT)
     version = serializers.IntegerField(required=False, min_value=1, write_only=True)
     id = serializers.IntegerField(read_only=True)
     version_label = serializers.CharField(source="version.label", read_only=True)
@@ -192,7 +195,7 @@ def versions_response(versions: Any) -> Response:
     return Response(version_summaries(versions))
 
 
-class ConventionSerializer(serializers.ModelSerializer):
+class ConventionSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     content = VersionSerializer(read_only=True)
@@ -249,7 +252,7 @@ class ConventionViewSet(
 
     @extend_schema(request=CreateConventionSerializer, responses=ConventionSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = CreateConventionSerializer(data=request.data)
+        payload = CreateConventionSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         arml = payload.validated_data["arml"]
         if not armls_for(request.user).filter(pk=arml.pk).exists():
@@ -263,7 +266,7 @@ class ConventionViewSet(
     @action(detail=True, methods=["post"], url_path="content")
     def save_content(self, request: Request, pk: Any = None) -> Response:
         convention = self.get_object()
-        payload = ContentSerializer(data=request.data)
+        payload = ContentSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         try:
             version = services.convention_save_content(
@@ -290,7 +293,7 @@ class ConventionViewSet(
         current version (a funder's officer, during consultation and negotiation)."""
         convention = self.get_object()
         if request.method == "POST":
-            payload = CommentSerializer(data=request.data)
+            payload = CommentSerializer(data=request.data, context={"request": request})
             payload.is_valid(raise_exception=True)
             try:
                 comment = services.convention_comment(
@@ -306,12 +309,12 @@ class ConventionViewSet(
 
 
 class AmendmentLineSerializer(serializers.Serializer):
-    funder = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all())
+    funder = ScopedPrimaryKeyRelatedField(queryset=Funder.objects.all())
     function = serializers.ChoiceField(choices=Function.choices)
     amount = serializers.DecimalField(**MONEY)
 
 
-class AmendmentSerializer(serializers.ModelSerializer):
+class AmendmentSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     changes = serializers.CharField(read_only=True)
@@ -352,14 +355,18 @@ class AmendmentSerializer(serializers.ModelSerializer):
 
 
 class ReviseAmendmentSerializer(serializers.Serializer):
-    changes = serializers.CharField(allow_blank=True, required=False, default="")
+    changes = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.TEXT
+    )
     lines = AmendmentLineSerializer(many=True)
 
 
 class CreateAmendmentSerializer(serializers.Serializer):
-    convention = serializers.PrimaryKeyRelatedField(queryset=Convention.objects.all())
+    convention = ScopedPrimaryKeyRelatedField(queryset=Convention.objects.all())
     year = serializers.IntegerField()
-    changes = serializers.CharField(allow_blank=True, required=False, default="")
+    changes = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.TEXT
+    )
     lines = AmendmentLineSerializer(many=True)
 
 
@@ -373,7 +380,7 @@ class AmendmentViewSet(
 
     @extend_schema(request=CreateAmendmentSerializer, responses=AmendmentSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = CreateAmendmentSerializer(data=request.data)
+        payload = CreateAmendmentSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         if not selectors.conventions_for(request.user).filter(pk=data["convention"].pk).exists():
@@ -392,7 +399,7 @@ class AmendmentViewSet(
     def revise(self, request: Request, pk: Any = None) -> Response:
         """A new version of a draft amendment."""
         amendment = self.get_object()
-        payload = ReviseAmendmentSerializer(data=request.data)
+        payload = ReviseAmendmentSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         try:
             version = services.amendment_revise(

@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy
 from governance.conventions.models import ConventionVersion
 from governance.conventions.models.conventions import DEFAULT_NOTICE_MONTHS
 from governance.conventions.services import Content, LineInput, TargetInput
+from governance.organisations import limits
 from governance.organisations.models import Arml, Function, Funder, Indicator
 
 
 class HeaderForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=limits.LINE)
     start_year = forms.IntegerField(
         label=gettext_lazy("First year"), min_value=2000, max_value=2100
     )
@@ -42,7 +43,10 @@ class HeaderForm(forms.Form):
         self.fields["parties"].queryset = Funder.objects.filter(region=arml.region_id)
         for function in Function:
             self.fields[f"objective_{function.value}"] = forms.CharField(
-                label=function.label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=function.label,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=limits.TEXT,
             )
 
     def clean(self) -> dict[str, Any]:

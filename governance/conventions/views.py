@@ -25,6 +25,7 @@ from governance.conventions.forms import (
 from governance.conventions.rules import COMMENT, DRAFT
 from governance.organisations.models import Arml, Function, Funder, FunderKind
 from permissions.authorization import armls_allowed, may
+from permissions.scope import scope_form
 from workflows.acts import require
 from workflows.selectors import signature_panel
 from workflows.web import act_post, lifecycle_context
@@ -45,7 +46,7 @@ def convention_list(request: HttpRequest) -> HttpResponse:
 def _save(
     request: HttpRequest, arml: Arml, convention: Any = None
 ) -> tuple[Any, HeaderForm, list[str]]:
-    header = HeaderForm(request.POST, arml=arml)
+    header = scope_form(HeaderForm(request.POST, arml=arml), request.user)
     problems: list[str] = []
     if not header.is_valid():
         return None, header, problems
@@ -93,8 +94,11 @@ def convention_create(request: HttpRequest) -> HttpResponse:
                 region=arml.region_id, kind__in=[FunderKind.STATE, FunderKind.REGION]
             )
         )
-        header = HeaderForm(
-            arml=arml, initial={"start_year": start, "end_year": start + 2, "parties": parties}
+        header = scope_form(
+            HeaderForm(
+                arml=arml, initial={"start_year": start, "end_year": start + 2, "parties": parties}
+            ),
+            request.user,
         )
         years, values = list(range(start, start + 3)), {}
     context = {"header": header, "arml": arml, "problems": problems, "creating": True}
@@ -125,7 +129,9 @@ def convention_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else []
         )
     else:
-        header = HeaderForm(arml=convention.arml, initial=initial_from(version))
+        header = scope_form(
+            HeaderForm(arml=convention.arml, initial=initial_from(version)), request.user
+        )
         years, values, parties = version.years, grid_values(version), list(version.parties.all())
     context = {
         "header": header,

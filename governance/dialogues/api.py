@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api import JSONParser
 from governance.conventions.models import Convention, IndicatorTarget
 from governance.dialogues import dashboards, selectors, services
 from governance.dialogues.models import ManagementDialogue, Measurement
+from governance.organisations import limits
+from governance.organisations.api import IndicatorCodeField
 from governance.organisations.models import Arml, Function, Funder, Indicator
+from permissions.scope import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from permissions.selectors import armls_for
 from workflows.api import LifecycleViewSetMixin, not_found
 
 
-class DialogueSerializer(serializers.ModelSerializer):
+class DialogueSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     file_deadline = serializers.DateField(read_only=True)
@@ -66,30 +72,38 @@ class DialogueSerializer(serializers.ModelSerializer):
 
 
 class CreateDialogueSerializer(serializers.Serializer):
-    arml = serializers.PrimaryKeyRelatedField(queryset=Arml.objects.all())
+    arml = ScopedPrimaryKeyRelatedField(queryset=Arml.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    meeting_date = serializers.DateField(required=False, allow_null=True)
+    meeting_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=limits.DATE_VALIDATORS
+    )
 
 
 class FileSerializer(serializers.Serializer):
-    meeting_date = serializers.DateField(required=False, allow_null=True)
-    financial_report = serializers.CharField(allow_blank=True, required=False, default="")
-    actions_report = serializers.CharField(allow_blank=True, required=False, default="")
+    meeting_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=limits.DATE_VALIDATORS
+    )
+    financial_report = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.REPORT
+    )
+    actions_report = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.REPORT
+    )
 
 
 class ConclusionLineSerializer(serializers.Serializer):
-    funder = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all())
+    funder = ScopedPrimaryKeyRelatedField(queryset=Funder.objects.all())
     function = serializers.ChoiceField(choices=Function.choices)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
 
 
 class ConclusionTargetSerializer(serializers.Serializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    indicator = IndicatorCodeField()
     target = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
 class ConclusionsSerializer(serializers.Serializer):
-    objectives = serializers.CharField(allow_blank=True)
+    objectives = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
     lines = ConclusionLineSerializer(many=True)
     targets = ConclusionTargetSerializer(many=True, required=False, default=list)
 
@@ -105,7 +119,7 @@ class DialogueViewSet(
 
     @extend_schema(request=CreateDialogueSerializer, responses=DialogueSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = CreateDialogueSerializer(data=request.data)
+        payload = CreateDialogueSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         arml = payload.validated_data["arml"]
         if not armls_for(request.user).filter(pk=arml.pk).exists():
@@ -121,7 +135,7 @@ class DialogueViewSet(
     @extend_schema(request=FileSerializer, responses=DialogueSerializer)
     @action(detail=True, methods=["post"], url_path="file")
     def save_file(self, request: Request, pk: Any = None) -> Response:
-        payload = FileSerializer(data=request.data)
+        payload = FileSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         dialogue = self.get_object()
         values = dict(payload.validated_data)
@@ -133,7 +147,7 @@ class DialogueViewSet(
     @extend_schema(request=ConclusionsSerializer, responses=DialogueSerializer)
     @action(detail=True, methods=["post"], url_path="conclusions")
     def save_conclusions(self, request: Request, pk: Any = None) -> Response:
-        payload = ConclusionsSerializer(data=request.data)
+        payload = ConclusionsSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         dialogue = services.conclusions_save(
@@ -163,10 +177,25 @@ class DialogueViewSet(
                 {"code": "file_required", "detail": "Joignez un fichier CSV (champ « file »)."},
                 status=400,
             )
-        rows = services.parse_measurements_csv(upload.read())
-        count = services.measurements_record(
-            actor=request.user, arml=dialogue.arml, rows=rows, source="csv"
-        )
+        try:
+            if upload.size > services.MAX_FILE_BYTES:  # the page's cap (issue 13.4)
+                raise ValidationError(
+                    _("The file is too large (1 MB at most)."), code="file_too_large"
+                )
+            rows = services.parse_measurements_csv(upload.read())
+            count = services.measurements_record(
+                actor=request.user, arml=dialogue.arml, rows=rows, source="csv"
+            )
+        except ValidationError as exc:
+            codes = {e.code for e in exc.error_list if e.code}
+            return Response(
+                {
+                    "code": codes.pop() if len(codes) == 1 else "invalid_file",
+                    "detail": _("« file » : %(errors)s") % {"errors": " ".join(exc.messages)},
+                    "errors": {"file": exc.messages},
+                },
+                status=400,
+            )
         return Response({"recorded": count}, status=status.HTTP_201_CREATED)
 
 

@@ -20,6 +20,7 @@ from governance.conventions.models import (
 )
 from governance.conventions.selectors import effective_funding, renegotiations
 from governance.dialogues.models import Measurement
+from governance.exports import safe_row
 from governance.organisations.models import Arml, Function
 from permissions.selectors import armls_for
 
@@ -146,9 +147,9 @@ def tables_for(arml: Arml) -> dict[str, Table]:
 def as_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(table.header)
+    writer.writerow(safe_row(table.header))
     for row in table.rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([_cell(v) for v in safe_row(row)])
     return ("\ufeff" + out.getvalue()).encode()  # BOM: spreadsheet programs read UTF-8
 
 
@@ -158,9 +159,9 @@ def as_xlsx(table: Table) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = table.name[:31]
-    sheet.append(table.header)
+    sheet.append(safe_row(table.header))
     for row in table.rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in safe_row(row)])
     for column in sheet.iter_cols(min_row=2):
         for cell in column:
             if isinstance(cell.value, float):

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from governance.conventions.models import Convention, FunderAmount
+from governance.organisations import limits
+from governance.organisations.limits import BoundedTextField
 from governance.organisations.models import Arml, Indicator, Role
 from permissions.rules import is_a_party_officer
 from workflows.lifecycle import Lifecycle, TransitionContext
@@ -89,12 +91,14 @@ class ManagementDialogue(Lifecycle):
     file_due_days = models.PositiveSmallIntegerField(
         _("file due (days before the meeting)"), default=15
     )
-    financial_report = models.TextField(_("financial report"), blank=True)
-    actions_report = models.TextField(_("actions carried out"), blank=True)
+    financial_report = BoundedTextField(_("financial report"), blank=True, max_length=limits.REPORT)
+    actions_report = BoundedTextField(
+        _("actions carried out"), blank=True, max_length=limits.REPORT
+    )
     held_on = models.DateField(_("meeting held on"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
-    participants = models.TextField(_("participants"), blank=True)
-    objectives = models.TextField(_("objectives concluded"), blank=True)
+    participants = BoundedTextField(_("participants"), blank=True, max_length=limits.TEXT)
+    objectives = BoundedTextField(_("objectives concluded"), blank=True, max_length=limits.TEXT)
     amendment = models.ForeignKey(
         "governance.Amendment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

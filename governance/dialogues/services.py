@@ -99,64 +99,130 @@ class Row:
 
 
 CSV_COLUMNS = ("indicateur", "annee", "valeur")
+#: The size of a measurements file, on the page and over the API (issue 13.4).
+MAX_FILE_BYTES = 1_000_000
+#: The years a measurement may be about, and its largest magnitude (the column's 14 digits).
+YEARS = range(2000, 2101)
+LARGEST = Decimal("999999999999.99")
+
+
+def decode_csv(content: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with its BOM, else Windows-1252 — what spreadsheet
+    programs write in France; a file none of them reads is refused, not a 500."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    else:
+        encodings = ["utf-8-sig", "cp1252"]
+    for encoding in encodings:
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(
+        _("The file is not readable text: save it as CSV (UTF-8)."), code="invalid_file"
+    )
 
 
 def parse_measurements_csv(content: bytes | str) -> list[Row]:
     """Rows of a CSV (UTF-8, `;` or `,` separated, header `indicateur;annee;valeur`, decimal
-    comma or point). Any bad row makes the whole file refused, naming its line."""
-    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    comma or point). Any bad row makes the whole file refused, naming its line; a value out of
+    its indicator's range is refused with the code `out_of_range` (issue 13.14)."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError(_("The file is too large (1 MB at most)."), code="file_too_large")
+    text = decode_csv(content) if isinstance(content, bytes) else content
+    if "\x00" in text:
+        raise ValidationError(
+            _("The file is not readable text: save it as CSV (UTF-8)."), code="invalid_file"
+        )
     if not text.strip():
-        raise ValidationError(_("The file is empty."))
-    dialect = ";" if text.splitlines()[0].count(";") >= text.splitlines()[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=dialect)
+        raise ValidationError(_("The file is empty."), code="invalid_file")
+    first = text.splitlines()[0]
+    dialect = ";" if first.count(";") >= first.count(",") else ","
+    try:
+        return _rows(csv.reader(io.StringIO(text), delimiter=dialect))
+    except csv.Error as exc:
+        raise ValidationError(
+            _("The file is not a readable CSV file (%(reason)s).") % {"reason": exc},
+            code="invalid_file",
+        ) from None
+
+
+def _rows(reader: Any) -> list[Row]:
     header = [h.strip().lower() for h in next(reader)]
     if tuple(header[:3]) != CSV_COLUMNS:
         raise ValidationError(
             _("Line 1: the header must be %(expected)s (found %(found)s).")
-            % {"expected": ";".join(CSV_COLUMNS), "found": ";".join(header)}
+            % {"expected": ";".join(CSV_COLUMNS), "found": ";".join(header)[:200]},
+            code="invalid_file",
         )
     indicators = {i.code: i for i in Indicator.objects.all()}
-    rows, errors, seen = [], [], set()
+    rows: list[Row] = []
+    errors: list[ValidationError] = []
+    seen: set[tuple[str, int]] = set()
+
+    def refuse(message: str, code: str = "invalid_file") -> None:
+        errors.append(ValidationError(message, code=code))
+
     for number, fields in enumerate(reader, start=2):
         if not any(f.strip() for f in fields):
             continue
         if len(fields) < 3:
-            errors.append(_("Line %(n)s: three columns are expected.") % {"n": number})
+            refuse(_("Line %(n)s: three columns are expected.") % {"n": number})
             continue
-        code, year_text, value_text = (f.strip() for f in fields[:3])
+        code, year_text, value_text = (f.strip()[:40] for f in fields[:3])
         indicator = indicators.get(code)
         if indicator is None:
-            errors.append(
-                _("Line %(n)s: unknown indicator “%(code)s”.") % {"n": number, "code": code}
-            )
+            refuse(_("Line %(n)s: unknown indicator “%(code)s”.") % {"n": number, "code": code})
             continue
         try:
             year = int(year_text)
         except ValueError:
-            errors.append(_("Line %(n)s: “%(v)s” is not a year.") % {"n": number, "v": year_text})
+            refuse(_("Line %(n)s: “%(v)s” is not a year.") % {"n": number, "v": year_text})
+            continue
+        if year not in YEARS:
+            refuse(
+                _("Line %(n)s: the year %(v)s is not between 2000 and 2100.")
+                % {"n": number, "v": year}
+            )
             continue
         try:
             value = Decimal(value_text.replace("\u202f", "").replace(" ", "").replace(",", "."))
-            if not value.is_finite():
+            if not value.is_finite() or abs(value) > LARGEST:
                 raise InvalidOperation
+            value = value.quantize(Decimal("0.01"))
         except InvalidOperation:
-            errors.append(
-                _("Line %(n)s: “%(v)s” is not a number.") % {"n": number, "v": value_text}
-            )
+            refuse(_("Line %(n)s: “%(v)s” is not a number.") % {"n": number, "v": value_text})
+            continue
+        why = indicator.out_of_range(value)
+        if why:
+            refuse(_("Line %(n)s: %(why)s") % {"n": number, "why": why}, "out_of_range")
             continue
         if (code, year) in seen:
-            errors.append(
+            refuse(
                 _("Line %(n)s: %(code)s %(year)s appears twice.")
                 % {"n": number, "code": code, "year": year}
             )
             continue
         seen.add((code, year))
-        rows.append(Row(number, indicator, year, value.quantize(Decimal("0.01"))))
+        rows.append(Row(number, indicator, year, value))
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(errors[:50])
     if not rows:
-        raise ValidationError(_("The file has no measurement."))
+        raise ValidationError(_("The file has no measurement."), code="invalid_file")
     return rows
+
+
+def check_measurement(row: Row) -> None:
+    """The bounds every measurement keeps, typed on the page or imported (issue 13.14)."""
+    if row.year not in YEARS:
+        raise ValidationError(
+            _("The year %(v)s is not between 2000 and 2100.") % {"v": row.year}, code="invalid"
+        )
+    if not row.value.is_finite() or abs(row.value) > LARGEST:
+        raise ValidationError(_("“%(v)s” is not a number.") % {"v": row.value}, code="invalid")
+    why = row.indicator.out_of_range(row.value)
+    if why:
+        raise ValidationError(why, code="out_of_range")
 
 
 @refusals_ledgered("record_measurements", lambda kw: kw["arml"])
@@ -166,6 +232,8 @@ def measurements_record(
 ) -> int:
     require(actor, arml, PREPARE)
     rows = list(rows)
+    for row in rows:
+        check_measurement(row)
     for row in rows:
         Measurement.objects.update_or_create(
             arml=arml,

@@ -116,7 +116,7 @@ def measurements_import(request: HttpRequest, pk: int) -> HttpResponse:
     upload = request.FILES.get("file")
     try:
         if upload is not None:
-            if upload.size > 1_000_000:
+            if upload.size > services.MAX_FILE_BYTES:
                 raise ValidationError(_("The file is too large (1 MB at most)."))
             rows = services.parse_measurements_csv(upload.read())
             source = "csv"
@@ -127,9 +127,12 @@ def measurements_import(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 value = Decimal(request.POST.get("value", "").replace(",", ".").replace(" ", ""))
                 year = int(request.POST.get("year", ""))
+                if not value.is_finite() or abs(value) > services.LARGEST:
+                    raise InvalidOperation
+                value = value.quantize(Decimal("0.01"))
             except (InvalidOperation, ValueError):
                 raise ValidationError(_("Give a year and a number.")) from None
-            rows = [services.Row(0, indicator, year, value.quantize(Decimal("0.01")))]
+            rows = [services.Row(0, indicator, year, value)]
             source = "manual"
         count = services.measurements_record(
             actor=request.user, arml=dialogue.arml, rows=rows, source=source

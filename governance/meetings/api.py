@@ -30,7 +30,9 @@ from governance.meetings.models import (
     MeetingState,
     Presence,
 )
+from governance.organisations import limits
 from governance.organisations.models import Body, Person
+from permissions.scope import ScopedModelSerializer
 from permissions.selectors import armls_for
 from workflows import errors
 from workflows.api import LifecycleViewSetMixin, refusal_response
@@ -39,7 +41,7 @@ from workflows.web import request_info
 REFUSED = (errors.TransitionError, ValidationError, PermissionDenied, ObjectDoesNotExist)
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(ScopedModelSerializer):
     class Meta:
         model = AgendaItem
         fields = [
@@ -63,7 +65,7 @@ class QuorumSerializer(serializers.Serializer):
     met = serializers.BooleanField()
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ScopedModelSerializer):
     state = serializers.ChoiceField(choices=MeetingState.choices, read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     reference = serializers.CharField(read_only=True)
@@ -120,32 +122,43 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class ItemInput(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=limits.LINE)
     kind = serializers.ChoiceField(choices=ItemKind.choices, default=ItemKind.DELIBERATION)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.TEXT
+    )
     subject = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
+        max_length=limits.LINE,
         help_text="A key from the subjects the ARML may put on an agenda (`app.model:id`).",
     )
 
 
 class PlanInput(serializers.Serializer):
     body = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    video_link = serializers.URLField(required=False, allow_blank=True, default="")
+    starts_at = serializers.DateTimeField(validators=limits.MOMENT_VALIDATORS)
+    place = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.LINE
+    )
+    video_link = serializers.URLField(
+        required=False, allow_blank=True, default="", max_length=limits.LINE
+    )
     items = ItemInput(many=True, required=False, default=list)
 
 
 class SecondConvocationInput(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
-    place = serializers.CharField(required=False, allow_null=True, default=None, max_length=200)
-    video_link = serializers.URLField(required=False, allow_null=True, default=None)
+    starts_at = serializers.DateTimeField(validators=limits.MOMENT_VALIDATORS)
+    place = serializers.CharField(
+        required=False, allow_null=True, default=None, max_length=limits.LINE
+    )
+    video_link = serializers.URLField(
+        required=False, allow_null=True, default=None, max_length=limits.LINE
+    )
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ScopedModelSerializer):
     person_name = serializers.CharField(source="person.__str__", read_only=True)
 
     class Meta:
@@ -162,7 +175,7 @@ class AttendanceInput(serializers.Serializer):
 
 class SheetInput(serializers.Serializer):
     statuses = serializers.DictField(
-        child=serializers.CharField(allow_blank=True),
+        child=serializers.CharField(allow_blank=True, max_length=20),
         help_text="person id → present, remote or absent; all recorded or none.",
     )
 
@@ -257,7 +270,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     # -- planning and the agenda ------------------------------------------------------------
     @extend_schema(request=PlanInput, responses={201: MeetingSerializer})
     def create(self, request: Request) -> Response:
-        data = PlanInput(data=request.data)
+        data = PlanInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
 
@@ -281,7 +294,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=ItemInput, responses={201: MeetingSerializer})
     @action(detail=True, methods=["post"], url_path="agenda-items")
     def agenda_items(self, request: Request, pk: Any = None) -> Response:
-        data = ItemInput(data=request.data)
+        data = ItemInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         meeting = self.get_object()
 
@@ -297,7 +310,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=SecondConvocationInput, responses={201: MeetingSerializer})
     @action(detail=True, methods=["post"], url_path="second-convocation")
     def second_convocation(self, request: Request, pk: Any = None) -> Response:
-        data = SecondConvocationInput(data=request.data)
+        data = SecondConvocationInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         meeting = self.get_object()
         return self._answer(
@@ -341,7 +354,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=AttendanceInput, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="attendance")
     def attendance(self, request: Request, pk: Any = None) -> Response:
-        data = AttendanceInput(data=request.data)
+        data = AttendanceInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         return self._record(
             request,
@@ -357,7 +370,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=SheetInput, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="attendance-sheet")
     def attendance_sheet(self, request: Request, pk: Any = None) -> Response:
-        data = SheetInput(data=request.data)
+        data = SheetInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
 
         def save(meeting: Meeting) -> None:
@@ -378,7 +391,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=ProxyInput, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="proxies")
     def proxies(self, request: Request, pk: Any = None) -> Response:
-        data = ProxyInput(data=request.data)
+        data = ProxyInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         return self._record(
             request,
@@ -394,7 +407,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=WithdrawInput, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="proxies/withdraw")
     def proxies_withdraw(self, request: Request, pk: Any = None) -> Response:
-        data = WithdrawInput(data=request.data)
+        data = WithdrawInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         return self._record(
             request,
@@ -409,7 +422,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=InterestInput, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="interests")
     def interests(self, request: Request, pk: Any = None) -> Response:
-        data = InterestInput(data=request.data)
+        data = InterestInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         return self._record(
             request,
@@ -425,7 +438,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=VoteInput, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="votes")
     def votes(self, request: Request, pk: Any = None) -> Response:
-        data = VoteInput(data=request.data)
+        data = VoteInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         return self._record(
             request,
@@ -439,7 +452,7 @@ class MeetingViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class DeliberationSerializer(serializers.ModelSerializer):
+class DeliberationSerializer(ScopedModelSerializer):
     title = serializers.CharField(source="item.title", read_only=True)
     subject = serializers.CharField(source="item.subject_label", read_only=True)
     subject_reference = serializers.CharField(source="item.subject_reference", read_only=True)
@@ -481,7 +494,7 @@ class DeliberationSerializer(serializers.ModelSerializer):
         return outcome_sentence(deliberation.result)
 
 
-class ExtractRequestSerializer(serializers.ModelSerializer):
+class ExtractRequestSerializer(ScopedModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     reference = serializers.CharField(read_only=True)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.meetings.models import ItemKind
 from governance.meetings.selectors import subject_choices
+from governance.organisations import limits
 from governance.organisations.models import Body
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -21,8 +22,10 @@ class MeetingForm(forms.Form):
         widget=DATETIME,
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    place = forms.CharField(label=_("Place"), max_length=limits.LINE, required=False)
+    video_link = forms.URLField(
+        label=_("Video link"), required=False, assume_scheme="https", max_length=limits.LINE
+    )
 
     def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -36,12 +39,15 @@ class MeetingForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label=_("Item title"), max_length=200, required=False)
+    title = forms.CharField(label=_("Item title"), max_length=limits.LINE, required=False)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=ItemKind.choices, initial=ItemKind.DELIBERATION
     )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.TEXT,
     )
     subject = forms.ChoiceField(label=_("Decides on"), required=False)
 
@@ -62,5 +68,7 @@ class SecondConvocationForm(forms.Form):
         widget=DATETIME,
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    place = forms.CharField(label=_("Place"), max_length=limits.LINE, required=False)
+    video_link = forms.URLField(
+        label=_("Video link"), required=False, assume_scheme="https", max_length=limits.LINE
+    )

@@ -32,6 +32,7 @@ from governance.meetings.models import (
     Presence,
 )
 from governance.organisations.models import BodyKind, Person
+from permissions.scope import scope_form
 from permissions.selectors import armls_for
 from workflows import errors
 from workflows.web import act_post, lifecycle_context, request_info
@@ -74,7 +75,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if not bodies.exists():
         raise PermissionDenied(_("Only whoever convenes a body plans its meetings."))
     arml_ids = sorted(set(bodies.values_list("arml_id", flat=True)))
-    form = MeetingForm(request.POST or None, bodies=bodies)
+    form = scope_form(MeetingForm(request.POST or None, bodies=bodies), request.user)
     agenda = AgendaFormSet(
         request.POST or None, prefix="points", form_kwargs={"arml_ids": arml_ids}
     )

@@ -1,5 +1,6 @@
 """Read-only reference data API, scoped like the pages."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.routers import BaseRouter
 
@@ -8,20 +9,31 @@ from governance.organisations.models import (
     Arml,
     Body,
     BodyRules,
+    Indicator,
     Mandate,
     MissionLocale,
     Person,
     Region,
 )
+from permissions.scope import ScopedModelSerializer
 
 
-class RegionSerializer(serializers.ModelSerializer):
+@extend_schema_field({"type": "string", "maxLength": Indicator._meta.get_field("code").max_length})
+class IndicatorCodeField(serializers.SlugRelatedField):
+    """A national indicator named by its code (its length bounded in the schema like the
+    model's, issue 13.1)."""
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(slug_field="code", queryset=Indicator.objects.all(), **kwargs)
+
+
+class RegionSerializer(ScopedModelSerializer):
     class Meta:
         model = Region
         fields = ["code", "name", "overseas"]
 
 
-class ArmlSerializer(serializers.ModelSerializer):
+class ArmlSerializer(ScopedModelSerializer):
     region = RegionSerializer(read_only=True)
 
     class Meta:
@@ -29,19 +41,19 @@ class ArmlSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "short_name", "region", "address", "siret"]
 
 
-class MissionLocaleSerializer(serializers.ModelSerializer):
+class MissionLocaleSerializer(ScopedModelSerializer):
     class Meta:
         model = MissionLocale
         fields = ["id", "name", "city", "arml"]
 
 
-class BodyRulesSerializer(serializers.ModelSerializer):
+class BodyRulesSerializer(ScopedModelSerializer):
     class Meta:
         model = BodyRules
         exclude = ["id", "body"]
 
 
-class BodySerializer(serializers.ModelSerializer):
+class BodySerializer(ScopedModelSerializer):
     rules = BodyRulesSerializer(read_only=True)
 
     class Meta:
@@ -49,13 +61,13 @@ class BodySerializer(serializers.ModelSerializer):
         fields = ["id", "arml", "kind", "name", "rules"]
 
 
-class MandateSerializer(serializers.ModelSerializer):
+class MandateSerializer(ScopedModelSerializer):
     class Meta:
         model = Mandate
         fields = ["id", "role", "arml", "mission_locale", "funder", "body", "title", "start", "end"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ScopedModelSerializer):
     active_mandates = MandateSerializer(many=True, read_only=True)
 
     class Meta:

@@ -443,6 +443,14 @@ class Indicator(models.Model):
         _("direction"), max_length=4, choices=Direction.choices, default=Direction.UP
     )
     function = models.PositiveSmallIntegerField(_("ARML function"), null=True, blank=True)
+    # The range a measurement may take (issue 13.14): counts and delays cannot be negative, a
+    # rate cannot pass 100. Empty: no bound on that side.
+    min_value = models.DecimalField(
+        _("lowest value"), max_digits=14, decimal_places=2, null=True, blank=True, default=0
+    )
+    max_value = models.DecimalField(
+        _("highest value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["code"]
@@ -451,3 +459,17 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.label}"
+
+    def out_of_range(self, value: Decimal) -> str:
+        """Why `value` cannot be a measurement of this indicator, or "" when it can."""
+        if self.min_value is not None and value < self.min_value:
+            return _("%(code)s cannot be below %(min)s.") % {
+                "code": self.code,
+                "min": self.min_value.normalize(),
+            }
+        if self.max_value is not None and value > self.max_value:
+            return _("%(code)s cannot be above %(max)s.") % {
+                "code": self.code,
+                "max": self.max_value.normalize(),
+            }
+        return ""

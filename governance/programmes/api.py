@@ -12,7 +12,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from governance.organisations.models import Arml, Function, Funder, Indicator, MissionLocale
+from governance.organisations import limits
+from governance.organisations.api import IndicatorCodeField
+from governance.organisations.models import Arml, Function, Funder, MissionLocale
 from governance.programmes import selectors, services
 from governance.programmes.models import (
     FunderOpinion,
@@ -21,6 +23,7 @@ from governance.programmes.models import (
     ProgrammeAction,
     ProgressStatus,
 )
+from permissions.scope import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from permissions.selectors import armls_for
 from workflows import errors
 from workflows.api import LifecycleViewSetMixin, not_found
@@ -30,24 +33,28 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
 
 class BudgetInputSerializer(serializers.Serializer):
-    funder = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all())
+    funder = ScopedPrimaryKeyRelatedField(queryset=Funder.objects.all())
     amount = serializers.DecimalField(**MONEY)
 
 
 class TargetInputSerializer(serializers.Serializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    indicator = IndicatorCodeField()
     target = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
 class ActionInputSerializer(serializers.Serializer):
     function = serializers.ChoiceField(choices=Function.choices)
-    title = serializers.CharField(max_length=200)
-    objective = serializers.CharField()
-    lead_ml = serializers.PrimaryKeyRelatedField(
+    title = serializers.CharField(max_length=limits.LINE)
+    objective = serializers.CharField(max_length=limits.TEXT)
+    lead_ml = ScopedPrimaryKeyRelatedField(
         queryset=MissionLocale.objects.all(), required=False, allow_null=True
     )
-    lead_text = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    partners = serializers.CharField(required=False, allow_blank=True, default="")
+    lead_text = serializers.CharField(
+        max_length=limits.LINE, required=False, allow_blank=True, default=""
+    )
+    partners = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.TEXT
+    )
     targets = TargetInputSerializer(many=True, required=False, default=list)
     budget = BudgetInputSerializer(many=True, required=False, default=list)
 
@@ -66,14 +73,14 @@ class ActionInputSerializer(serializers.Serializer):
 
 
 class CreateProgrammeSerializer(serializers.Serializer):
-    arml = serializers.PrimaryKeyRelatedField(queryset=Arml.objects.all())
-    title = serializers.CharField(max_length=200)
+    arml = ScopedPrimaryKeyRelatedField(queryset=Arml.objects.all())
+    title = serializers.CharField(max_length=limits.LINE)
     start_year = serializers.IntegerField(min_value=2000, max_value=2100)
     end_year = serializers.IntegerField(min_value=2000, max_value=2100)
     actions = ActionInputSerializer(many=True, required=False, default=list)
 
 
-class OpinionSerializer(serializers.ModelSerializer):
+class OpinionSerializer(ScopedModelSerializer):
     funder_name = serializers.CharField(source="funder.name", read_only=True)
     author_name = serializers.CharField(source="author.__str__", read_only=True)
 
@@ -91,7 +98,7 @@ class OpinionSerializer(serializers.ModelSerializer):
         ]
 
 
-class MarkSerializer(serializers.ModelSerializer):
+class MarkSerializer(ScopedModelSerializer):
     class Meta:
         model = FundingMark
         fields = ["id", "action", "funder", "author", "funds", "created_at"]
@@ -111,7 +118,7 @@ class ProgressSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(ScopedModelSerializer):
     function_label = serializers.CharField(source="get_function_display", read_only=True)
     lead = serializers.CharField(read_only=True)
     targets = serializers.SerializerMethodField()
@@ -156,7 +163,7 @@ class ActionSerializer(serializers.ModelSerializer):
         return [plan.pk for plan in a.action_plans.all()]
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     actions = serializers.SerializerMethodField()
@@ -202,7 +209,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         }
 
 
-class ProgrammeListSerializer(serializers.ModelSerializer):
+class ProgrammeListSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
 
@@ -224,8 +231,8 @@ class ProgrammeListSerializer(serializers.ModelSerializer):
 
 class CommentInputSerializer(serializers.Serializer):
     action = serializers.IntegerField()
-    text = serializers.CharField(max_length=5000)
-    funder = serializers.PrimaryKeyRelatedField(
+    text = serializers.CharField(max_length=limits.COMMENT)
+    funder = ScopedPrimaryKeyRelatedField(
         queryset=Funder.objects.all(), required=False, allow_null=True, default=None
     )
 
@@ -233,7 +240,7 @@ class CommentInputSerializer(serializers.Serializer):
 class MarkInputSerializer(serializers.Serializer):
     action = serializers.IntegerField()
     funds = serializers.BooleanField()
-    funder = serializers.PrimaryKeyRelatedField(
+    funder = ScopedPrimaryKeyRelatedField(
         queryset=Funder.objects.all(), required=False, allow_null=True, default=None
     )
 
@@ -245,9 +252,11 @@ class ProgressInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ProgressStatus.choices)
     percent_done = serializers.IntegerField(min_value=0, max_value=100)
     measurements = serializers.DictField(
-        child=serializers.CharField(), required=False, default=dict
+        child=serializers.CharField(max_length=limits.LINE), required=False, default=dict
     )
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.COMMENT
+    )
 
 
 class ProgrammeViewSet(
@@ -272,7 +281,7 @@ class ProgrammeViewSet(
 
     @extend_schema(request=CreateProgrammeSerializer, responses=ProgrammeSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = CreateProgrammeSerializer(data=request.data)
+        payload = CreateProgrammeSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         if not armls_for(request.user).filter(pk=data["arml"].pk).exists():
@@ -301,7 +310,7 @@ class ProgrammeViewSet(
     @action(detail=True, methods=["post"], url_path="actions")
     def add_action(self, request: Request, pk: Any = None) -> Response:
         programme = self.get_object()
-        payload = ActionInputSerializer(data=request.data)
+        payload = ActionInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         return self._run(
             lambda: services.programme_action_save(
@@ -316,7 +325,7 @@ class ProgrammeViewSet(
     @action(detail=True, methods=["post"], url_path="opinions")
     def comment(self, request: Request, pk: Any = None) -> Response:
         programme = self.get_object()
-        payload = CommentInputSerializer(data=request.data)
+        payload = CommentInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         return self._run(
@@ -334,7 +343,7 @@ class ProgrammeViewSet(
     @action(detail=True, methods=["post"], url_path="funding-marks")
     def mark(self, request: Request, pk: Any = None) -> Response:
         programme = self.get_object()
-        payload = MarkInputSerializer(data=request.data)
+        payload = MarkInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         return self._run(
@@ -352,7 +361,7 @@ class ProgrammeViewSet(
     @action(detail=True, methods=["post"], url_path="progress")
     def progress(self, request: Request, pk: Any = None) -> Response:
         programme = self.get_object()
-        payload = ProgressInputSerializer(data=request.data)
+        payload = ProgressInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         target = self._action_of(programme, data.pop("action"))

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.conventions.forms import _decimal
+from governance.organisations import limits
 from governance.organisations.models import Function, Funder, Indicator, MissionLocale
 from governance.programmes.models import Programme, ProgrammeAction, ProgressStatus
 from governance.programmes.services import ActionInput
 
 
 class ProgrammeForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=limits.LINE)
     start_year = forms.IntegerField(
         label=gettext_lazy("First year"), min_value=2000, max_value=2100
     )
@@ -38,9 +39,11 @@ class ActionForm(forms.Form):
     function = forms.TypedChoiceField(
         label=gettext_lazy("Function"), choices=Function.choices, coerce=int
     )
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=limits.LINE)
     objective = forms.CharField(
-        label=gettext_lazy("Objective"), widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Objective"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.TEXT,
     )
     lead_ml = forms.ModelChoiceField(
         queryset=MissionLocale.objects.none(),
@@ -50,12 +53,15 @@ class ActionForm(forms.Form):
     )
     lead_text = forms.CharField(
         label=gettext_lazy("Other lead"),
-        max_length=200,
+        max_length=limits.LINE,
         required=False,
         help_text=gettext_lazy("When the lead is not a Mission Locale: the ARML, a partner…"),
     )
     partners = forms.CharField(
-        label=gettext_lazy("Partners"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Partners"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.TEXT,
     )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
@@ -71,6 +77,7 @@ class ActionForm(forms.Form):
                 label=_("Budget from %(funder)s (€)") % {"funder": funder},
                 required=False,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
+                max_length=limits.LINE,
             )
         for indicator in self.indicators:
             self.fields[f"target-{indicator.pk}"] = forms.CharField(
@@ -78,6 +85,7 @@ class ActionForm(forms.Form):
                 % {"indicator": indicator, "unit": indicator.unit},
                 required=False,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
+                max_length=limits.LINE,
             )
 
     def budget_fields(self) -> list[forms.BoundField]:
@@ -163,7 +171,10 @@ class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ProgressStatus.choices)
     percent_done = forms.IntegerField(label=gettext_lazy("Done (%)"), min_value=0, max_value=100)
     comment = forms.CharField(
-        label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.COMMENT,
     )
 
     def __init__(self, *args: Any, action: ProgrammeAction, **kwargs: Any) -> None:
@@ -177,6 +188,7 @@ class ProgressForm(forms.Form):
                 label=_("Measured: %(indicator)s (%(unit)s)")
                 % {"indicator": indicator.code, "unit": indicator.unit},
                 required=False,
+                max_length=limits.LINE,
             )
 
     def measurements(self) -> dict[str, str]:

@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from governance.organisations import limits
+from governance.organisations.limits import BoundedTextField
 from governance.organisations.models import (
     Arml,
     BodyKind,
@@ -295,7 +297,7 @@ class ProgrammeAction(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="actions")
     function = models.PositiveSmallIntegerField(_("function"), choices=Function.choices)
     title = models.CharField(_("title"), max_length=200)
-    objective = models.TextField(_("objective"))
+    objective = BoundedTextField(_("objective"), max_length=limits.TEXT)
     lead_ml = models.ForeignKey(
         MissionLocale,
         on_delete=models.PROTECT,
@@ -305,7 +307,7 @@ class ProgrammeAction(models.Model):
         verbose_name=_("lead Mission Locale"),
     )
     lead_text = models.CharField(_("lead (other)"), max_length=200, blank=True)
-    partners = models.TextField(_("partners"), blank=True)
+    partners = BoundedTextField(_("partners"), blank=True, max_length=limits.TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -400,7 +402,7 @@ class FunderOpinion(AppendOnly):
     action = models.ForeignKey(ProgrammeAction, on_delete=models.PROTECT, related_name="opinions")
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("comment"))
+    text = BoundedTextField(_("comment"), max_length=limits.COMMENT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -453,7 +455,7 @@ class ActionProgress(AppendOnly):
         _("Done (%)"), validators=[MaxValueValidator(100)]
     )
     measurements = models.JSONField(_("measurements"), default=dict, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = BoundedTextField(_("comment"), blank=True, max_length=limits.COMMENT)
     recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

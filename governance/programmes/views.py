@@ -19,6 +19,7 @@ from governance.programmes.forms import ActionForm, ProgrammeForm, ProgressForm,
 from governance.programmes.models import ProgrammeAction, ProgrammeState
 from governance.programmes.rules import DRAFT, REPORT
 from permissions.authorization import armls_allowed, may
+from permissions.scope import scope_form
 from permissions.selectors import armls_for
 from workflows import errors
 from workflows.web import act_post, lifecycle_context, problems_of, request_info
@@ -134,11 +135,16 @@ def _action_form_page(
     if not _can_draft(request, programme):
         raise PermissionDenied(_("The programme can only change in draft, by the ARML's team."))
     if request.method == "POST":
-        form = ActionForm(request.POST, programme=programme)
+        form = scope_form(ActionForm(request.POST, programme=programme), request.user)
     elif action is not None:
-        form = ActionForm(programme=programme, initial=action_initial(action))
+        form = scope_form(
+            ActionForm(programme=programme, initial=action_initial(action)), request.user
+        )
     else:
-        form = ActionForm(programme=programme, initial={"function": request.GET.get("fonction")})
+        form = scope_form(
+            ActionForm(programme=programme, initial={"function": request.GET.get("fonction")}),
+            request.user,
+        )
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,98 +1,125 @@
-import pytest
-from django.urls import reverse
+"""Issue 13.5: every relation written through the API or a form goes through one scope check
+(permissions/scope.py). The relations are enumerated from the serializers and forms themselves,
+so a new one cannot be forgotten; an object of another ARML is refused as if it did not exist."""
 
-from governance.organisations.models import FunderKind, Role
-from permissions.selectors import armls_for
+import pytest
+from django import forms
+from rest_framework import relations, serializers
+
+from governance.action_plans.models import ActionPlan
+from governance.organisations.models import Arml, Body, Funder, MissionLocale, Person
+from permissions.scope import (
+    ScopedRelatedMixin,
+    in_scope,
+    scope_form,
+    scope_path,
+)
 from tests.factories import (
     ArmlFactory,
     BodyFactory,
     FunderFactory,
     MissionLocaleFactory,
-    PersonFactory,
     RegionFactory,
-    give_mandate,
     person_with_role,
 )
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def two_regions():
-    a = ArmlFactory(region=RegionFactory(code="53", name="Bretagne"))
-    b = ArmlFactory(region=RegionFactory(code="52", name="Pays de la Loire"))
-    return a, b
+from tests.governance.test_limits import classes
+from tests.workflows.conftest import World
 
 
-def state_officer_of(arml):
-    funder = FunderFactory(region=arml.region, kind=FunderKind.STATE)
-    return person_with_role(Role.STATE_OFFICER, arml, funder=funder)
+def writable_relations():
+    for cls in classes(".api", serializers.BaseSerializer):
+        try:
+            fields = cls().fields
+        except Exception:  # a serializer needing arguments is not a request body
+            continue
+        for name, field in fields.items():
+            if field.read_only:
+                continue
+            if isinstance(field, relations.ManyRelatedField):
+                field = field.child_relation
+            if isinstance(field, relations.RelatedField):
+                yield f"{cls.__name__}.{name}", field
 
 
-def test_it_scopes_a_state_officer_to_their_region(client, two_regions):
-    a, b = two_regions
-    officer = state_officer_of(a)
-    ml_b = MissionLocaleFactory(arml=b)
-    body_b = BodyFactory(arml=b)
-    assert list(armls_for(officer)) == [a]
-
-    client.force_login(officer)
-    assert client.get(reverse("governance:arml_detail", args=[a.pk])).status_code == 200
-    assert client.get(reverse("governance:arml_detail", args=[b.pk])).status_code == 404
-    assert client.get(reverse("governance:ml_detail", args=[ml_b.pk])).status_code == 404
-    assert client.get(reverse("governance:body_detail", args=[body_b.pk])).status_code == 404
-    listing = client.get(reverse("governance:arml_list")).content.decode()
-    assert a.name in listing and b.name not in listing
+def test_every_writable_api_relation_is_scoped():
+    found = list(writable_relations())
+    assert len(found) > 20
+    unscoped = [
+        name
+        for name, field in found
+        if not isinstance(field, ScopedRelatedMixin)
+        and scope_path(field.queryset.model) is not None
+    ]
+    assert unscoped == [], unscoped
 
 
-def test_it_scopes_the_api_like_the_pages(client, two_regions):
-    a, b = two_regions
-    client.force_login(state_officer_of(a))
-    ids = [row["id"] for row in client.get("/api/v1/armls/").json()["results"]]
-    assert ids == [a.pk]
-    assert client.get(f"/api/v1/armls/{b.pk}/").status_code == 404
+def test_every_related_model_says_how_it_reaches_its_arml():
+    models = {field.queryset.model for _name, field in writable_relations()}
+    for form in classes(".forms", forms.BaseForm):
+        models |= {
+            f.queryset.model
+            for f in form.base_fields.values()
+            if isinstance(f, forms.ModelChoiceField)
+        }
+    assert {MissionLocale, Funder, Body, Person, Arml} <= models
+    for model in models:
+        scope_path(model)  # raises LookupError for a model with no declared path
 
 
-def test_it_scopes_an_auditor_to_the_armls_of_their_mandates(two_regions):
-    a, b = two_regions
-    c = ArmlFactory(region=RegionFactory(code="28", name="Normandie"))
-    auditor = person_with_role(Role.AUDITOR, a)
-    give_mandate(auditor, Role.AUDITOR, c)
-    assert set(armls_for(auditor)) == {a, c}
+@pytest.mark.django_db
+def test_objects_of_another_arml_are_out_of_scope():
+    world = World()
+    other = ArmlFactory(region=RegionFactory(code="28", name="Normandie"))
+    theirs = {
+        MissionLocale: MissionLocaleFactory(arml=other),
+        Funder: FunderFactory(region=other.region),
+        Body: BodyFactory(arml=other),
+        Person: person_with_role("president", other),
+        Arml: other,
+    }
+    mine = {
+        MissionLocale: world.ml2,
+        Funder: Funder.objects.filter(region=world.arml.region).first(),
+        Body: world.ct,
+        Person: world.people["president"],
+        Arml: world.arml,
+    }
+    for model, obj in theirs.items():
+        scoped = in_scope(model.objects.all(), world.director)
+        assert not scoped.filter(pk=obj.pk).exists(), model
+        assert scoped.filter(pk=mine[model].pk).exists(), model
 
 
-def test_a_person_without_mandate_sees_no_arml(client, two_regions):
-    nobody = PersonFactory()
-    client.force_login(nobody)
-    assert not armls_for(nobody).exists()
-    page = client.get(reverse("home")).content.decode()
-    assert "Aucune ARML dans votre périmètre" in page
+@pytest.mark.django_db
+def test_a_director_cannot_name_another_armls_mission_locale_as_beneficiary(client):
+    world = World()
+    other = ArmlFactory(region=RegionFactory(code="28", name="Normandie"))
+    normandie = MissionLocaleFactory(arml=other, name="Mission Locale de Caen")
+    client.force_login(world.director)
+    response = client.post(
+        "/api/v1/action-plans/",
+        {
+            "title": "Mobilité",
+            "summary": "Permis.",
+            "budget": "10.00",
+            "mission_locale": world.ml1.pk,
+            "beneficiaries": [world.ml2.pk, normandie.pk],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "beneficiaries" in response.json()["errors"]
+    assert "Caen" not in response.content.decode()
+    assert not ActionPlan.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "name,args",
-    [
-        ("home", []),
-        ("governance:region_list", []),
-        ("governance:region_detail", ["53"]),
-        ("governance:arml_list", []),
-        ("governance:arml_detail", [1]),
-        ("governance:ml_list", []),
-        ("governance:ml_detail", [1]),
-        ("governance:person_list", []),
-        ("governance:person_detail", [1]),
-        ("governance:body_list", []),
-        ("governance:body_detail", [1]),
-    ],
-)
-def test_anonymous_users_are_redirected_to_login(client, name, args):
-    url = reverse(name, args=args)
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+@pytest.mark.django_db
+def test_forms_offer_only_what_is_in_scope():
+    from governance.action_plans.forms import ActionPlanForm
 
-
-def test_anonymous_api_calls_get_a_json_401_or_403(client):
-    response = client.get("/api/v1/armls/")
-    assert response.status_code in (401, 403)
-    assert response.json()["code"] == "not_authenticated"
+    world = World()
+    other = ArmlFactory(region=RegionFactory(code="28", name="Normandie"))
+    MissionLocaleFactory(arml=other)
+    form = scope_form(ActionPlanForm(mission_locale=world.ml1), world.director)
+    offered = set(form.fields["beneficiaries"].queryset)
+    assert offered == {world.ml1, world.ml2}

@@ -59,7 +59,9 @@ def test_the_api_refuses_bad_content_and_foreign_armls(client, world):
     response = post(client, "/api/v1/programmes/", bad)
     assert response.status_code == 400 and response.json()["code"] == "invalid"
     foreign = dict(payload(world), arml=world.other_arml.pk)
-    assert post(client, "/api/v1/programmes/", foreign).status_code == 404
+    # Another ARML is out of the director's scope: refused like an unknown id (issue 13.5).
+    refused = post(client, "/api/v1/programmes/", foreign)
+    assert refused.status_code == 400 and "arml" in refused.json()["errors"]
     client.force_login(world.state_officer)
     denied = post(client, "/api/v1/programmes/", payload(world))
     assert denied.status_code == 403 and denied.json()["code"] == "permission_denied"

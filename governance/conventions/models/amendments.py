@@ -17,6 +17,8 @@ from django_fsm import FSMField, transition
 
 from governance.conventions.models.circuit_steps import countersigned_steps
 from governance.conventions.models.conventions import Convention, FunderAmount
+from governance.organisations import limits
+from governance.organisations.limits import BoundedTextField
 from governance.organisations.models import Arml, BodyKind, Role
 from permissions.rules import is_a_party_officer
 from workflows.lifecycle import Lifecycle, TransitionContext
@@ -195,7 +197,7 @@ class AmendmentVersion(VersionedContent):
     owner_field = "amendment"
 
     amendment = models.ForeignKey(Amendment, on_delete=models.PROTECT, related_name="versions")
-    changes = models.TextField(_("changes"), blank=True)
+    changes = BoundedTextField(_("changes"), blank=True, max_length=limits.TEXT)
 
     class Meta:
         ordering = ["amendment", "n"]

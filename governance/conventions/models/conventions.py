@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from governance.conventions.models.circuit_steps import countersigned_steps
+from governance.organisations import limits
+from governance.organisations.limits import BoundedTextField
 from governance.organisations.models import (
     Arml,
     BodyKind,
@@ -155,7 +157,9 @@ class Convention(
     terminated_by = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    termination_reason = models.TextField(_("reason for the termination"), blank=True)
+    termination_reason = BoundedTextField(
+        _("reason for the termination"), blank=True, max_length=limits.COMMENT
+    )
     state = FSMField(
         _("state"), default=ConventionState.DRAFT, choices=ConventionState.choices, protected=True
     )
@@ -671,7 +675,7 @@ class LineComment(models.Model):
         ConventionVersion, on_delete=models.PROTECT, related_name="comments"
     )
     line = models.CharField(_("line"), max_length=80)
-    text = models.TextField(_("comment"))
+    text = BoundedTextField(_("comment"), max_length=limits.COMMENT)
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

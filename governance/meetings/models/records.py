@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.meetings.models.meetings import ItemKind, Meeting
 from governance.meetings.rules import Choice, Presence
+from governance.organisations import limits
+from governance.organisations.limits import BoundedTextField
 from governance.organisations.models import Person
 
 
@@ -38,7 +40,7 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True, max_length=limits.TEXT)
     kind = models.CharField(
         _("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.DELIBERATION
     )
