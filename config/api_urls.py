@@ -7,6 +7,7 @@ from documents.api import register as register_documents
 from governance.action_plans.api import register as register_action_plans
 from governance.conventions.api import register as register_conventions
 from governance.dialogues.api import register as register_dialogues
+from governance.finances.api import register as register_finances
 from governance.meetings.api import register as register_meetings
 from governance.organisations.api import register as register_governance
 from governance.programmes.api import register as register_programmes
@@ -18,6 +19,7 @@ register_meetings(router)
 register_conventions(router)
 register_programmes(router)
 register_dialogues(router)
+register_finances(router)
 register_documents(router)
 register_audit(router)
 

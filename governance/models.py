@@ -57,6 +57,12 @@ from governance.dialogues.models import (
     ManagementDialogue,
     Measurement,
 )
+from governance.finances.models import (
+    FinancialReport,
+    Payment,
+    PaymentTerms,
+    ReportState,
+)
 from governance.programmes.models import (
     ActionBudgetLine,
     ActionProgress,
@@ -94,6 +100,7 @@ __all__ = [
     "Direction",
     "ExtractRequest",
     "ExtractState",
+    "FinancialReport",
     "Function",
     "Funder",
     "FunderKind",
@@ -113,6 +120,8 @@ __all__ = [
     "MeetingState",
     "MissionLocale",
     "Opinion",
+    "Payment",
+    "PaymentTerms",
     "Person",
     "PlanState",
     "Presence",
@@ -122,6 +131,7 @@ __all__ = [
     "ProgressStatus",
     "Proxy",
     "Region",
+    "ReportState",
     "Role",
     "Vote",
 ]

@@ -3,6 +3,7 @@
 from governance.action_plans import urls as action_plans
 from governance.conventions import urls as conventions
 from governance.dialogues import urls as dialogues
+from governance.finances import urls as finances
 from governance.meetings import urls as meetings
 from governance.organisations import urls as organisations
 from governance.programmes import urls as programmes
@@ -16,4 +17,5 @@ urlpatterns = [
     *conventions.urlpatterns,
     *dialogues.urlpatterns,
     *programmes.urlpatterns,
+    *finances.urlpatterns,
 ]

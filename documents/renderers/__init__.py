@@ -73,3 +73,7 @@ register(DialogueFileRenderer, ConclusionsRenderer)
 from documents.renderers.programmes import EvaluationRenderer, ProgrammeRenderer  # noqa: E402
 
 RENDERERS.update({cls.kind: cls for cls in (ProgrammeRenderer, EvaluationRenderer)})
+
+from documents.renderers.finances import FinancialReportRenderer  # noqa: E402
+
+register(FinancialReportRenderer)

@@ -123,10 +123,37 @@ def funding_tables(convention: Convention | None) -> tuple[Table, Table]:
     return by_funder, by_function
 
 
+def money_table(arml: Arml, convention: Convention | None) -> Table:
+    """Committed, scheduled, paid and justified per year and funder (governance/finances)."""
+    from governance.finances.selectors import arml_money
+
+    return Table(
+        "versements",
+        _("Committed, scheduled, paid and justified per year and funder (€)"),
+        [_("Year"), _("Funder"), _("Committed"), _("Scheduled"), _("Paid"), _("Justified")],
+        [
+            [
+                r.year,
+                str(r.funder),
+                r.totals.committed,
+                r.totals.scheduled,
+                r.totals.paid,
+                r.totals.justified,
+            ]
+            for r in arml_money(arml, convention)
+        ],
+    )
+
+
 def tables_for(arml: Arml) -> dict[str, Table]:
     convention = convention_in_force(arml)
     by_funder, by_function = funding_tables(convention)
-    tables = [indicators_table(arml, convention), by_funder, by_function]
+    tables = [
+        indicators_table(arml, convention),
+        by_funder,
+        by_function,
+        money_table(arml, convention),
+    ]
     return {t.name: t for t in tables}
 
 

@@ -219,7 +219,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         )
     sections = [
-        (tables[name], charts.get(name)) for name in ("indicateurs", "financeurs", "fonctions")
+        (tables[name], charts.get(name))
+        for name in ("indicateurs", "financeurs", "fonctions", "versements")
     ]
     convention = dashboards.convention_in_force(arml)
     return render(
