@@ -204,7 +204,7 @@ def test_a_cpom_year_paid_reported_returned_accepted_and_justified(clock, settin
 
 def test_payments_balance_waits_for_last_years_report(clock):
     """2027's balance is scheduled only once 2026's report is accepted (default terms)."""
-    etat, region, tresorier = as_person("etat"), as_person("region"), as_person("tresorier")
+    etat, region = as_person("etat"), as_person("region")
     directrice = as_person("directrice")
     [convention] = ok(directrice.get("/api/v1/conventions/"))["results"]
     cid = convention["id"]
