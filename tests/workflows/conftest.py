@@ -39,6 +39,7 @@ class World:
             Role.REGION_OFFICER: person_with_role(Role.REGION_OFFICER, a, funder=region),
             Role.OTHER_FUNDER: person_with_role(Role.OTHER_FUNDER, a, funder=ars),
             Role.AUDITOR: person_with_role(Role.AUDITOR, a),
+            Role.TREASURER: person_with_role(Role.TREASURER, a),
         }
         self.director = self.people[Role.ML_DIRECTOR]
         self.other_director = person_with_role(Role.ML_DIRECTOR, a, mission_locale=self.ml2)
