@@ -107,7 +107,7 @@ def test_outsiders_see_no_payment_form_and_cannot_post(world):
 
 
 def test_the_report_opens_after_the_year_and_is_filled_in_from_its_page(world):
-    conv = world.in_force()
+    world.in_force()
     opened = reports_open(timezone.make_aware(dt.datetime(2027, 1, 2, 9)))
     assert {(r.year, r.funder_id) for r in opened} == {
         (2026, world.state.pk),
