@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -104,9 +105,12 @@ class PaymentInputSerializer(serializers.Serializer):
 class MoneyViewSet(viewsets.GenericViewSet):
     """The money of the conventions in my scope (by convention id)."""
 
+    serializer_class = PaymentInputSerializer
+
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.conventions_for(self.request.user)
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def retrieve(self, request: Request, pk: Any = None) -> Response:
         return Response(money_json(self.get_object()))
 
