@@ -57,6 +57,7 @@ check: install messages
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check --quiet .
 	$(VENV)/bin/ruff format --check --quiet .
+	$(VENV)/bin/mypy
 
 test: check
 	$(PY) -m pytest $(PYTEST_ARGS)

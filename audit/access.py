@@ -1,6 +1,6 @@
 """What the ledger needs to know about people and scope, behind one small interface.
 
-audit/ imports nothing from governance/ or permissions/ (DESIGN.md § Layout): the permissions
+audit/ imports nothing from governance/ or permissions/: the permissions
 app implements `AccessPolicy` (it may read mandates and guardian scope) and registers it in its
 AppConfig.ready(). permissions/ already imports audit (delegations append events), so the
 dependency must point this way.
@@ -57,7 +57,7 @@ def arml_model() -> type[Model]:
     """The ARML model, reached through the ledger's relation (no import of governance/)."""
     from audit.models import AuditEvent
 
-    return AuditEvent._meta.get_field("arml").related_model  # type: ignore[return-value]
+    return AuditEvent._meta.get_field("arml").related_model
 
 
 def roles_of(person: Any, arml_id: int) -> Iterable[str]:

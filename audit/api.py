@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, viewsets
@@ -111,7 +112,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
     pagination_class = None
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Any]:
         _require_auditor(self.request)
         return selectors.events_auditable_by(self.request.user).order_by("seq")
 
@@ -160,7 +161,7 @@ class CheckpointViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "tree_size"
     lookup_value_regex = r"\d+"
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Any]:
         _require_auditor(self.request)
         return selectors.checkpoints_list()
 

@@ -102,11 +102,11 @@ def _refuse(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
-if json.encoder.c_make_encoder is not None:
+if json.encoder.c_make_encoder is not None:  # type: ignore[attr-defined]
     # json.dumps' own C encoder, made once with the canonical options (json.dumps rebuilds it
     # on every call when options differ from the defaults): markers off, the value being
     # plain (checked by _is_plain), which also rules out cycles.
-    _c_encode = json.encoder.c_make_encoder(
+    _c_encode = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
         None, _refuse, _string, None, ":", ",", True, False, False
     )
 
@@ -114,9 +114,12 @@ if json.encoder.c_make_encoder is not None:
         return "".join(_c_encode(value, 0))
 
 else:  # pragma: no cover - Python builds without the C accelerator
-    _dumps_canonical = json.JSONEncoder(
+    _encoder = json.JSONEncoder(
         sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
-    ).encode
+    )
+
+    def _dumps_canonical(value: Any) -> str:
+        return _encoder.encode(value)
 
 
 def canonical_data_text(value: Mapping[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""The ledger: hash-chained append-only events, signed checkpoints (DESIGN.md § Audit ledger).
+"""The ledger: hash-chained append-only events, signed checkpoints (docs/architecture.md § The ledger).
 
 Rows of AuditEvent, Checkpoint and MerkleChunk (subtree roots) are written once. The model
 methods below refuse updates and deletes, and so do database triggers (migration 0002) for raw
@@ -8,7 +8,7 @@ SQL.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -23,7 +23,7 @@ class LedgerImmutableError(Exception):
     """Raised on any attempt to change or delete a ledger row through the ORM."""
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> int:
         raise LedgerImmutableError("the audit ledger is append-only")
 
@@ -53,7 +53,7 @@ class CanonicalTime(Func):
 
     output_field = TextField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
         raise NotImplementedError(f"CanonicalTime is not implemented for {connection.vendor}")
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
@@ -251,7 +251,7 @@ class Checkpoint(AppendOnlyModel):
     first_seq = models.PositiveBigIntegerField(_("first event recorded"), null=True)
     leaves = models.BinaryField(_("event hashes recorded"), null=True)
 
-    objects = CheckpointManager()
+    objects: ClassVar[CheckpointManager] = CheckpointManager()
 
     class Meta:
         ordering = ["-tree_size"]

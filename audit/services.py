@@ -25,10 +25,10 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.db.models.base import ModelState
 from django.http import HttpRequest
 from django.utils import timezone
@@ -205,8 +205,11 @@ def append_refusal(
 # instance with keywords 12 %; json.dumps + loads + dumps of `data` 5 %.
 
 _SEQ, _PREV, _TIME = 18, 12, 19
-_EVENT_COLUMNS = tuple(
-    AuditEvent._meta.get_field({"data": "data_json", "documents": "documents_json"}.get(n, n))
+_EVENT_COLUMNS: tuple[Field[Any, Any], ...] = tuple(
+    cast(
+        "Field[Any, Any]",
+        AuditEvent._meta.get_field({"data": "data_json", "documents": "documents_json"}.get(n, n)),
+    )
     for n in (*FIELDS, "hash")
 )
 _ATTNAMES = tuple(f.attname for f in _EVENT_COLUMNS)

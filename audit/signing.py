@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Coroutine
+from typing import Any
 
 
 class TimestampError(Exception):
@@ -59,7 +61,7 @@ def tsa_trust_roots_pem() -> bytes:
     return pem
 
 
-def _run(coroutine):  # type: ignore[no-untyped-def]
+def _run[T](coroutine: Coroutine[Any, Any, T]) -> T:
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -22,7 +24,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 _DIGESTS = {"sha256": hashlib.sha256, "sha384": hashlib.sha384, "sha512": hashlib.sha512}
-_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,9 @@ def check_token(token: bytes, statement: bytes, roots: list[x509.Certificate]) -
     return TokenCheck(problem, gen_time, tsa.subject.rfc4514_string())
 
 
-def _signer_certificate(signer_info, certificates):  # type: ignore[no-untyped-def]
+def _signer_certificate(
+    signer_info: Any, certificates: list[x509.Certificate]
+) -> x509.Certificate | None:
     sid = signer_info["sid"]
     for certificate in certificates:
         if sid.name == "issuer_and_serial_number":
@@ -143,10 +151,10 @@ def _check_certificate(
     at: dt.datetime,
 ) -> str | None:
     try:
-        usage = tsa.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        usages = list(tsa.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
     except x509.ExtensionNotFound:
-        usage = []
-    if ExtendedKeyUsageOID.TIME_STAMPING not in usage:
+        usages = []
+    if ExtendedKeyUsageOID.TIME_STAMPING not in usages:
         return "the time-stamp token's certificate is not for time-stamping"
     if not tsa.not_valid_before_utc <= at <= tsa.not_valid_after_utc:
         return "the time-stamp authority's certificate was not valid at the token's time"

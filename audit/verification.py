@@ -413,7 +413,9 @@ def _check_attachments(report: VerifyReport) -> None:
     recording = AuditEvent.objects.filter(data_json__contains='"attachment"').order_by("seq")
     for seq, data_json in recording.values_list("seq", "data_json").iterator():
         attached = json.loads(data_json).get("attachment")
-        if isinstance(attached, dict) and stored.get(attached.get("id")) != attached.get("sha256"):
+        if isinstance(attached, dict) and stored.get(attached.get("id") or 0) != attached.get(
+            "sha256"
+        ):
             report.failures.append(
                 Failure(seq, f"attachment {attached.get('id')} does not match its hash")
             )

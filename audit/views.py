@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit import selectors
@@ -61,20 +62,50 @@ def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
     return render(
         request,
         "audit/event_detail.html",
-        {"event": event, "check": check, "history": history, "versions": _versions(event)},
+        {
+            "event": event,
+            "check": check,
+            "history": history,
+            "versions": _versions(event),
+            "object_url": _object_url(event),
+            "api_url": reverse("audit-event-detail", args=[event.seq]),
+        },
     )
 
 
-def _versions(event) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
-    from django.urls import NoReverseMatch, reverse
+def _object_url(event) -> str:  # type: ignore[no-untyped-def]
+    """The page of the event's object, found through the model registry (audit imports no
+    room): the way back from the ledger to what it records."""
+    from django.apps import apps
 
+    if not event.object_type or not event.object_id:
+        return ""
+    try:
+        model = apps.get_model(event.object_type)
+    except (LookupError, ValueError):
+        return ""
+    obj = model._default_manager.filter(pk=event.object_id).first()
+    getter = getattr(obj, "get_absolute_url", None)
+    return getter() if getter else ""
+
+
+def _versions(event) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """The documents the event issued or signed, each with its title and version number."""
+    from documents.models import DocumentVersion
+
+    ids = [item["version_id"] for item in event.documents if item.get("version_id")]
+    found = {v.pk: v for v in DocumentVersion.objects.filter(pk__in=ids).select_related("document")}
     result = []
     for item in event.documents:
-        try:
-            url = reverse("documents:version_detail", args=[item["version_id"]])
-        except NoReverseMatch:
-            url = ""
-        result.append({**item, "url": url})
+        version = found.get(item.get("version_id"))
+        result.append(
+            {
+                **item,
+                "url": version.get_absolute_url() if version else "",
+                "title": version.document.title if version else "",
+                "n": version.n if version else "",
+            }
+        )
     return result
 
 

@@ -1,4 +1,4 @@
-"""The witness: every checkpoint also written outside the database (DESIGN.md § Audit ledger).
+"""The witness: every checkpoint also written outside the database.
 
 One file per checkpoint, `checkpoint-<tree size, 12 digits>.json`, never overwritten: in an
 append-only directory (ARML_LEDGER_WITNESS_DIR; written to a temporary file, synced, then

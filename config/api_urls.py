@@ -7,6 +7,7 @@ from documents.api import register as register_documents
 from governance.action_plans.api import register as register_action_plans
 from governance.conventions.api import register as register_conventions
 from governance.dialogues.api import register as register_dialogues
+from governance.dues.api import register as register_dues
 from governance.finances.api import register as register_finances
 from governance.meetings.api import register as register_meetings
 from governance.organisations.api import register as register_governance
@@ -20,6 +21,7 @@ register_conventions(router)
 register_programmes(router)
 register_dialogues(router)
 register_finances(router)
+register_dues(router)
 register_documents(router)
 register_audit(router)
 

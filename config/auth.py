@@ -14,7 +14,7 @@ def lockout_response(
     request: HttpRequest, original_response: Any = None, credentials: Any = None
 ) -> HttpResponse:
     """The login page again, saying the account is locked from here and for how long (429)."""
-    username = request.POST.get(settings.AXES_USERNAME_FORM_FIELD, "")
+    username = request.POST.get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"), "")
     context = {
         "form": AuthenticationForm(request, initial={"username": username}),
         "locked_out": True,

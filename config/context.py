@@ -112,6 +112,7 @@ MENU: tuple[Group, ...] = (
             Entry("governance:convention_list", _("Conventions"), with_scope),
             Entry("governance:dialogue_list", _("Management dialogues"), with_scope),
             Entry("governance:dashboard_home", _("Dashboard"), with_arml),
+            Entry("governance:dues_list", _("Missions Locales' dues"), with_scope),
         ),
     ),
     Group(

@@ -1,5 +1,5 @@
 """Environment parsing through django-environ, made strict: a malformed value stops start-up
-naming the variable (STYLE.md: settings fail loudly).
+naming the variable (a setting fails loudly rather than silently defaulting).
 
 django-environ reads the variables and parses the URLs (database, e-mail); on its own it would
 read `DEBUG=maybe` as False and let a port that is not a number through as a bare ValueError, so
@@ -24,10 +24,10 @@ _DATABASE_ENGINES = {
 }
 
 
-class StrictEnv(environ.Env):
+class StrictEnv(environ.Env):  # type: ignore[misc]  # django-environ has no annotations
     """environ.Env whose errors name the variable, and whose booleans are only yes or no."""
 
-    def get_value(  # type: ignore[override]
+    def get_value(
         self,
         var: str,
         cast: Any = None,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
-import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
@@ -59,6 +60,23 @@ else:
             "private keys at rest (keys stored without it: manage.py pki rekey, README § "
             "Signing keys)."
         )
+# Content Security Policy (Django's own, SECURE_CSP): everything from this site only, no inline
+# script or style (our pages have none: tests/ops/test_csp.py crawls them), no plugin, no
+# framing. Bootstrap's form controls draw their arrows and ticks as data: SVG images. A page that
+# must carry an inline block gives it the request's nonce ({{ csp_nonce }}).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -104,6 +122,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # Second factor before a signature (workflows/second_factor.py): TOTP devices and the
+    # static devices that hold recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "django_bootstrap5",
     "guardian",
@@ -119,6 +142,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -146,6 +170,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "config.context.main_menu",
             ],
         },
@@ -192,6 +217,22 @@ AXES_CLIENT_IP_CALLABLE = "config.client.client_ip"  # the same address the ledg
 AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins: no second trail of personal data
 AXES_VERBOSE = False
+
+# Signing under the signer's sole control (README § Signing in): every transition that signs
+# (declared signer or countersign slots, or `sole_control`) asks for a second factor; one
+# confirmation stays valid ARML_SECOND_FACTOR_MINUTES for that session or API token, so a
+# president signing five items in a row types one code. It cannot be turned off in production:
+# a session cookie alone must never sign as the president.
+ARML_SECOND_FACTOR_REQUIRED = env_bool("ARML_SECOND_FACTOR_REQUIRED", True)
+ARML_SECOND_FACTOR_MINUTES = env_int("ARML_SECOND_FACTOR_MINUTES", 10)
+if ARML_SECOND_FACTOR_MINUTES < 1:
+    raise ImproperlyConfigured("ARML_SECOND_FACTOR_MINUTES must be at least 1.")
+if not DEBUG and not ARML_SECOND_FACTOR_REQUIRED:
+    raise ImproperlyConfigured(
+        "ARML_SECOND_FACTOR_REQUIRED cannot be turned off when DEBUG is off: an advanced "
+        "electronic signature needs the signer's own confirmation."
+    )
+OTP_TOTP_ISSUER = "ARML Gouvernance"  # the name authenticator apps show beside the code
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -205,9 +246,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
-STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic_bootstrap.BASE_DIR)]
+# Bootstrap is served as static/css/bootstrap.css: only the rules our pages use, built at
+# development time by scripts/build_css.py from the xstatic-bootstrap package, and no JavaScript
+# (no page uses Bootstrap's). README § Static files.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # In production, `collectstatic` writes fingerprinted (cacheable forever) and compressed copies.
     "staticfiles": {
@@ -259,10 +303,7 @@ MAILERS = {"default": _mailer()}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ne-pas-repondre@arml.example")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # errors mailed to ADMINS, if any
 
-BOOTSTRAP5 = {
-    "css_url": {"url": "/static/bootstrap/css/bootstrap.min.css"},
-    "javascript_url": {"url": "/static/bootstrap/js/bootstrap.bundle.min.js"},
-}
+BOOTSTRAP5 = {"css_url": {"url": "/static/css/bootstrap.css"}, "javascript_url": None}
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
@@ -287,7 +328,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
+    # The split view serves Swagger UI's start-up code as a script of its own (CSP: no inline
+    # script); no validator badge, which would load an image from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Choice sets whose field names collide across components ("state", "kind"): named once.
     "ENUM_NAME_OVERRIDES": {
         "ItemKindEnum": "governance.meetings.models.ItemKind",

@@ -63,7 +63,7 @@ def pkcs11_token(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
     module = getattr(settings, "ARML_PKCS11_MODULE", "") or ""
     if not module:
         return []
-    found = []
+    found: list[checks.CheckMessage] = []
     if not Path(module).is_file():
         found.append(
             checks.Error(

@@ -161,7 +161,7 @@ class Token:
         public = self.session.get_key(
             object_class=ObjectClass.PUBLIC_KEY, id=bytes.fromhex(reference)
         )
-        key = load_der_public_key(encode_ec_public_key(public))
+        key = load_der_public_key(encode_ec_public_key(public))  # type: ignore[arg-type]
         assert isinstance(key, ec.EllipticCurvePublicKey)
         return key
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from documents.exceptions import AppendOnlyError
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError(_("Issued documents cannot be modified."))
 
@@ -238,6 +238,16 @@ class Signature(AppendOnlyModel):
         help_text=_(
             "The delegation signed under (principal, reference, dates), as the engine "
             "passed it; empty for a signature in one's own name."
+        ),
+    )
+    second_factor = models.CharField(
+        _("second factor"),
+        max_length=16,
+        blank=True,
+        default="",
+        help_text=_(
+            "The kind of second factor that confirmed the act of signing (totp, webauthn, "
+            "recovery); empty when none was asked."
         ),
     )
 

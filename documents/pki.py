@@ -18,6 +18,7 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -269,7 +270,9 @@ def platform_verify(data: bytes, signature: bytes) -> bool:
     from cryptography.exceptions import InvalidSignature
 
     try:
-        seal().certificate.public_key().verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        key = seal().certificate.public_key()
+        assert isinstance(key, ec.EllipticCurvePublicKey)  # the seal is an EC P-256 key
+        key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
     except InvalidSignature:
         return False
     return True
@@ -293,7 +296,7 @@ def trust_roots() -> list[x509.Certificate]:
 
 
 def issue_signer_certificate(
-    person: object,
+    person: Any,
     *,
     capacity: Capacity,
     years: int = SIGNER_YEARS,
@@ -325,7 +328,7 @@ def issue_signer_certificate(
     )
 
 
-def signer_credential(person: object, *, capacity: Capacity) -> Credential:
+def signer_credential(person: Any, *, capacity: Capacity) -> Credential:
     """The person's certificate for this role: issued on first need (in `capacity`), refused
     if revoked or expired."""
     record = (
@@ -355,7 +358,7 @@ def capacity_of(record: Certificate) -> Capacity:
     return Capacity(record.role, str(titles[0].value) if titles else "", record.organisation)
 
 
-def revoke(person: object, *, reason: str = "") -> int:
+def revoke(person: Any, *, reason: str = "") -> int:
     """Revoke every live certificate of this person. Returns how many were revoked."""
     count = 0
     for record in Certificate.objects.filter(

@@ -1,4 +1,4 @@
-"""Issue, countersign and supersede documents (STYLE.md: keyword-only services).
+"""Issue, countersign and supersede documents (keyword-only services, docs/architecture.md).
 
 Ordering guarantees: bytes are written to storage first, rows are inserted afterwards in one
 transaction, so a committed row never points at a missing file. If the transaction fails the
@@ -39,6 +39,7 @@ def issue(
     sign_field: str | None = None,
     title: str = "",
     arml: Any = None,
+    second_factor: str = "",
 ) -> DocumentVersion:
     """Render, add one signature field per expected signer, optionally sign `sign_field`,
     store the bytes, then insert the rows. Returns version 1.
@@ -49,6 +50,8 @@ def issue(
     from mandates (default: the bare role, for the platform). `on_behalf_of` and `delegation`:
     the principal and the delegation when the actor signs for someone else. `arml`: the ARML
     the document belongs to (who may see it); documents/ does not guess it from `obj`.
+    `second_factor`: the kind of second factor that confirmed the act of signing ("totp",
+    "webauthn", "recovery"; "" when none was asked), recorded on the signature row.
     """
     capacity = _capacity(capacity, role)
     slots = _clean_slots(signer_slots)
@@ -94,7 +97,9 @@ def issue(
             )
             version = _create_version(document, None, content, key, rendered.filename, actor)
             if signed is not None:
-                _create_signature(version, signed, actor, on_behalf_of, role, delegation)
+                _create_signature(
+                    version, signed, actor, on_behalf_of, role, delegation, second_factor
+                )
     except BaseException:
         storage.discard(key)
         raise
@@ -110,10 +115,11 @@ def countersign(
     capacity: Capacity | None = None,
     on_behalf_of: Any = None,
     delegation: DelegationEvidence | None = None,
+    second_factor: str = "",
 ) -> DocumentVersion:
     """Fill `field` on the latest version; the new version's bytes extend the previous ones.
 
-    `capacity`, `on_behalf_of`, `delegation`: as for `issue()`."""
+    `capacity`, `on_behalf_of`, `delegation`, `second_factor`: as for `issue()`."""
     capacity = _capacity(capacity, role)
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=version.document_id)
@@ -146,7 +152,7 @@ def countersign(
                 new = _create_version(
                     document, version, signed.content, key, version.filename, actor
                 )
-                _create_signature(new, signed, actor, on_behalf_of, role, delegation)
+                _create_signature(new, signed, actor, on_behalf_of, role, delegation, second_factor)
         except BaseException:
             storage.discard(key)
             raise
@@ -209,6 +215,7 @@ def _create_signature(
     on_behalf_of: Any,
     role: str,
     delegation: DelegationEvidence | None,
+    second_factor: str = "",
 ) -> Signature:
     evidence = _evidence(on_behalf_of, delegation)
     return Signature.objects.create(
@@ -221,6 +228,7 @@ def _create_signature(
         signed_at=signed.signed_at,
         timestamped_at=signed.timestamped_at,
         delegation=evidence.as_dict() if evidence is not None else {},
+        second_factor=second_factor,
     )
 
 

@@ -148,7 +148,7 @@ class LocalTimeStamper(DummyTimeStamper):
         self._key = credential.key
         super().__init__(
             tsa_cert=to_asn1(credential.certificate),
-            tsa_key=None,  # type: ignore[arg-type]
+            tsa_key=None,
             certs_to_embed=SimpleCertificateStore.from_certs([to_asn1(c) for c in chain]),
         )
 
@@ -195,7 +195,7 @@ class _RecordingTimeStamper(TimeStamper):
     """Wraps a timestamper for one signature, to record the token's time."""
 
     def __init__(self, inner: TimeStamper) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # pyHanko's __init__ is unannotated
         self.inner = inner
         self.gen_time: dt.datetime | None = None
 

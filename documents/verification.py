@@ -6,6 +6,7 @@ with a reason. Messages are user-facing, hence translated.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -39,7 +40,10 @@ class SignatureReport:
     organisation: str = ""  # the certificate's O=
     level: str = ""  # PAdES-B-B, PAdES-B-T (timestamped), or "" when not PAdES
     on_behalf_of: str = ""  # the principal, when signed by delegation (recorded at signing)
-    delegation: dict[str, Any] = field(default_factory=dict)
+    delegation: dict[str, Any] = dataclasses.field(default_factory=dict)
+    #: The kind of second factor that confirmed the act of signing (recorded at signing):
+    #: "totp", "webauthn", "recovery", or "" when none was asked.
+    second_factor: str = ""
     signed_at: dt.datetime | None = None
     intact: bool = False
     valid: bool = False
@@ -49,11 +53,21 @@ class SignatureReport:
     timestamp_at: dt.datetime | None = None
     timestamp_trusted: bool = False
     certificate_fingerprint: str = ""
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def second_factor_label(self) -> str:
+        """What confirmed the act of signing, in words (« second facteur : code TOTP »)."""
+        labels = {
+            "totp": _("second factor: authenticator app (TOTP)"),
+            "webauthn": _("second factor: passkey"),
+            "recovery": _("second factor: recovery code"),
+        }
+        return str(labels.get(self.second_factor, self.second_factor))
 
     @property
     def delegation_text(self) -> str:
@@ -104,6 +118,7 @@ class VerificationReport:
                     "on_behalf_of": s.on_behalf_of or None,
                     "delegation": s.delegation or None,
                     "delegation_text": s.delegation_text or None,
+                    "second_factor": s.second_factor or None,
                     "ok": s.ok,
                     "signed_at": s.signed_at.isoformat() if s.signed_at else None,
                     "intact": s.intact,
@@ -259,6 +274,7 @@ def _check_parent(version: DocumentVersion, content: bytes, report: Verification
     if version.parent_id is None:
         return
     parent = version.parent
+    assert parent is not None  # parent_id is set
     try:
         previous = storage.read(parent.storage_key)
     except Exception:  # noqa: BLE001
@@ -297,6 +313,7 @@ def _check_signatures(version: DocumentVersion, content: bytes, report: Verifica
                 item.problems.append(_("The certificate differs from the one recorded."))
             item.on_behalf_of = str(row.on_behalf_of) if row.on_behalf_of_id else ""
             item.delegation = dict(row.delegation or {})
+            item.second_factor = row.second_factor
     for name in found.keys() - recorded.keys():
         found[name].problems.append(_("This signature is not recorded in the database."))
     if report.signatures:

@@ -87,6 +87,38 @@ class MandateInline(admin.TabularInline):
 @admin.register(Person)
 class PersonAdmin(UserAdmin):
     inlines = [MandateInline]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor (lost phone): ledgered"))
+    def reset_second_factor(self, request: HttpRequest, queryset: Any) -> None:
+        """The only way the back office touches a second factor: every device goes, the reset
+        is recorded in the ledger with who did it, and the person enrols again."""
+        from workflows.second_factor import second_factor_reset
+        from workflows.web import request_info
+
+        for person in queryset:
+            second_factor_reset(
+                person=person, actor=request.user, request_info=request_info(request)
+            )
+        self.message_user(
+            request,
+            _("Second factor reset for %(n)s person(s): they enrol again from their profile.")
+            % {"n": queryset.count()},
+        )
+
+
+# django-otp's own device pages would let an administrator read a secret or plant a device,
+# and sign as anyone: the ledgered reset above is the back office's only access.
+def _unregister_otp_devices() -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_otp_devices()
 
 
 @admin.register(Mandate)

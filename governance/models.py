@@ -63,6 +63,13 @@ from governance.finances.models import (
     PaymentTerms,
     ReportState,
 )
+from governance.dues.models import (
+    CallState,
+    DuesCall,
+    DuesPayment,
+    DuesSchedule,
+    ScheduleState,
+)
 from governance.programmes.models import (
     ActionBudgetLine,
     ActionProgress,
@@ -89,6 +96,7 @@ __all__ = [
     "Body",
     "BodyKind",
     "BodyRules",
+    "CallState",
     "Choice",
     "Convention",
     "ConventionState",
@@ -98,6 +106,9 @@ __all__ = [
     "DialogueState",
     "DialogueTarget",
     "Direction",
+    "DuesCall",
+    "DuesPayment",
+    "DuesSchedule",
     "ExtractRequest",
     "ExtractState",
     "FinancialReport",
@@ -133,5 +144,6 @@ __all__ = [
     "Region",
     "ReportState",
     "Role",
+    "ScheduleState",
     "Vote",
 ]

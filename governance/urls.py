@@ -3,6 +3,7 @@
 from governance.action_plans import urls as action_plans
 from governance.conventions import urls as conventions
 from governance.dialogues import urls as dialogues
+from governance.dues import urls as dues
 from governance.finances import urls as finances
 from governance.meetings import urls as meetings
 from governance.organisations import urls as organisations
@@ -18,4 +19,5 @@ urlpatterns = [
     *dialogues.urlpatterns,
     *programmes.urlpatterns,
     *finances.urlpatterns,
+    *dues.urlpatterns,
 ]

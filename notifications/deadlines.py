@@ -236,13 +236,14 @@ def reminder_message(item: OpenDeadline) -> Any:
         "date": item.on.strftime("%d/%m/%Y"),
         "n": abs(item.days_left),
     }
+    n = abs(item.days_left)
     if item.overdue:
         title = _("[ARML] Overdue: %(deadline)s — %(object)s") % values
         first = (
             ngettext(
                 "The deadline “%(deadline)s” of %(object)s passed on %(date)s (%(n)d day ago).",
                 "The deadline “%(deadline)s” of %(object)s passed on %(date)s (%(n)d days ago).",
-                values["n"],
+                n,
             )
             % values
         )
@@ -251,7 +252,7 @@ def reminder_message(item: OpenDeadline) -> Any:
             ngettext(
                 "[ARML] Deadline in %(n)d day: %(deadline)s — %(object)s",
                 "[ARML] Deadline in %(n)d days: %(deadline)s — %(object)s",
-                values["n"],
+                n,
             )
             % values
         )

@@ -4,7 +4,7 @@ workflows/notifications.py; a room adds its own hooks (the convocation: meetings
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from workflows.engine import Outcome
 
 
-def notify_next_actors(outcome: Outcome) -> int:
+def notify_next_actors(outcome: Outcome[Any]) -> int:
     """Signature, countersignature, approval, opinion…: whoever may now act, but the actor."""
     obj = outcome.obj
     people = next_actors(outcome)
@@ -42,7 +42,7 @@ def notify_next_actors(outcome: Outcome) -> int:
     return len(notify(people, kind=Kind.AWAITING, message=message, subject=obj))
 
 
-def notify_author_of_refusal(outcome: Outcome) -> int:
+def notify_author_of_refusal(outcome: Outcome[Any]) -> int:
     """A refusal, rejection, return or contest goes back to whoever submitted the object."""
     if not is_refusal(outcome.spec):
         return 0

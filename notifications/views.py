@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,9 +14,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from notifications import selectors, services
+from permissions.requests import AuthenticatedRequest
 
 
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     unread_only = request.GET.get("filtre") == "non-lues"
     qs = selectors.notifications_for(request.user, unread_only=unread_only)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -31,7 +32,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(selectors.notifications_for(request.user), pk=pk)
     services.notification_read(notification=notification, actor=request.user)
     target = notification.url or reverse("notifications:list")
@@ -41,7 +42,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def notification_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_mark_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(selectors.notifications_for(request.user), pk=pk)
     services.notification_read(notification=notification, actor=request.user)
     messages.success(request, _("Notification marked as read."))
@@ -49,7 +50,7 @@ def notification_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def notification_all_read(request: HttpRequest) -> HttpResponse:
+def notification_all_read(request: AuthenticatedRequest) -> HttpResponse:
     n = services.notifications_all_read(actor=request.user)
     messages.success(
         request,

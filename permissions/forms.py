@@ -1,4 +1,7 @@
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from governance.organisations.models import Arml, Person
@@ -28,14 +31,16 @@ class DelegationForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, armls, people, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(
+        self, *args: Any, armls: QuerySet[Arml], people: QuerySet[Person], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["arml"].queryset = armls
-        self.fields["delegate"].queryset = people
-        self.fields["transitions"].choices = delegable_actions()
+        cast("forms.ModelChoiceField[Arml]", self.fields["arml"]).queryset = armls
+        cast("forms.ModelChoiceField[Person]", self.fields["delegate"]).queryset = people
+        cast(forms.MultipleChoiceField, self.fields["transitions"]).choices = delegable_actions()
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end date cannot be before the start date."))
         return data

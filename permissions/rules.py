@@ -112,7 +112,7 @@ def represented_funders(person: Person, arml_id: int) -> set[int]:
     """Funders `person` represents today in an ARML; cached on the instance for one request."""
     from governance.organisations.models import Role as R
 
-    cache = person.__dict__.setdefault("_represented_funders", {})
+    cache: dict[int, set[int]] = person.__dict__.setdefault("_represented_funders", {})
     if arml_id not in cache:
         cache[arml_id] = set(
             Mandate.objects.active()

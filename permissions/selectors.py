@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -84,9 +84,8 @@ def scoped_get(
 
 
 def _arml_of(obj: Model, arml_path: str) -> Arml:
-    if arml_path == "self":
-        return obj  # type: ignore[return-value]
     current: Any = obj
-    for part in arml_path.split("__"):
-        current = getattr(current, part)
-    return current
+    if arml_path != "self":
+        for part in arml_path.split("__"):
+            current = getattr(current, part)
+    return cast(Arml, current)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST
 from governance.organisations.selectors import people_list
 from permissions.delegations import delegation_create, delegation_revoke, delegations_of
 from permissions.forms import DelegationForm
+from permissions.requests import AuthenticatedRequest
 from permissions.selectors import armls_for
 
 
-def delegation_list(request: HttpRequest) -> HttpResponse:
+def delegation_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = DelegationForm(
         request.POST or None, armls=armls_for(user), people=people_list(user).exclude(pk=user.pk)
@@ -34,7 +35,7 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def delegation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+def delegation_revoke_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     delegation = get_object_or_404(delegations_of(request.user), pk=pk)
     try:
         delegation_revoke(

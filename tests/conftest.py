@@ -38,3 +38,21 @@ def ledger_purge(transactional_db):
         for table in ("audit_auditevent", "audit_checkpoint", "audit_merklechunk"):
             cursor.execute(f"DELETE FROM {table}")
     triggers.install(conn)
+
+
+@pytest.fixture
+def second_factor_on(settings):
+    """The second factor before signing, as in production (tests/settings.py turns it off for
+    the rest of the suite)."""
+    settings.ARML_SECOND_FACTOR_REQUIRED = True
+
+
+def enrol_totp(person, secret: str = ""):
+    """`person` enrolled with a confirmed TOTP device (the demo secret by default); returns it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from workflows.second_factor import DEMO_TOTP_SECRET, key_of
+
+    return TOTPDevice.objects.create(
+        user=person, name="app", key=key_of(secret or DEMO_TOTP_SECRET), confirmed=True
+    )

@@ -11,3 +11,9 @@ os.environ.setdefault("DEBUG", "1")
 from config.settings import *  # noqa: E402,F403
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# The second factor before a signature is on by default (config/settings.py) and cannot be
+# turned off with DEBUG off. The suite signs in hundreds of places through perform() and the
+# pages, so it runs with it off; tests/workflows/test_second_factor.py and the browser tests
+# turn it on (the `second_factor_on` fixture) and play it over the API and the pages.
+ARML_SECOND_FACTOR_REQUIRED = False

@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from workflows import errors
+from workflows import errors, second_factor
 from workflows.acts import refusal_of
 from workflows.engine import perform
 from workflows.selectors import history_of, transition_options
@@ -57,11 +57,23 @@ class TransitionOptionSerializer(serializers.Serializer):
     comment_required = serializers.BooleanField()
     data_fields = serializers.ListField(child=serializers.CharField())
     on_behalf_of = serializers.CharField()
+    second_factor = serializers.BooleanField(
+        help_text="It signs: send a second-factor code (`otp`) unless confirmed in the window."
+    )
 
 
 class TransitionInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     data = serializers.DictField(required=False, default=dict)
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=64,
+        help_text="A second-factor code (6 digits of the authenticator app, or a recovery code) "
+        "for a transition that signs; one confirmation stays valid ARML_SECOND_FACTOR_MINUTES "
+        "for the same token or session.",
+    )
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -168,6 +180,7 @@ class LifecycleViewSetMixin(AttachmentsMixin):
                 comment=payload.validated_data["comment"],
                 data=payload.validated_data["data"],
                 request_info=request_info(request),
+                proof=second_factor.proof_from(request, payload.validated_data["otp"]),
             )
         except errors.TransitionError as exc:
             return Response(exc.as_dict(), status=exc.status)

@@ -46,7 +46,7 @@ def attachment_upload(request: HttpRequest, label: str, pk: int) -> HttpResponse
             obj=obj,
             kind=request.POST.get("kind", ""),
             title=request.POST.get("title", ""),
-            filename=upload.name,
+            filename=upload.name or "",
             content=upload.read(),
             supersedes=request.POST.get("supersedes") or None,
             reason=request.POST.get("reason", ""),

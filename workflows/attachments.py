@@ -109,7 +109,7 @@ def attachment_add(
     title: str,
     filename: str,
     content: bytes,
-    supersedes: int | Attachment | None = None,
+    supersedes: int | str | Attachment | None = None,
     reason: str = "",
     request_info: dict[str, str] | None = None,
 ) -> Attachment:
@@ -150,7 +150,9 @@ def attachment_add(
     return attachment
 
 
-def _superseded(obj: Any, supersedes: int | Attachment | None, reason: str) -> Attachment | None:
+def _superseded(
+    obj: Any, supersedes: int | str | Attachment | None, reason: str
+) -> Attachment | None:
     if supersedes in (None, ""):
         return None
     pk = supersedes.pk if isinstance(supersedes, Attachment) else supersedes

@@ -88,7 +88,10 @@ def pending_tasks(obj: Any) -> list[Task]:
 
 def step_of(task: Task) -> tuple[str, set[str], tuple[str, ...]]:
     """(transition, roles awaited, exits offered) of a human task."""
-    return task.flow_task.flow_class.STEPS[task.flow_task.name]
+    step: tuple[str, set[str], tuple[str, ...]] = task.flow_task.flow_class.STEPS[
+        task.flow_task.name
+    ]
+    return step
 
 
 def task_for(obj: Any, name: str, roles: set[str]) -> Task | None:

@@ -160,12 +160,18 @@ def issue_for_transition(
             sign_field=mine["field"],
             title=facts["title"],
             arml=obj.arml,
+            second_factor=_factor_kind(ctx),
         )
     except DocumentError as exc:
         raise errors.DocumentFailed(
             _("The signed document could not be produced; nothing was changed. (%(reason)s)")
             % {"reason": exc}
         ) from exc
+
+
+def _factor_kind(ctx: TransitionContext) -> str:
+    """The kind of second factor that confirmed this act, for the signature row ("" if none)."""
+    return ctx.second_factor.kind if ctx.second_factor is not None else ""
 
 
 def _signer_name(ctx: TransitionContext, principal: Principal) -> str:
@@ -218,6 +224,7 @@ def countersign_for_transition(
     if document is None or slot is None:
         raise errors.InvalidState(_("There is no signature field awaiting you on this document."))
     latest = document.versions.order_by("-n").first()
+    assert latest is not None  # a document is created with its first version
     try:
         return countersign(
             version=latest,
@@ -227,6 +234,7 @@ def countersign_for_transition(
             capacity=signer_capacity(principal.person, slot["role"], obj.arml),
             on_behalf_of=principal.person if principal.delegation is not None else None,
             delegation=delegation_evidence(principal),
+            second_factor=_factor_kind(ctx),
         )
     except DocumentError as exc:
         raise errors.DocumentFailed(

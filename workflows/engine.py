@@ -10,20 +10,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Generic
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from typing_extensions import TypeVar
 
 from audit.services import append
 from documents.storage import discard
 from governance.organisations.models import Person
 from permissions.authorization import Principal, Refused, authorize
 from permissions.selectors import roles_in
-from workflows import errors
+from workflows import errors, second_factor
 from workflows.acts import record_refusal
 from workflows.documents import issue_for_transition
 from workflows.lifecycle import Lifecycle, TransitionContext
@@ -36,29 +38,36 @@ from workflows.specs import (
     unmet_conditions,
 )
 
+if TYPE_CHECKING:
+    from audit.models import AuditEvent
+    from documents.models import DocumentVersion
+
 log = logging.getLogger(__name__)
+
+#: The lifecycle a transition moves: perform(plan, …).obj is typed as the plan's model.
+L_co = TypeVar("L_co", bound=Lifecycle, default=Lifecycle, covariant=True)
 
 
 @dataclass(frozen=True)
-class Outcome:
-    obj: Lifecycle
+class Outcome(Generic[L_co]):
+    obj: L_co
     spec: TransitionSpec
     principal: Principal
     from_state: str
-    event: Any  # audit.models.AuditEvent
-    document: Any  # documents.models.DocumentVersion
+    event: AuditEvent
+    document: DocumentVersion | None
 
 
 #: Called with each Outcome inside the transition's transaction (starting a circuit): a failure
 #: undoes the transition, so the object and its workflow cannot drift apart.
-WITHIN_TRANSACTION: list[Callable[[Outcome], None]] = []
+WITHIN_TRANSACTION: list[Callable[[Outcome[Any]], object]] = []
 #: Called after commit with each Outcome, in order (notifications…): failures are only logged.
-AFTER_COMMIT: list[Callable[[Outcome], None]] = []
+AFTER_COMMIT: list[Callable[[Outcome[Any]], object]] = []
 Task = Any
 
 
-def perform(
-    obj: Lifecycle,
+def perform[L: Lifecycle](
+    obj: L,
     name: str,
     *,
     actor: Person,
@@ -66,7 +75,10 @@ def perform(
     data: dict[str, Any] | None = None,
     task: Task | None = None,
     request_info: dict[str, str] | None = None,
-) -> Outcome:
+    proof: second_factor.Proof | second_factor.Confirmed | None = None,
+) -> Outcome[L]:
+    """`proof`: what the request brings of a second factor (its channel, a code), checked when
+    the transition signs (workflows/second_factor.py); pages and API pass it."""
     try:
         spec = spec_for(obj, name)
     except UnknownTransition:
@@ -84,7 +96,7 @@ def perform(
             task = task_for_user(obj, name, actor)  # circuit steps only through their task
         if task is None:
             with transaction.atomic():
-                outcome = _perform(obj, spec, actor, comment, data, None, request_info)
+                outcome = _perform(obj, spec, actor, comment, data, None, request_info, proof)
         else:
             from workflows.circuits import run_task, step_of
 
@@ -92,12 +104,14 @@ def perform(
             transition, awaited, _exits = step_of(task)
             narrowed = replace(spec, roles=spec.roles & awaited)
 
-            def do() -> Outcome:
+            def do() -> Outcome[L]:
                 with transaction.atomic():
-                    return _perform(obj, narrowed, actor, comment, data, task, request_info)
+                    return _perform(obj, narrowed, actor, comment, data, task, request_info, proof)
 
             outcome = run_task(task, name, actor, do)
     except errors.TransitionError as exc:
+        if isinstance(exc, errors.SecondFactorInvalid):
+            second_factor.count_failure(exc)  # the rollback undid django-otp's own count
         if exc.ledgered:
             _record_refusal(obj, spec, actor, exc, comment, request_info)
         raise
@@ -146,27 +160,36 @@ def run_automatic(activation: Any, name: str) -> None:
     )
 
 
-def _after_commit(outcome: Outcome) -> None:
+def _after_commit(outcome: Outcome[Any]) -> None:
     for hook in AFTER_COMMIT:
-        transaction.on_commit(lambda hook=hook: _run_hook(hook, outcome))
+        transaction.on_commit(partial(_run_hook, hook, outcome))
 
 
-def _perform(
-    obj: Lifecycle,
+def _perform[L: Lifecycle](
+    obj: L,
     spec: TransitionSpec,
     actor: Person,
     comment: str,
     data: dict[str, Any],
     task: Task | None,
     request_info: dict[str, str] | None,
+    proof: second_factor.Proof | second_factor.Confirmed | None = None,
     *,
     principal: Principal | None = None,
-) -> Outcome:
+) -> Outcome[L]:
     locked = _lock(obj)
     principal = principal or _authorise(actor, locked, spec)
     clean = _checked(locked, spec, principal, task=task, comment=comment, data=data)
+    now = timezone.now()
+    # Last of the checks, so that a code is asked (and consumed) only for an act that can happen.
+    confirmed = second_factor.confirm(actor, proof, now=now) if second_factor.needed(spec) else None
     ctx = TransitionContext(
-        actor=actor, principal=principal.person, comment=comment, data=clean, now=timezone.now()
+        actor=actor,
+        principal=principal.person,
+        comment=comment,
+        data=clean,
+        now=now,
+        second_factor=confirmed,
     )
     from_state = locked.state
     _move(locked, spec, ctx)
@@ -282,6 +305,7 @@ def _record_event(
             **ctx.data,
             **locked.event_data(spec.name),
             **_delegation_data(principal),
+            **({"second_factor": ctx.second_factor.as_dict()} if ctx.second_factor else {}),
         },
         documents=[document],
         request_info=request_info,
@@ -290,7 +314,7 @@ def _record_event(
     )
 
 
-def _lock(obj: Lifecycle) -> Lifecycle:
+def _lock[L: Lifecycle](obj: L) -> L:
     """Re-read under a row lock; a stale in-memory copy means someone else acted first."""
     model = type(obj)
     # of=("self",): lock the object's row only, not the joined ARML (PostgreSQL).
@@ -305,6 +329,7 @@ def _lock(obj: Lifecycle) -> Lifecycle:
     # countersignatures of the same state both stand; a second approval of a moved plan does not.
     if locked.state != obj.state:
         raise errors.Conflict()
+    assert isinstance(locked, model)
     return locked
 
 
@@ -344,7 +369,7 @@ def _record_refusal(
         log.exception("could not ledger a refused attempt on %s", obj)
 
 
-def _run_hook(hook: Callable[[Outcome], None], outcome: Outcome) -> None:
+def _run_hook(hook: Callable[[Outcome[Any]], object], outcome: Outcome[Any]) -> None:
     try:
         hook(outcome)
     except Exception:  # after commit the transition stands; a failed e-mail must not undo it

@@ -99,3 +99,23 @@ class DocumentFailed(TransitionError):
     status = 503
     code = "document_failed"
     ledgered = False
+
+
+class SecondFactorRequired(Forbidden):
+    """A transition that signs, attempted without a valid second-factor confirmation (none
+    given, or the window of ARML_SECOND_FACTOR_MINUTES passed): the signer alone must control
+    the act of signing, a session cookie is not enough."""
+
+    code = "second_factor_required"
+
+
+class SecondFactorInvalid(Forbidden):
+    """The code given is wrong, already used, or the device is throttled after wrong codes.
+    `devices` are the (model label, pk) of the devices that refused it: their failure counts
+    are recorded again after the transaction rolls back (workflows.second_factor)."""
+
+    code = "second_factor_invalid"
+
+    def __init__(self, message: str, *, devices: tuple[tuple[str, int], ...] = ()) -> None:
+        super().__init__(message)
+        self.devices = devices

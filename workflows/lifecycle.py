@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin
 
-from governance.organisations.models import Person
+from governance.organisations.models import Arml, Person
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class TransitionContext:
     comment: str
     data: dict[str, Any] = field(default_factory=dict)
     now: dt.datetime | None = None
+    #: The second factor that confirmed a signing act (workflows.second_factor.Confirmed).
+    second_factor: Any = None
 
 
 class Lifecycle(ConcurrentTransitionMixin, models.Model):
@@ -35,12 +38,30 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    if TYPE_CHECKING:
+        # What every concrete lifecycle declares (see the class docstring), for the type checker.
+        state: str
+        arml: Arml
+        arml_id: int
+        objects: ClassVar[models.Manager[Any]]
+
+        def get_absolute_url(self) -> str: ...
+
     class Meta:
         abstract = True
 
-    def full_clean(self, exclude: Any = None, **kwargs: Any) -> None:
+    def full_clean(
+        self,
+        exclude: Iterable[str] | None = None,
+        validate_unique: bool = True,
+        validate_constraints: bool = True,
+    ) -> None:
         # clean_fields() re-assigns every field; the protected state may only move by transition.
-        super().full_clean(exclude={*(exclude or ()), self.state_field_name}, **kwargs)
+        super().full_clean(
+            exclude={*(exclude or ()), self.state_field_name},
+            validate_unique=validate_unique,
+            validate_constraints=validate_constraints,
+        )
 
     # -- what documents and the ledger say about the object -------------------------------
     def reference(self) -> str:
@@ -51,6 +72,7 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
 
     def state_label(self, state: str | None = None) -> str:
         field_ = self._meta.get_field(self.state_field_name)
+        assert isinstance(field_, models.Field)
         value = state if state is not None else getattr(self, self.state_field_name)
         return str(dict(field_.flatchoices).get(value, value))
 

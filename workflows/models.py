@@ -30,6 +30,29 @@ class Circuit(Process):
 
     @classmethod
     def for_object(cls, obj: Any) -> models.QuerySet[Circuit]:
-        return cls.objects.filter(
+        circuits: models.QuerySet[Circuit] = cls.objects.filter(
             subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk
         )
+        return circuits
+
+
+class SecondFactorConfirmation(models.Model):
+    """A second factor verified for one person on one channel (a session or an API token, by
+    the SHA-256 of its key): it vouches for the signatures of that channel for
+    ARML_SECOND_FACTOR_MINUTES (workflows/second_factor.py). Kept in the database, not in the
+    session, so that API clients get the same window and every server process sees it."""
+
+    person = models.ForeignKey(
+        "governance.Person", on_delete=models.CASCADE, related_name="second_factor_confirmations"
+    )
+    channel = models.CharField(_("channel"), max_length=64)
+    kind = models.CharField(_("kind of second factor"), max_length=16)
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+
+    class Meta:
+        verbose_name = _("second-factor confirmation")
+        verbose_name_plural = _("second-factor confirmations")
+        indexes = [models.Index(fields=["person", "channel", "confirmed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.kind} {self.confirmed_at:%Y-%m-%d %H:%M}"

@@ -51,9 +51,11 @@ def people_who_may(
     ]
 
 
-def next_actors(outcome: Outcome) -> list[Person]:
+def next_actors(outcome: Outcome[Any]) -> list[Person]:
     """The people for whom a forward step is now open, but the one who just acted."""
-    return people_who_may(outcome.obj, forward_specs(outcome.obj), exclude=[outcome.event.actor_id])
+    return people_who_may(
+        outcome.obj, forward_specs(outcome.obj), exclude=[outcome.event.actor_id or 0]
+    )
 
 
 def is_refusal(spec: TransitionSpec) -> bool:
@@ -77,4 +79,6 @@ def author_of(obj: Any, from_state: str) -> Person | None:
         .order_by("-seq")
         .first()
     )
-    return Person.objects.filter(pk=event.principal_id).first() if event else None
+    if event is None or event.principal_id is None:
+        return None
+    return Person.objects.filter(pk=event.principal_id).first()

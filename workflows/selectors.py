@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from governance.organisations.models import Mandate, Person
 from permissions.authorization import candidates, check
 from permissions.models import Delegation
+from workflows import second_factor
 from workflows.lifecycle import Lifecycle
 from workflows.specs import TransitionSpec, condition_messages, specs_of, unmet_messages
 
@@ -30,6 +31,7 @@ class TransitionOption:
     on_behalf_of: str = ""
     circuit: bool = False
     inputs: tuple[dict[str, Any], ...] = ()
+    second_factor: bool = False  # it signs: the engine asks for a second factor
 
 
 def lifecycle_models() -> list[type[Lifecycle]]:
@@ -78,6 +80,7 @@ def transition_options(obj: Lifecycle, user: Person) -> list[TransitionOption]:
                 on_behalf_of=str(chosen.person) if chosen and chosen.delegation else "",
                 circuit=spec.circuit,
                 inputs=tuple(obj.transition_inputs(spec.name)),
+                second_factor=second_factor.needed(spec),
             )
         )
     return options

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from permissions.rules import Rule
+
+if TYPE_CHECKING:
+    from workflows.lifecycle import Lifecycle
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,16 @@ class TransitionSpec:
     conditions: tuple[Callable[[Any], bool], ...] = ()
     model_prefix: str = ""
     deliberation: Deliberated | None = None
+    #: A signature under the signer's sole control even without declared slots (a certified
+    #: extract): the engine asks for a second factor, as for every signer or countersign slot.
+    sole_control: bool = False
     attachments: tuple[Attached, ...] = ()
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Whether the act signs in a person's name as a declared signer: signer slots, a
+        countersignature, or `sole_control` (workflows/second_factor.py)."""
+        return bool(self.signers or self.countersign or self.sole_control)
 
     @property
     def action_name(self) -> str:
@@ -182,6 +193,7 @@ def step(
     countersign: str = "",
     automatic: bool = False,
     deliberation: Deliberated | None = None,
+    sole_control: bool = False,
     attachments: Sequence[Attached] = (),
 ) -> dict[str, Any]:
     """The `custom=` dict of a transition (kept a dict: that is what django-fsm stores)."""
@@ -199,6 +211,7 @@ def step(
         "countersign": countersign,
         "automatic": automatic,
         "deliberation": deliberation,
+        "sole_control": sole_control,
         "attachments": tuple(attachments),
     }
 
@@ -256,10 +269,20 @@ def unmet_messages(
     return messages
 
 
-@cache
-def specs_of(model: type) -> dict[str, TransitionSpec]:
+#: specs_of's memo: the declarations are read once per model (a dict rather than functools.cache,
+#: whose typing refuses type[Any] as a key).
+_SPECS: dict[type, dict[str, TransitionSpec]] = {}
+
+
+def specs_of(model: type[Lifecycle]) -> dict[str, TransitionSpec]:
     """Every transition of a lifecycle model, by name (sources merged)."""
-    state_field = model._meta.get_field(model.state_field_name)
+    if model not in _SPECS:
+        _SPECS[model] = _read_specs(model)
+    return _SPECS[model]
+
+
+def _read_specs(model: type[Lifecycle]) -> dict[str, TransitionSpec]:
+    state_field: Any = model._meta.get_field(model.state_field_name)  # django_fsm's FSMField
     merged: dict[str, TransitionSpec] = {}
     for t in state_field.get_all_transitions(model):
         custom = t.custom

@@ -74,7 +74,7 @@ class VersionedContent(models.Model):
         """Compute and store the hash once the version's rows are all written (append-only: the
         row was created with an empty hash in the same transaction)."""
         self.sha256 = self.compute_hash()
-        type(self).objects.filter(pk=self.pk).update(sha256=self.sha256)
+        type(self)._default_manager.filter(pk=self.pk).update(sha256=self.sha256)
 
     def diff_lines(self) -> list[Line]:
         raise NotImplementedError

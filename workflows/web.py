@@ -8,20 +8,21 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.client import request_info as request_info  # the one builder, re-exported
-from workflows import errors
+from permissions.requests import AuthenticatedRequest
+from workflows import errors, second_factor
 from workflows.diagram import lifecycle_svg
 from workflows.engine import perform
 from workflows.lifecycle import Lifecycle
 from workflows.selectors import history_of, transition_options
 
 
-def lifecycle_context(request: HttpRequest, obj: Lifecycle) -> dict[str, Any]:
+def lifecycle_context(request: AuthenticatedRequest, obj: Lifecycle) -> dict[str, Any]:
     return {
         "lifecycle_obj": obj,
         "state_label": obj.state_label(),
@@ -33,7 +34,7 @@ def lifecycle_context(request: HttpRequest, obj: Lifecycle) -> dict[str, Any]:
     }
 
 
-def attachments_context(request: HttpRequest, obj: Any) -> dict[str, Any]:
+def attachments_context(request: AuthenticatedRequest, obj: Any) -> dict[str, Any]:
     """What the attachments panel shows (workflows/_attachments_panel.html), for any object."""
     from django.urls import reverse
 
@@ -85,7 +86,7 @@ def problems_of(exc: BaseException) -> list[str]:
 
 
 def act_post(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     target: Any,
     call: Callable[[], Any],
     success: str,
@@ -109,14 +110,18 @@ def transition_view(scoped: Callable[[Any], QuerySet[Any]]) -> Callable[..., Htt
     (404 outside the user's scope): one for every lifecycle."""
 
     @require_POST
-    def view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    def view(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
         return transition_post(request, get_object_or_404(scoped(request.user), pk=pk), name)
 
     return view
 
 
-def transition_post(request: HttpRequest, obj: Lifecycle, name: str) -> HttpResponse:
-    """POST-redirect-GET: perform, then say what happened (or why not) on the object's page."""
+def transition_post(request: AuthenticatedRequest, obj: Lifecycle, name: str) -> HttpResponse:
+    """POST-redirect-GET: perform, then say what happened (or why not) on the object's page.
+
+    A transition that signs, attempted without a valid second-factor confirmation, answers the
+    confirmation form instead (403, in French): it posts the same fields back with the code,
+    and the act proceeds. One mechanism for every lifecycle, in the engine and here."""
     data = {key: request.POST.get(key, "") for key in request.POST if key.startswith("data_")}
     try:
         outcome = perform(
@@ -126,7 +131,10 @@ def transition_post(request: HttpRequest, obj: Lifecycle, name: str) -> HttpResp
             comment=request.POST.get("comment", ""),
             data={key.removeprefix("data_"): value for key, value in data.items()},
             request_info=request_info(request),
+            proof=second_factor.proof_from(request, request.POST.get("otp", "")),
         )
+    except (errors.SecondFactorRequired, errors.SecondFactorInvalid) as exc:
+        return second_factor_form(request, obj, name, exc, data)
     except errors.TransitionError as exc:
         messages.error(request, exc.message)
     else:
@@ -136,3 +144,29 @@ def transition_post(request: HttpRequest, obj: Lifecycle, name: str) -> HttpResp
             % {"action": outcome.spec.label, "seq": outcome.event.seq},
         )
     return HttpResponseRedirect(obj.get_absolute_url())
+
+
+def second_factor_form(
+    request: AuthenticatedRequest,
+    obj: Lifecycle,
+    name: str,
+    exc: errors.TransitionError,
+    data: dict[str, str],
+) -> HttpResponse:
+    """The confirmation form: the code field, the act's own fields carried over, and — with
+    DEBUG on, for a demo account only — the current demo code, marked as a demo aid."""
+    from workflows.specs import spec_for
+
+    context = {
+        "obj": obj,
+        "spec": spec_for(obj, name),
+        "refusal": exc,
+        "invalid": isinstance(exc, errors.SecondFactorInvalid),
+        "enrolled": second_factor.enrolled(request.user),
+        "comment": request.POST.get("comment", ""),
+        "data": sorted(data.items()),
+        "minutes": int(second_factor.window().total_seconds() // 60),
+        "demo_code": second_factor.demo_code(request.user),
+        "action_url": request.path,
+    }
+    return render(request, "workflows/second_factor_confirm.html", context, status=exc.status)

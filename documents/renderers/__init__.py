@@ -77,3 +77,6 @@ RENDERERS.update({cls.kind: cls for cls in (ProgrammeRenderer, EvaluationRendere
 from documents.renderers.finances import FinancialReportRenderer  # noqa: E402
 
 register(FinancialReportRenderer)
+from documents.renderers.dues import DuesCallRenderer  # noqa: E402
+
+register(DuesCallRenderer)

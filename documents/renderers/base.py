@@ -126,7 +126,7 @@ def format_amount(value: Any) -> str:
     amount = as_decimal(value).quantize(Decimal("0.01"))
     sign = "-" if amount < 0 else ""
     units, cents = f"{abs(amount):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while units:
         groups.insert(0, units[-3:])
         units = units[:-3]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
@@ -100,7 +101,9 @@ class ActionPlanRenderer(Renderer):
         actions = facts.get("actions") or []
         flow: list[Flowable] = []
         if actions:
-            rows = [[_("No."), _("Action"), _("Owner"), _("Due date"), _("Budget")]]
+            rows: list[list[Any]] = [
+                [_("No."), _("Action"), _("Owner"), _("Due date"), _("Budget")]
+            ]
             for i, action in enumerate(actions, 1):
                 budget = action.get("budget")
                 rows.append(
@@ -157,6 +160,7 @@ class MinutesRenderer(Renderer):
     def content(self, facts: dict[str, Any], styles: Styles) -> list[Flowable]:
         flow: list[Flowable] = [heading(_("Meeting"), styles)]
         flow += bullet_list(_meeting_lines(facts.get("meeting") or {}), styles)
+        label: Callable[[int], str]
         for key, label in (
             ("present", lambda n: ngettext("Present (%(n)d)", "Present (%(n)d)", n)),
             ("represented", lambda n: ngettext("Represented (%(n)d)", "Represented (%(n)d)", n)),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow import PROCESS, STATUS
 from viewflow.workflow.models import Task
 
+from config.labels import roles_label
 from notifications import conf
 from notifications.deadlines import Due, deadline, every_run
 from workflows.circuits import step_of
@@ -42,7 +43,7 @@ def countersignature_awaited(today: dt.date, armls: Sequence[int] | None) -> Ite
         yield Due(
             obj,
             timezone.localdate(task.created) + days,
-            what=", ".join(sorted(str(r) for r in waiting.roles)),
+            what=roles_label(sorted(waiting.roles)),
             people=lambda obj=obj, waiting=waiting: people_who_may(obj, [waiting]),
         )
 

@@ -145,6 +145,19 @@ def money_table(arml: Arml, convention: Convention | None) -> Table:
     )
 
 
+def dues_table(arml: Arml) -> Table:
+    """The ARML's own resources: the Missions Locales' dues per year (called, received, left,
+    who is in arrears). Not a party to the CPOM, so beside the funders' table, not in it."""
+    from governance.dues.selectors import dues_years
+
+    return Table(
+        "cotisations",
+        _("Own resources: Missions Locales' dues per year (€)"),
+        [_("Year"), _("Called"), _("Received"), _("Left to pay"), _("In arrears")],
+        [[y.year, y.called, y.paid, y.left, ", ".join(y.in_arrears)] for y in dues_years(arml)],
+    )
+
+
 def tables_for(arml: Arml) -> dict[str, Table]:
     convention = convention_in_force(arml)
     by_funder, by_function = funding_tables(convention)
@@ -153,6 +166,7 @@ def tables_for(arml: Arml) -> dict[str, Table]:
         by_funder,
         by_function,
         money_table(arml, convention),
+        dues_table(arml),
     ]
     return {t.name: t for t in tables}
 

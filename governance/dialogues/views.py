@@ -220,7 +220,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         )
     sections = [
         (tables[name], charts.get(name))
-        for name in ("indicateurs", "financeurs", "fonctions", "versements")
+        for name in ("indicateurs", "financeurs", "fonctions", "versements", "cotisations")
     ]
     convention = dashboards.convention_in_force(arml)
     return render(

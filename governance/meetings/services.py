@@ -1,4 +1,4 @@
-"""Meeting services (STYLE.md: writes in services, reads in selectors).
+"""Meeting services (writes; the reads are in selectors.py, docs/architecture.md).
 
 State changes (convene, open, start the session, lapse, close, countersign the minutes) go
 through workflows.engine.perform(); the records made between them — agenda, attendance,

@@ -13,10 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import time_machine
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.services import checkpoint_create
 from audit.verification import verify_ledger
+from config.labels import event_label, slot_label
 from documents.models import Signature
 from governance.conventions.models import Convention, ConventionState
 from governance.meetings.models import Deliberation, Meeting, MeetingState
@@ -267,20 +268,25 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
     ui.goto(convention.get_absolute_url(), "auditor-convention")
     assert ui.state_label() == "En vigueur"
     history = page.locator("#h-history + * table")
-    for action in (
-        "convention.agreed",
-        "convention.frozen",
-        "convention.signed",
-        "convention.entered_into_force",
-    ):
-        assert history.get_by_text(action).count() >= 1, action
-    assert history.get_by_text("convention.countersigned").count() == 2
+    # The history speaks French (config/labels.py), never the ledger's codes.
+    with translation.override("fr"):
+        for action in (
+            "convention.agreed",
+            "convention.frozen",
+            "convention.signed",
+            "convention.entered_into_force",
+        ):
+            assert history.get_by_text(event_label(action), exact=True).count() >= 1, action
+        countersigned = event_label("convention.countersigned")
+        assert history.get_by_text(countersigned, exact=True).count() == 2
+    assert history.get_by_text("convention.agreed").count() == 0
     ui.expect_text("vérifié")
     ui.follow("Rapport de vérification", "pdf-verification")
     ui.expect_text("Le fichier est intègre et toutes les signatures sont valides et de confiance.")
     found = page.locator("table", has=page.get_by_text("Signatures présentes dans le fichier"))
     rows = found.locator("tbody tr")
     assert rows.count() == 3
+    document = current_document(convention, "convention")
     for i, (field, signer) in enumerate(
         (
             ("president", cast.president),
@@ -289,14 +295,17 @@ def test_a_convention_from_draft_to_in_force_in_the_browser(ui, cast, clock):
         )
     ):
         cells = [c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()]
-        assert cells[0] == field and cells[1] == signer.get_full_name()
+        # The field's label as the document declares it (« Pour l'ARML, … »), not its code.
+        assert cells[0] == slot_label(document, field) and cells[1] == signer.get_full_name()
         assert cells[4:7] == ["oui", "oui", "oui"], cells  # intact, valid, trusted
 
     ui.follow("Journal d'audit", "ledger")
-    ui.expect_text("Journal d'audit", "convention.entered_into_force")
+    with translation.override("fr"):
+        entered = event_label("convention.entered_into_force")
+    ui.expect_text("Journal d'audit", entered)
     ui.follow("Points de contrôle signés", "checkpoints")
     ui.follow("Journal d'audit", "ledger-again")
-    row = page.locator("tr", has=page.get_by_text("convention.entered_into_force", exact=True))
+    row = page.locator("tr", has=page.get_by_text(entered, exact=True))
     ui.submit(row.get_by_role("link").first, "ledger-event")
     ui.press("Vérifier cet événement", "ledger-event-verified")
     ui.expect_text(

@@ -78,7 +78,7 @@ def test_a_management_dialogue_from_file_to_conclusions_in_the_browser(ui, cast,
     csv.write_text(
         f"indicateur;annee;valeur\nARML-F2-01;{year - 1};412\nARML-F1-01;{year - 1};12\n"
     )
-    page.get_by_label("Fichier").set_input_files(str(csv))
+    page.get_by_label("Fichier", exact=True).set_input_files(str(csv))
     ui.press("Importer", "measurements-imported")
     ui.expect_text("2 mesure(s) enregistrée(s).")
     assert Measurement.objects.filter(arml=cast.arml, year=year - 1).count() == 2

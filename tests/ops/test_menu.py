@@ -29,6 +29,7 @@ SCOPED = {
     "/personnes/",
     "/regions/",
     "/delegations/",
+    "/cotisations/",
 }
 ONE_ARML = {"/registre/", "/tableau-de-bord/"}
 LEDGER = {"/journal/"}

@@ -83,7 +83,8 @@ def test_production_settings_come_from_the_environment(tmp_path):
         "s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
         "s.SECURE_PROXY_SSL_HEADER, s.CSRF_TRUSTED_ORIGINS, s.SERVER_EMAIL, "
         "s.MAILERS['default']['OPTIONS']['host'], s.MAILERS['default']['OPTIONS']['use_tls'], "
-        "s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[1])"
+        "s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[1], "
+        "s.ARML_SECOND_FACTOR_REQUIRED, s.ARML_SECOND_FACTOR_MINUTES)"
     )
     result = manage("shell", "--no-imports", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
@@ -100,6 +101,8 @@ def test_production_settings_come_from_the_environment(tmp_path):
         "smtp.arml.example",
         "True",
         "CompressedManifestStaticFilesStorage",
+        "True",  # a second factor before every signature, by default
+        "10",  # minutes one confirmation lasts
     ]
 
 
@@ -115,6 +118,8 @@ def test_production_settings_come_from_the_environment(tmp_path):
         ({"EMAIL_URL": "pigeon://coop"}, "EMAIL_URL"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"ARML_TRUSTED_PROXIES": "-1"}, "ARML_TRUSTED_PROXIES"),
+        # Signing under the signer's sole control cannot be turned off in production.
+        ({"ARML_SECOND_FACTOR_REQUIRED": "0"}, "ARML_SECOND_FACTOR_REQUIRED"),
     ],
 )
 def test_serving_refuses_a_bad_configuration_without_a_traceback(tmp_path, change, named):
@@ -295,6 +300,7 @@ def test_the_serving_command_serves_pages_logins_and_static_files(tmp_path, serv
         page = body.decode()
         assert status == 200 and "Se connecter" in page
         assert "max-age=31536000" in headers["Strict-Transport-Security"]
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
         status, headers, _ = browser.request("/", proto="https")

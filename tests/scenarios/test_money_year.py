@@ -103,7 +103,7 @@ def test_a_cpom_year_paid_reported_returned_accepted_and_justified(clock, settin
     assert (state_2026["paid"], state_2026["justified"]) == ("240000.00", "0.00")
     assert [s["status"] for s in state_2026["schedule"]] == ["paid", "paid"]
     page = directrice.get(f"/conventions/{cid}/").content.decode()
-    assert "Versé" in page and "240\u00a0000,00" in page.replace("\u202f", "\u00a0")
+    assert "Payé" in page and "240\u00a0000,00" in page.replace("\u202f", "\u00a0")
 
     # -- the year ends: the CRF opens, a reminder goes out 30 days before 30 June --------------
     clock.move_to(paris(2027, 1, 4, 8))
@@ -177,7 +177,7 @@ def test_a_cpom_year_paid_reported_returned_accepted_and_justified(clock, settin
     )
     arml_id = convention["arml"]
     board = directrice.get(f"/tableau-de-bord/{arml_id}/").content.decode()
-    for word in ("Engagé", "Versé", "Justifié"):
+    for word in ("Engagé", "Payé", "Justifié"):
         assert word in board
     export = directrice.get(f"/tableau-de-bord/{arml_id}/export/versements.csv")
     assert export.status_code == 200

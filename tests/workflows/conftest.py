@@ -26,21 +26,17 @@ class World:
         region = FunderFactory(region=self.arml.region, kind=FunderKind.REGION)
         ars = FunderFactory(region=self.arml.region, kind=FunderKind.ARS)
         a = self.arml
-        self.people = {
-            Role.PRESIDENT: person_with_role(Role.PRESIDENT, a),
-            Role.BOARD_MEMBER: person_with_role(Role.BOARD_MEMBER, a),
-            Role.SECRETARY: person_with_role(Role.SECRETARY, a),
-            Role.ARML_DIRECTOR: person_with_role(Role.ARML_DIRECTOR, a),
-            Role.ARML_STAFF: person_with_role(Role.ARML_STAFF, a),
-            Role.COMMITTEE_CHAIR: person_with_role(Role.COMMITTEE_CHAIR, a, body=self.ct),
-            Role.ML_DIRECTOR: person_with_role(Role.ML_DIRECTOR, a, mission_locale=self.ml1),
-            Role.ML_PRESIDENT: person_with_role(Role.ML_PRESIDENT, a, mission_locale=self.ml2),
-            Role.STATE_OFFICER: person_with_role(Role.STATE_OFFICER, a, funder=state),
-            Role.REGION_OFFICER: person_with_role(Role.REGION_OFFICER, a, funder=region),
-            Role.OTHER_FUNDER: person_with_role(Role.OTHER_FUNDER, a, funder=ars),
-            Role.AUDITOR: person_with_role(Role.AUDITOR, a),
-            Role.TREASURER: person_with_role(Role.TREASURER, a),
+        # Every role of the enum, so that a new role joins the matrices by itself (refused
+        # everywhere until a transition names it).
+        where = {
+            Role.COMMITTEE_CHAIR: {"body": self.ct},
+            Role.ML_DIRECTOR: {"mission_locale": self.ml1},
+            Role.ML_PRESIDENT: {"mission_locale": self.ml2},
+            Role.STATE_OFFICER: {"funder": state},
+            Role.REGION_OFFICER: {"funder": region},
+            Role.OTHER_FUNDER: {"funder": ars},
         }
+        self.people = {role: person_with_role(role, a, **where.get(role, {})) for role in Role}
         self.director = self.people[Role.ML_DIRECTOR]
         self.other_director = person_with_role(Role.ML_DIRECTOR, a, mission_locale=self.ml2)
 

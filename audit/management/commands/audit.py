@@ -109,7 +109,7 @@ class Command(BaseCommand):
         from audit.export import export_bundle
         from audit.services import LedgerError
 
-        Arml = arml_model()  # noqa: N806
+        Arml: Any = arml_model()  # noqa: N806  # the ARML model, read through audit.access
 
         ref = options["arml"]
         query = Q(short_name=ref) | (Q(pk=int(ref)) if ref.isdigit() else Q())

@@ -1,4 +1,4 @@
-"""A meeting of a body (DOMAIN.md § Meeting and deliberations): its persistence, the reads of its
+"""A meeting of a body (docs/domain.md § Lifecycles): its persistence, the reads of its
 own rows the rules count on, and its transitions. The arithmetic is in rules.py, what its PDFs
 print in documents.py."""
 

@@ -216,6 +216,7 @@ class ExtractRequest(Lifecycle):
             roles=EXTRACT_ISSUER_ROLES,
             rules=[issuer_named_by_the_rules],
             document="extract",
+            sole_control=True,  # the issuer certifies in their own name: a second factor
         ),
     )
     def issue(self, ctx: TransitionContext) -> None:

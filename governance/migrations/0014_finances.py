@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0012_treasurer_and_evidence'),
+        ('governance', '0013_merge_0012_dues_0012_treasurer_and_evidence'),
     ]
 
     operations = [
