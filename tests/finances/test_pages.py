@@ -37,7 +37,7 @@ def test_the_treasurer_records_a_payment_from_the_page(world):
     conv = world.in_force()
     client = logged(world.treasurer)
     page = client.get(f"/conventions/{conv.pk}/finances/").content.decode()
-    assert "Échéancier des versements" in page and "Enregistrer le versement" in page
+    assert "Échéancier des versements" in page and "Enregistrer le paiement" in page
     response = client.post(
         f"/conventions/{conv.pk}/finances/versements/",
         {
@@ -88,7 +88,7 @@ def test_outsiders_see_no_payment_form_and_cannot_post(world):
     conv = world.in_force()
     client = logged(world.auditor)
     assert (
-        "Enregistrer le versement"
+        "Enregistrer le paiement"
         not in client.get(f"/conventions/{conv.pk}/finances/").content.decode()
     )
     client.post(
