@@ -11,6 +11,7 @@ from governance.agreements.api import register as register_agreements
 from governance.conventions.api import register as register_conventions
 from governance.dialogues.api import register as register_dialogues
 from governance.dues.api import register as register_dues
+from governance.finances.api import register as register_finances
 from governance.meetings.api import register as register_meetings
 from governance.organisations.api import register as register_governance
 from governance.programmes.api import register as register_programmes
@@ -22,6 +23,7 @@ register_meetings(router)
 register_conventions(router)
 register_programmes(router)
 register_dialogues(router)
+register_finances(router)
 register_dues(router)
 register_agreements(router)
 register_documents(router)

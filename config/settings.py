@@ -393,6 +393,12 @@ PASSWORD_RESET_TIMEOUT = ARML_ACCOUNT_LINK_DAYS * 24 * 3600
 ARML_ATTACHMENT_MAX_MB = env_int("ARML_ATTACHMENT_MAX_MB", 10)
 # The financial report (CRF) of a subsidy is due on this day of the following year (MM-DD).
 ARML_CRF_DUE = env_str("ARML_CRF_DUE", "06-30")
+try:
+    dt.date(2001, *(int(part) for part in ARML_CRF_DUE.split("-")))
+except (TypeError, ValueError):
+    raise ImproperlyConfigured(
+        f"ARML_CRF_DUE={ARML_CRF_DUE!r} must be a day of the year as MM-DD, e.g. 06-30"
+    ) from None
 
 # Seconds a document's render may take before the transition is refused (render_timeout): the
 # render runs in a worker process killed past this budget (documents/renderers/budget.py).

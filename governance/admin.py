@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from governance.finances.models import PaymentTerms
 from governance.organisations import services as services
 from governance.organisations.models import (
     Arml,
@@ -147,3 +148,18 @@ class MandateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(PaymentTerms)
+class PaymentTermsAdmin(admin.ModelAdmin):
+    """How each funder pays a convention: the payment schedule is derived from it."""
+
+    list_display = [
+        "convention",
+        "funder",
+        "advance_percent",
+        "advance_month",
+        "balance_month",
+        "balance_condition",
+    ]
+    list_filter = ["balance_condition"]

@@ -32,7 +32,15 @@ class GovernanceConfig(AppConfig):
 
 #: The rooms whose optional `notifications` (after-commit hooks) and `deadlines` (declared
 #: deadline kinds) modules are loaded at start-up: adding one is adding the module.
-ROOMS = ("organisations", "meetings", "conventions", "dialogues", "programmes", "action_plans")
+ROOMS = (
+    "organisations",
+    "meetings",
+    "conventions",
+    "dialogues",
+    "programmes",
+    "action_plans",
+    "finances",
+)
 
 
 def _load_room_modules() -> None:

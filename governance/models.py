@@ -58,6 +58,12 @@ from governance.dialogues.models import (
     Measurement,
 )
 from governance.agreements.models import AgreementRegister, RegulatedAgreement
+from governance.finances.models import (
+    FinancialReport,
+    Payment,
+    PaymentTerms,
+    ReportState,
+)
 from governance.dues.models import (
     CallState,
     DuesCall,
@@ -107,6 +113,7 @@ __all__ = [
     "DuesSchedule",
     "ExtractRequest",
     "ExtractState",
+    "FinancialReport",
     "Function",
     "Funder",
     "FunderKind",
@@ -126,6 +133,8 @@ __all__ = [
     "MeetingState",
     "MissionLocale",
     "Opinion",
+    "Payment",
+    "PaymentTerms",
     "Person",
     "PlanState",
     "Presence",
@@ -136,6 +145,7 @@ __all__ = [
     "Proxy",
     "Region",
     "RegulatedAgreement",
+    "ReportState",
     "Role",
     "ScheduleState",
     "Vote",

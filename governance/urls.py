@@ -5,6 +5,7 @@ from governance.agreements import urls as agreements
 from governance.conventions import urls as conventions
 from governance.dialogues import urls as dialogues
 from governance.dues import urls as dues
+from governance.finances import urls as finances
 from governance.meetings import urls as meetings
 from governance.organisations import urls as organisations
 from governance.programmes import urls as programmes
@@ -18,6 +19,7 @@ urlpatterns = [
     *conventions.urlpatterns,
     *dialogues.urlpatterns,
     *programmes.urlpatterns,
+    *finances.urlpatterns,
     *dues.urlpatterns,
     *agreements.urlpatterns,
 ]

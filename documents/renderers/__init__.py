@@ -74,6 +74,9 @@ from documents.renderers.programmes import EvaluationRenderer, ProgrammeRenderer
 
 RENDERERS.update({cls.kind: cls for cls in (ProgrammeRenderer, EvaluationRenderer)})
 
+from documents.renderers.finances import FinancialReportRenderer  # noqa: E402
+
+register(FinancialReportRenderer)
 from documents.renderers.dues import DuesCallRenderer  # noqa: E402
 
 register(DuesCallRenderer)

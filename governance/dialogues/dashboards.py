@@ -124,6 +124,28 @@ def funding_tables(convention: Convention | None) -> tuple[Table, Table]:
     return by_funder, by_function
 
 
+def money_table(arml: Arml, convention: Convention | None) -> Table:
+    """Committed, scheduled, paid and justified per year and funder (governance/finances)."""
+    from governance.finances.selectors import arml_money
+
+    return Table(
+        "versements",
+        _("Committed, scheduled, paid and justified per year and funder (€)"),
+        [_("Year"), _("Funder"), _("Committed"), _("Scheduled"), _("Paid"), _("Justified")],
+        [
+            [
+                r.year,
+                str(r.funder),
+                r.totals.committed,
+                r.totals.scheduled,
+                r.totals.paid,
+                r.totals.justified,
+            ]
+            for r in arml_money(arml, convention)
+        ],
+    )
+
+
 def dues_table(arml: Arml) -> Table:
     """The ARML's own resources: the Missions Locales' dues per year (called, received, left,
     who is in arrears). Not a party to the CPOM, so beside the funders' table, not in it."""
@@ -140,7 +162,13 @@ def dues_table(arml: Arml) -> Table:
 def tables_for(arml: Arml) -> dict[str, Table]:
     convention = convention_in_force(arml)
     by_funder, by_function = funding_tables(convention)
-    tables = [indicators_table(arml, convention), by_funder, by_function, dues_table(arml)]
+    tables = [
+        indicators_table(arml, convention),
+        by_funder,
+        by_function,
+        money_table(arml, convention),
+        dues_table(arml),
+    ]
     return {t.name: t for t in tables}
 
 

@@ -223,7 +223,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         )
     sections = [
         (tables[name], charts.get(name))
-        for name in ("indicateurs", "financeurs", "fonctions", "cotisations")
+        for name in ("indicateurs", "financeurs", "fonctions", "versements", "cotisations")
     ]
     convention = dashboards.convention_in_force(arml)
     return render(

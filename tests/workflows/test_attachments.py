@@ -224,3 +224,42 @@ def test_audit_verify_checks_the_stored_file(world, settings):
     report = verify_ledger()
     assert not report.ok
     assert any(f"attachment {made['id']}" in str(f) for f in report.failures)
+
+
+def test_a_delegate_countersigns_only_once_the_arrete_is_attached(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from permissions.models import Delegation
+    from tests.factories import PersonFactory, give_mandate
+    from workflows import errors
+
+    world.arml.countersign_evidence_required = True
+    world.arml.save()
+    deputy = PersonFactory(first_name="Jean", last_name="Adjoint")
+    give_mandate(deputy, Role.AUDITOR, world.arml)
+    today = timezone.localdate()
+    Delegation.objects.create(
+        principal=world.state_officer,
+        delegate=deputy,
+        arml=world.arml,
+        transitions=["convention.countersign"],
+        start=today - dt.timedelta(days=2),
+        end=today + dt.timedelta(days=2),
+        reason="Intérim du préfet",
+    )
+    conv = world.awaiting()
+    with pytest.raises(errors.AttachmentRequired) as refused:
+        perform(world.fresh(conv), "countersign", actor=deputy)
+    assert refused.value.code == "attachment_required" and "arrêté" in refused.value.message
+    attached = upload(
+        logged(world.state_officer),
+        f"/api/v1/conventions/{conv.pk}/attachments/",
+        PDF,
+        "arrete-delegation.pdf",
+        kind="delegation_order",
+    )
+    assert attached.status_code == 201, attached.content
+    outcome = perform(world.fresh(conv), "countersign", actor=deputy)
+    assert outcome.event.principal_id == world.state_officer.pk
