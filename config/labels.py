@@ -28,6 +28,14 @@ EVENT_VERBS: dict[str, Any] = {
     "adopted": gettext_lazy("Adopted"),
     "agenda_item_added": gettext_lazy("Agenda item added"),
     "agreed": gettext_lazy("Agreement given"),
+    "agreement_declared": gettext_lazy("Regulated agreement declared"),
+    "agreement_flagged": gettext_lazy("Regulated agreement flagged"),
+    "attachment_added": gettext_lazy("Document attached"),
+    "calls_prepared": gettext_lazy("Calls for dues prepared"),
+    "payment_recorded": gettext_lazy("Payment recorded"),
+    "recovery_codes_generated": gettext_lazy("Recovery codes generated"),
+    "second_factor_enrolled": gettext_lazy("Second factor enrolled"),
+    "second_factor_reset": gettext_lazy("Second factor reset"),
     "agreement_requested": gettext_lazy("Agreement requested"),
     "agreement_withdrawn": gettext_lazy("Agreement withdrawn"),
     "approved": gettext_lazy("Approved"),
@@ -154,6 +162,10 @@ DOCUMENT_KINDS: dict[str, Any] = {
     "convention": gettext_lazy("Convention"),
     "convocation": gettext_lazy("Notice of meeting"),
     "dialogue_conclusions": gettext_lazy("Conclusions of the dialogue"),
+    "dialogue_file": gettext_lazy("Management dialogue file"),
+    "dues_call": gettext_lazy("Call for dues"),
+    "evaluation": gettext_lazy("Evaluation of the action plan"),
+    "financial_report": gettext_lazy("Financial report (Cerfa n°15059)"),
     "extract": gettext_lazy("Extract of deliberation"),
     "minutes": gettext_lazy("Minutes"),
     "programme": gettext_lazy("Regional programme"),
@@ -316,7 +328,12 @@ def data_rows(data: dict[str, Any], object_type: str = "") -> list[tuple[str, st
 
 
 def event_codes_of(model: Any) -> list[str]:
-    """The events a lifecycle model's transitions record (`convention.countersigned`…)."""
+    """The events a lifecycle model's transitions record (`convention.countersigned`…); none
+    for a model that only records acts (a payment has a ledger prefix but no transitions)."""
+    from workflows.lifecycle import Lifecycle
     from workflows.specs import specs_of
+
+    if not (isinstance(model, type) and issubclass(model, Lifecycle)):
+        return []
 
     return sorted({spec.event_action for spec in specs_of(model).values()})

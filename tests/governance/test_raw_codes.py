@@ -28,8 +28,6 @@ PERSONAS = (
 #: Pages of objects the demo does not hold (model label): checked to be absent, so that the day
 #: the demo holds one, its pages are walked too.
 ABSENT_FROM_DEMO = {
-    "amendment_detail": "governance.Amendment",
-    "amendment_edit": "governance.Amendment",
     "extract_request_detail": "governance.ExtractRequest",
     "programme_detail": "governance.Programme",
     "programme_edit": "governance.Programme",
@@ -38,10 +36,13 @@ ABSENT_FROM_DEMO = {
     "dues_schedule_detail": "governance.DuesSchedule",
     "dues_call_detail": "governance.DuesCall",
     "attachment_content": "documents.Attachment",
+    "financial_report_detail": "governance.FinancialReport",
 }
 #: Pages the state of the demo closes to everyone (their link appears only when they apply).
 CLOSED_IN_DEMO = {
-    "amendment_create": "the CPOM is not in force yet",
+    "amendment_create": "the demo's amendment of the year awaits its countersignatures",
+    "amendment_edit": "the demo's amendment is adopted: its content is frozen",
+    "financial_report_list": "linked once a report is open: the demo's first year has not ended",
     "convention_edit": "the CPOM is signed",
     "meeting_second_convocation": "no meeting lacked its quorum",
     "api-docs": "the API's documentation (English, generated)",
