@@ -14,13 +14,14 @@ from rest_framework.routers import BaseRouter
 from governance.agreements import selectors, services
 from governance.agreements.models import AgreementRegister, RegulatedAgreement
 from governance.organisations.models import Arml, MissionLocale, Person
+from permissions.scope import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from permissions.selectors import armls_for
 from workflows.acts import REFUSALS
 from workflows.api import LifecycleViewSetMixin, not_found, refusal_response
 from workflows.web import request_info
 
 
-class RegulatedAgreementSerializer(serializers.ModelSerializer):
+class RegulatedAgreementSerializer(ScopedModelSerializer):
     year = serializers.IntegerField(source="register.year", read_only=True)
     origin_label = serializers.CharField(source="get_origin_display", read_only=True)
 
@@ -48,14 +49,14 @@ class RegulatedAgreementSerializer(serializers.ModelSerializer):
 
 
 class DeclareSerializer(serializers.Serializer):
-    arml = serializers.PrimaryKeyRelatedField(queryset=Arml.objects.all())
+    arml = ScopedPrimaryKeyRelatedField(queryset=Arml.objects.all())
     counterparty = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
     )
-    counterparty_ml = serializers.PrimaryKeyRelatedField(
+    counterparty_ml = ScopedPrimaryKeyRelatedField(
         queryset=MissionLocale.objects.all(), required=False, allow_null=True, default=None
     )
-    administrator = serializers.PrimaryKeyRelatedField(
+    administrator = ScopedPrimaryKeyRelatedField(
         queryset=Person.objects.all(), required=False, allow_null=True, default=None
     )
     administrator_name = serializers.CharField(
@@ -95,7 +96,7 @@ class RegulatedAgreementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelV
 
     @extend_schema(request=DeclareSerializer, responses={201: RegulatedAgreementSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = DeclareSerializer(data=request.data)
+        payload = DeclareSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         if not armls_for(request.user).filter(pk=data["arml"].pk).exists():
@@ -109,7 +110,7 @@ class RegulatedAgreementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelV
         return Response(RegulatedAgreementSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class AgreementRegisterSerializer(serializers.ModelSerializer):
+class AgreementRegisterSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     fingerprint = serializers.CharField(source="compute_hash", read_only=True)

@@ -139,8 +139,9 @@ class DialogueViewSet(
         payload.is_valid(raise_exception=True)
         dialogue = self.get_object()
         values = dict(payload.validated_data)
-        # Sent without a date, the file keeps the meeting's (it was a 500: a missing argument).
-        values.setdefault("meeting_date", dialogue.meeting_date)
+        # Sent without a date (absent or null), the file keeps the meeting's date.
+        if values.get("meeting_date") is None:
+            values["meeting_date"] = dialogue.meeting_date
         dialogue = services.dialogue_prepare(actor=request.user, dialogue=dialogue, **values)
         return Response(DialogueSerializer(dialogue).data)
 
@@ -209,7 +210,7 @@ def register(router: Any) -> None:
 # and dashboards of the ARMLs in the user's scope (dashboards.dashboard_armls).
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(ScopedModelSerializer):
     direction_label = serializers.CharField(source="get_direction_display", read_only=True)
 
     class Meta:
@@ -225,7 +226,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
-class MeasurementSerializer(serializers.ModelSerializer):
+class MeasurementSerializer(ScopedModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     recorded_by = serializers.StringRelatedField()
 
@@ -278,7 +279,7 @@ class MeasurementViewSet(viewsets.ReadOnlyModelViewSet):
         return _filtered(self.request, qs, "indicator__code").order_by("arml", "indicator", "year")
 
 
-class IndicatorTargetSerializer(serializers.ModelSerializer):
+class IndicatorTargetSerializer(ScopedModelSerializer):
     arml = serializers.IntegerField(source="version.convention.arml_id", read_only=True)
     convention = serializers.IntegerField(source="version.convention_id", read_only=True)
     content_version = serializers.IntegerField(source="version.n", read_only=True)

@@ -15,7 +15,9 @@ from rest_framework.routers import BaseRouter
 
 from governance.dues import selectors, services
 from governance.dues.models import DuesCall, DuesPayment, DuesSchedule
+from governance.organisations import limits
 from governance.organisations.models import Arml
+from permissions.scope import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from permissions.selectors import armls_for
 from workflows.acts import REFUSALS
 from workflows.api import LifecycleViewSetMixin, not_found, refusal_response
@@ -24,7 +26,7 @@ from workflows.web import request_info
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 
 
-class DuesScheduleSerializer(serializers.ModelSerializer):
+class DuesScheduleSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     rule = serializers.CharField(source="rule_sentence", read_only=True)
@@ -52,12 +54,14 @@ class DuesScheduleSerializer(serializers.ModelSerializer):
 
 
 class ScheduleInputSerializer(serializers.Serializer):
-    arml = serializers.PrimaryKeyRelatedField(queryset=Arml.objects.all())
+    arml = ScopedPrimaryKeyRelatedField(queryset=Arml.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     base_amount = serializers.DecimalField(**MONEY)
     per_young_amount = serializers.DecimalField(**MONEY, required=False, default=Decimal("0"))
     due_on = serializers.DateField()
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.TEXT
+    )
 
 
 class ScheduleChangeSerializer(ScheduleInputSerializer):
@@ -74,7 +78,7 @@ class PrepareCallsSerializer(serializers.Serializer):
     )
 
 
-class DuesPaymentSerializer(serializers.ModelSerializer):
+class DuesPaymentSerializer(ScopedModelSerializer):
     recorded_by = serializers.StringRelatedField()
 
     class Meta:
@@ -82,13 +86,13 @@ class DuesPaymentSerializer(serializers.ModelSerializer):
         fields = ["id", "amount", "paid_on", "reference", "recorded_by", "created_at"]
 
 
-class PaymentInputSerializer(serializers.Serializer):
+class DuesPaymentInputSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     paid_on = serializers.DateField(required=False, allow_null=True, default=None)
     reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
 
 
-class DuesCallSerializer(serializers.ModelSerializer):
+class DuesCallSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     mission_locale_name = serializers.CharField(source="mission_locale.name", read_only=True)
@@ -138,7 +142,7 @@ class DuesScheduleViewSet(
 
     @extend_schema(request=ScheduleInputSerializer, responses={201: DuesScheduleSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = ScheduleInputSerializer(data=request.data)
+        payload = ScheduleInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         if not armls_for(request.user).filter(pk=data["arml"].pk).exists():
@@ -154,7 +158,7 @@ class DuesScheduleViewSet(
     @extend_schema(request=ScheduleChangeSerializer, responses=DuesScheduleSerializer)
     @action(detail=True, methods=["post"], url_path="change")
     def change(self, request: Request, pk: Any = None) -> Response:
-        payload = ScheduleChangeSerializer(data=request.data)
+        payload = ScheduleChangeSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         try:
             schedule = services.dues_schedule_update(
@@ -177,7 +181,7 @@ class DuesScheduleViewSet(
     def calls(self, request: Request, pk: Any = None) -> Response:
         schedule = self.get_object()
         if request.method == "POST":
-            payload = PrepareCallsSerializer(data=request.data)
+            payload = PrepareCallsSerializer(data=request.data, context={"request": request})
             payload.is_valid(raise_exception=True)
             try:
                 services.dues_calls_prepare(
@@ -223,14 +227,14 @@ class DuesCallViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return qs
 
     @extend_schema(
-        methods=["POST"], request=PaymentInputSerializer, responses={201: DuesPaymentSerializer}
+        methods=["POST"], request=DuesPaymentInputSerializer, responses={201: DuesPaymentSerializer}
     )
     @extend_schema(methods=["GET"], responses=DuesPaymentSerializer(many=True))
     @action(detail=True, methods=["get", "post"], url_path="payments")
     def payments(self, request: Request, pk: Any = None) -> Response:
         call = self.get_object()
         if request.method == "POST":
-            payload = PaymentInputSerializer(data=request.data)
+            payload = DuesPaymentInputSerializer(data=request.data, context={"request": request})
             payload.is_valid(raise_exception=True)
             try:
                 payment = services.dues_payment_record(

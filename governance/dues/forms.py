@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from governance.organisations import limits
 from governance.organisations.models import Arml
 
 
@@ -24,7 +25,10 @@ class ScheduleForm(forms.Form):
     )
     due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes"),
+        required=False,
+        max_length=limits.TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, armls=None, **kwargs):  # type: ignore[no-untyped-def]

@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from governance.dues import rules
+from governance.organisations import limits
+from governance.organisations.limits import BoundedTextField
 from governance.organisations.models import Arml, BodyKind, MissionLocale, Person, Role
 from workflows.lifecycle import Lifecycle, TransitionContext
 from workflows.specs import Deliberated, condition, step
@@ -62,7 +64,7 @@ class DuesSchedule(Lifecycle):
         _("amount per young person accompanied (€)"), default=Decimal("0.00"), **AMOUNT
     )
     due_on = models.DateField(_("due date"))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = BoundedTextField(_("notes"), blank=True, max_length=limits.TEXT)
     adopted_hash = models.CharField(_("adopted rule hash"), max_length=64, blank=True)
     state = FSMField(
         _("state"), default=ScheduleState.DRAFT, choices=ScheduleState.choices, protected=True

@@ -24,7 +24,9 @@ from rest_framework.routers import BaseRouter
 from governance.finances import selectors, services
 from governance.finances.models import FinancialReport
 from governance.finances.rules import Part, Row, Totals, rows_from
+from governance.organisations import limits
 from governance.organisations.models import Funder
+from permissions.scope import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from workflows import errors
 from workflows.api import LifecycleViewSetMixin
 from workflows.attachments import as_json, attachments_of
@@ -93,7 +95,7 @@ def money_json(convention: Any) -> dict[str, Any]:
 
 
 class PaymentInputSerializer(serializers.Serializer):
-    funder = serializers.PrimaryKeyRelatedField(queryset=Funder.objects.all())
+    funder = ScopedPrimaryKeyRelatedField(queryset=Funder.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     part = serializers.ChoiceField(choices=Part.CHOICES)
     amount = serializers.DecimalField(**MONEY)
@@ -118,7 +120,7 @@ class MoneyViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="payments")
     def payments(self, request: Request, pk: Any = None) -> Response:
         convention = self.get_object()
-        payload = PaymentInputSerializer(data=request.data)
+        payload = PaymentInputSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
@@ -149,14 +151,18 @@ class RowSerializer(serializers.Serializer):
 
 
 class ReportContentSerializer(serializers.Serializer):
-    action_summary = serializers.CharField()
-    results = serializers.CharField(required=False, allow_blank=True, default="")
+    action_summary = serializers.CharField(max_length=limits.REPORT)
+    results = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.REPORT
+    )
     charges = RowSerializer(many=True)
     income = RowSerializer(many=True, required=False, default=list)
-    gaps = serializers.CharField(required=False, allow_blank=True, default="")
+    gaps = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.REPORT
+    )
 
 
-class FinancialReportSerializer(serializers.ModelSerializer):
+class FinancialReportSerializer(ScopedModelSerializer):
     reference = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     late = serializers.BooleanField(source="is_late", read_only=True)
@@ -206,7 +212,7 @@ class FinancialReportViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSe
     @action(detail=True, methods=["post"], url_path="content")
     def content(self, request: Request, pk: Any = None) -> Response:
         report = self.get_object()
-        payload = ReportContentSerializer(data=request.data)
+        payload = ReportContentSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
 

@@ -16,6 +16,8 @@ from django_fsm import FSMField, transition
 
 from governance.conventions.models import Convention
 from governance.finances.rules import BOOKKEEPERS, BalanceCondition, Part, Terms
+from governance.organisations import limits
+from governance.organisations.limits import BoundedTextField
 from governance.organisations.models import Arml, Funder, Person, Role
 from permissions.rules import is_a_party_officer
 from workflows.lifecycle import Lifecycle, TransitionContext
@@ -137,11 +139,11 @@ class FinancialReport(Lifecycle):
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     due_on = models.DateField(_("due on"))
-    action_summary = models.TextField(_("action carried out"), blank=True)
-    results = models.TextField(_("results"), blank=True)
+    action_summary = BoundedTextField(_("action carried out"), blank=True, max_length=limits.REPORT)
+    results = BoundedTextField(_("results"), blank=True, max_length=limits.REPORT)
     charges = models.JSONField(_("charges"), default=list, blank=True)
     income = models.JSONField(_("income (besides this subsidy)"), default=list, blank=True)
-    gaps = models.TextField(_("explanation of the gaps"), blank=True)
+    gaps = BoundedTextField(_("explanation of the gaps"), blank=True, max_length=limits.REPORT)
     state = FSMField(
         _("state"), default=ReportState.DUE, choices=ReportState.choices, protected=True
     )

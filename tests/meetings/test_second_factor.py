@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from audit.models import AuditEvent
 from documents.verification import verify
@@ -202,8 +202,8 @@ def test_a_refused_act_does_not_use_up_the_recovery_code(board):
 def test_the_api_signs_with_an_otp_field_and_keeps_the_window_for_its_token(client, board):
     enrol_totp(board.president)
     meeting = ready_to_close(board)
-    token = Token.objects.create(user=board.president)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    _token, key = AuthToken.objects.create(board.president)
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
     url = f"/api/v1/meetings/{meeting.pk}/transitions/close/"
     r = client.post(url, {"comment": ""}, content_type=JSON, **auth)
     assert r.status_code == 403 and r.json()["code"] == "second_factor_required"
