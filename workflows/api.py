@@ -204,3 +204,10 @@ class LifecycleViewSetMixin(AttachmentsMixin):
         obj = self.get_object()  # type: ignore[attr-defined]
         events = history_of(obj, viewer=request.user)
         return Response(HistoryEventSerializer(events, many=True).data)
+
+
+def whole_param(value: Any) -> int | None:
+    """A query parameter as a whole number a database column can hold (at most 18 digits: a
+    bigint), else None — `?arml=10595227227694555136` is no ARML, not a server error."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 18 else None

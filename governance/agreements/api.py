@@ -17,7 +17,7 @@ from governance.organisations.models import Arml, MissionLocale, Person
 from permissions.scope import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from permissions.selectors import armls_for
 from workflows.acts import REFUSALS
-from workflows.api import LifecycleViewSetMixin, not_found, refusal_response
+from workflows.api import LifecycleViewSetMixin, not_found, refusal_response, whole_param
 from workflows.web import request_info
 
 
@@ -86,12 +86,12 @@ class RegulatedAgreementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelV
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         qs = selectors.agreements_for(self.request.user)
-        year = self.request.query_params.get("year", "")
-        if year.isdigit():
-            qs = qs.filter(register__year=int(year))
-        arml = self.request.query_params.get("arml", "")
-        if arml.isdigit():
-            qs = qs.filter(arml_id=int(arml))
+        year = whole_param(self.request.query_params.get("year"))
+        if year is not None:
+            qs = qs.filter(register__year=year)
+        arml = whole_param(self.request.query_params.get("arml"))
+        if arml is not None:
+            qs = qs.filter(arml_id=arml)
         return qs
 
     @extend_schema(request=DeclareSerializer, responses={201: RegulatedAgreementSerializer})

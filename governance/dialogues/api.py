@@ -22,7 +22,7 @@ from governance.organisations.api import IndicatorCodeField
 from governance.organisations.models import Arml, Function, Funder, Indicator
 from permissions.scope import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from permissions.selectors import armls_for
-from workflows.api import LifecycleViewSetMixin, not_found
+from workflows.api import LifecycleViewSetMixin, not_found, whole_param
 
 
 class DialogueSerializer(ScopedModelSerializer):
@@ -253,9 +253,9 @@ SCOPE_FILTERS = [
 
 def _filtered(request: Request, qs: Any, indicator_path: str) -> Any:
     for name in ("arml", "year"):
-        value = request.query_params.get(name, "")
-        if value.isdigit():
-            qs = qs.filter(**{name if name == "year" else _arml_path(qs): int(value)})
+        value = whole_param(request.query_params.get(name))
+        if value is not None:
+            qs = qs.filter(**{name if name == "year" else _arml_path(qs): value})
     code = request.query_params.get("indicator", "")
     if code:
         qs = qs.filter(**{indicator_path: code})
@@ -408,7 +408,7 @@ class DashboardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses=DashboardSerializer)
     def retrieve(self, request: Request, pk: Any = None) -> Response:
-        found = self.get_queryset().filter(pk=pk if str(pk).isdigit() else 0).first()
+        found = self.get_queryset().filter(pk=whole_param(pk) or 0).first()
         if found is None:
             return not_found()
         return Response(DashboardSerializer(dashboard_data(found)).data)

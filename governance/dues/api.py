@@ -20,7 +20,7 @@ from governance.organisations.models import Arml
 from permissions.scope import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from permissions.selectors import armls_for
 from workflows.acts import REFUSALS
-from workflows.api import LifecycleViewSetMixin, not_found, refusal_response
+from workflows.api import LifecycleViewSetMixin, not_found, refusal_response, whole_param
 from workflows.web import request_info
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
@@ -221,9 +221,9 @@ class DuesCallViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         qs = selectors.calls_for(self.request.user)
         for name in ("year", "arml"):
-            value = self.request.query_params.get(name, "")
-            if value.isdigit():
-                qs = qs.filter(**{name: int(value)})
+            value = whole_param(self.request.query_params.get(name))
+            if value is not None:
+                qs = qs.filter(**{name: value})
         return qs
 
     @extend_schema(

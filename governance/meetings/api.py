@@ -35,7 +35,7 @@ from governance.organisations.models import Body, Person
 from permissions.scope import ScopedModelSerializer
 from permissions.selectors import armls_for
 from workflows import errors
-from workflows.api import LifecycleViewSetMixin, refusal_response
+from workflows.api import LifecycleViewSetMixin, refusal_response, whole_param
 from workflows.web import request_info
 
 REFUSED = (errors.TransitionError, ValidationError, PermissionDenied, ObjectDoesNotExist)
@@ -527,8 +527,9 @@ class DeliberationViewSet(viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         if params.get("body_kind"):
             qs = qs.filter(body_kind=params["body_kind"])
-        if params.get("year", "").isdigit():
-            qs = qs.filter(year=int(params["year"]))
+        year = whole_param(params.get("year"))
+        if year is not None:
+            qs = qs.filter(year=year)
         return qs
 
     @extend_schema(request=None, responses={201: ExtractRequestSerializer})
