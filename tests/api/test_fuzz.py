@@ -14,7 +14,9 @@ import random
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, settings
 from knox.models import AuthToken
@@ -64,7 +66,16 @@ class FuzzWorld(World):
 @pytest.fixture
 def fuzz_world(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # 13 people
-    return FuzzWorld()
+    # The cases go through the WSGI application itself, whose request signals close the
+    # database connection after each request: inside the test's transaction on PostgreSQL that
+    # closed it for good ("the connection is closed" on every case). As Django's test client.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield FuzzWorld()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 ROLES = list(Role)

@@ -71,5 +71,5 @@ def test_the_demo_history_lies_in_the_past_and_fills_the_dashboard(client):
 
     client.force_login(Person.objects.get(username="presidente"))
     dashboard = client.get("/tableau-de-bord/", follow=True).content.decode()
-    assert "CPOM-2026-2028-001" in dashboard
+    assert "CPOM-2026-2028-" in dashboard  # its number follows the database's sequence
     assert "Mesure 385.00" in dashboard and "En retard" not in dashboard
