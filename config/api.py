@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, parsers
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from governance.organisations import limits
 
@@ -23,6 +22,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    # Imported here: rest_framework.views reads DEFAULT_PARSER_CLASSES (this module) when it is
+    # first imported, so a top-level import makes a cycle whenever a system check loads the
+    # pagination class first (the check registry's order varies from run to run).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
