@@ -16,8 +16,9 @@ from rest_framework.routers import BaseRouter
 
 from audit import selectors
 from audit.models import AuditEvent, Checkpoint
+from audit.proofs import inclusion_proof, latest_checkpoint
 from audit.rules import auditable_armls
-from audit.services import LedgerError, inclusion_proof, latest_checkpoint
+from audit.services import LedgerError
 
 MAX_LIMIT = 1000
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from audit import conf, merkle, offline, signing, witness
 from audit.canonical import FIELDS, canonical_json, format_time
+from audit.checkpoints import checkpoint_create
 from audit.models import Checkpoint
-from audit.services import checkpoint_create
 from audit.verification import ledger_rows
 
 README_TEXT = """Audit ledger export — ARML Governance

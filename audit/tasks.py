@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 @task
 def checkpoint_tick(reschedule: bool = True) -> int | None:
     """Make a checkpoint if one is due; returns its tree size, or None."""
-    from audit.services import LedgerError, checkpoint_if_due
+    from audit.checkpoints import checkpoint_if_due
+    from audit.services import LedgerError
 
     try:
         checkpoint = checkpoint_if_due()

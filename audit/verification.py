@@ -434,7 +434,7 @@ class EventCheck:
     """One event verified on its own: content vs hash, inclusion in the signed tree head."""
 
     content_ok: bool
-    proof: object | None = None  # audit.services.InclusionProof
+    proof: object | None = None  # audit.proofs.InclusionProof
     proof_ok: bool = False
     signature_problem: str | None = None
     not_covered: bool = False
@@ -446,7 +446,8 @@ class EventCheck:
 
 def check_event(event: AuditEvent) -> EventCheck:
     from audit.canonical import record_hash
-    from audit.services import LedgerError, inclusion_proof, latest_checkpoint
+    from audit.proofs import inclusion_proof, latest_checkpoint
+    from audit.services import LedgerError
 
     result = EventCheck(content_ok=record_hash(event.record()) == event.hash)
     checkpoint = latest_checkpoint()

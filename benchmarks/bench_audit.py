@@ -223,8 +223,10 @@ def _bench_verify_core() -> None:
 
 
 def _bench_proofs() -> None:
+    from audit.checkpoints import checkpoint_create
     from audit.models import ChainHead
-    from audit.services import checkpoint_create, chunks_fill, inclusion_proof
+    from audit.proofs import inclusion_proof
+    from audit.tree import chunks_fill
 
     size = ChainHead.objects.get().seq
     start = time.perf_counter()

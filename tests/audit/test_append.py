@@ -183,8 +183,10 @@ def test_proofs_from_the_subtree_cache_match_the_tree(
     arml, settings, django_assert_max_num_queries
 ):
     from audit import merkle
+    from audit.checkpoints import checkpoint_create
     from audit.models import MerkleChunk
-    from audit.services import checkpoint_create, chunks_fill, consistency_proof, inclusion_proof
+    from audit.proofs import consistency_proof, inclusion_proof
+    from audit.tree import chunks_fill
 
     settings.ARML_CHECKPOINT_EVERY = 0
     hashes = [bytes.fromhex(append(action="x.done", arml=arml).hash) for _ in range(300)]
@@ -210,7 +212,7 @@ def test_proofs_from_the_subtree_cache_match_the_tree(
 
 def test_verify_finds_a_wrong_cached_subtree(arml, settings):
     from audit.models import MerkleChunk
-    from audit.services import chunks_fill
+    from audit.tree import chunks_fill
 
     settings.ARML_CHECKPOINT_EVERY = 0
     for _ in range(70):

@@ -12,15 +12,10 @@ from django.utils import timezone
 
 from audit import signing, timestamps, witness
 from audit.canonical import event_hash
+from audit.checkpoints import checkpoint_create, checkpoint_due, checkpoint_if_due
 from audit.crypto import checkpoint_statement, load_pem_certificates
 from audit.models import AuditEvent, Checkpoint
-from audit.services import (
-    LedgerError,
-    append,
-    checkpoint_create,
-    checkpoint_due,
-    checkpoint_if_due,
-)
+from audit.services import LedgerError, append
 from audit.verification import ledger_rows, verify_ledger
 from tests.audit.conftest import triggers
 

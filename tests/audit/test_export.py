@@ -5,7 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from audit import offline
-from audit.services import append, checkpoint_create
+from audit.checkpoints import checkpoint_create
+from audit.services import append
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from audit.checkpoints import checkpoint_create
 from audit.models import AuditEvent
-from audit.services import append, checkpoint_create
+from audit.services import append
 from tests.factories import person_with_role
 
 pytestmark = pytest.mark.django_db

@@ -141,7 +141,7 @@ def test_a_superuser_rewrite_in_replica_mode_is_named_by_verify(
     """Issue 13.3 as found: as the database superuser, replica mode (no trigger fires), one
     event altered and every later one re-hashed, the checkpoint over it deleted and signed again
     with the seal. The database agrees with itself; the witness and the time-stamps do not."""
-    from audit.services import checkpoint_create
+    from audit.checkpoints import checkpoint_create
 
     settings.ARML_CHECKPOINT_EVERY = 0
     settings.ARML_CHECKPOINT_MINUTES = 0

@@ -2,7 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
-from audit.services import append, checkpoint_create
+from audit.checkpoints import checkpoint_create
+from audit.services import append
 from tests.audit.conftest import triggers
 from tests.conftest import on_postgres
 

@@ -6,8 +6,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.management import call_command
 
+from audit.checkpoints import checkpoint_create
 from audit.crypto import load_pem_certificates, signature_problem
-from audit.services import checkpoint_create
 from audit.verification import verify_ledger
 from documents import hsm, pki, signing, storage
 from documents.exceptions import KeyUnavailable

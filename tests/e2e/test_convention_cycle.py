@@ -15,7 +15,7 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from audit.services import checkpoint_create
+from audit.checkpoints import checkpoint_create
 from audit.verification import verify_ledger
 from config.labels import event_label
 from documents.models import Signature

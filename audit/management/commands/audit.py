@@ -72,7 +72,8 @@ class Command(BaseCommand):
         sys.exit(1)
 
     def handle_checkpoint(self, **options: Any) -> None:
-        from audit.services import LedgerError, checkpoint_create, checkpoint_if_due, witness_sync
+        from audit.checkpoints import checkpoint_create, checkpoint_if_due, witness_sync
+        from audit.services import LedgerError
         from audit.witness import WitnessError
 
         if options["schedule"]:
