@@ -75,7 +75,9 @@ def test_the_minutes_print_the_version_decided_on_not_a_hash(board):
 
 def test_the_attendance_sheet_is_saved_all_or_nothing(board, monkeypatch):
     meeting = board.step(board.step(board.plan(), "convene"), "open")
-    real = services._record_attendance
+    from governance.meetings.services import attendance
+
+    real = attendance._record_attendance
     calls = []
 
     def failing_on_the_third(*args, **kwargs):
@@ -84,7 +86,7 @@ def test_the_attendance_sheet_is_saved_all_or_nothing(board, monkeypatch):
             raise DatabaseError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_record_attendance", failing_on_the_third)
+    monkeypatch.setattr(attendance, "_record_attendance", failing_on_the_third)
     with pytest.raises(DatabaseError):
         services.attendance_record_many(
             meeting=meeting,
