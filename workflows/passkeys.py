@@ -150,11 +150,8 @@ class RegistrationComplete(_Registration, webauthn_views.CompleteCredentialRegis
             _("Your passkey “%(name)s” is enrolled: it confirms your signatures.")
             % {"name": credential.name},
         )
-        response = JsonResponse(
-            {"id": credential.pk, "name": credential.name, "recovery_codes": codes}
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+        # The codes are in this answer only (never_cache: no-store), never shown again.
+        return JsonResponse({"id": credential.pk, "name": credential.name, "recovery_codes": codes})
 
 
 class _Assertion(_Ceremony):
