@@ -20,6 +20,9 @@ from workflows.web import request_info
 def profile(request: HttpRequest) -> HttpResponse:
     person = request.user
     device = second_factor.totp_device(person)
+    confirmation = second_factor.confirmation_on(
+        person, second_factor.channel_of(request), now=timezone.now()
+    )
     context = {
         "device": device,
         "demo_device": second_factor.is_demo(device),
@@ -28,6 +31,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         "enrolled": second_factor.enrolled(person),
         "minutes": int(second_factor.window().total_seconds() // 60),
         "enforced": second_factor.enforced(),
+        "confirmation": confirmation,
+        "confirmed_until": confirmation.at + second_factor.window() if confirmation else None,
     }
     return render(request, "workflows/profile.html", context)
 

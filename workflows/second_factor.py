@@ -167,14 +167,18 @@ def confirm_channel(*, person: Any, channel: str, kind: str, now: dt.datetime) -
     return Confirmed(kind, now)
 
 
-def confirmed_on(person: Any, channel: str, *, now: dt.datetime) -> bool:
-    """Whether the channel holds a confirmation of `person` within the window."""
-    return (
-        bool(channel)
-        and SecondFactorConfirmation.objects.filter(
+def confirmation_on(person: Any, channel: str, *, now: dt.datetime) -> Confirmed | None:
+    """The channel's latest confirmation of `person` within the window, if any."""
+    if not channel:
+        return None
+    row = (
+        SecondFactorConfirmation.objects.filter(
             person=person, channel=channel, confirmed_at__gt=now - window()
-        ).exists()
+        )
+        .order_by("-confirmed_at")
+        .first()
     )
+    return Confirmed(row.kind, row.confirmed_at) if row is not None else None
 
 
 def _verify(actor: Any, code: str) -> str:

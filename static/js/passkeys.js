@@ -6,7 +6,8 @@
 //   new passkey is sent to be verified and kept; the first recovery codes, when the server
 //   made some, are shown once in place; otherwise the profile page is loaded again.
 // <form data-passkey="confirm">: the confirmation form before a signature. The passkey confirms
-//   this session, then the form itself is posted: the act proceeds.
+//   this session, then the form itself is posted: the act proceeds (or, with data-done-url,
+//   as on the profile, that page is loaded again, confirmed).
 // Each form names its endpoints (data-begin-url, data-complete-url) and its French sentences
 // (data-msg-*); its status line is the element named by data-status.
 "use strict";
@@ -181,7 +182,11 @@
       })
       .then(function () {
         say(form, form.dataset.msgDone, false);
-        form.submit(); // the act itself, now confirmed for this session
+        if (form.dataset.doneUrl) {
+          window.location.assign(form.dataset.doneUrl); // the page again, confirmed
+        } else {
+          form.submit(); // the act itself, now confirmed for this session
+        }
       })
       .catch(function (error) {
         say(form, browserError(form, error), true);
