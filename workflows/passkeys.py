@@ -92,7 +92,13 @@ class _Ceremony:
             exc = Refused(detail=exc.message, code=exc.code)
         if not isinstance(exc, webauthn_errors.OTPWebAuthnApiError):
             raise exc
-        detail = str(_messages().get(exc.code, exc.detail))
+        known = _messages().get(exc.code)
+        if known is not None:
+            detail = str(known)
+        elif isinstance(exc, Refused):
+            detail = str(exc.detail)  # ours, in French already
+        else:
+            detail = _("The passkey ceremony failed: try again.")
         person = self.get_user()
         if person is not None:
             from workflows.acts import record_refusal

@@ -251,3 +251,24 @@ def test_the_api_stays_with_codes():
 
     help_text = str(TransitionInputSerializer().fields["otp"].help_text)
     assert "The API takes codes only: a passkey (WebAuthn) is a browser ceremony" in help_text
+
+
+@pytest.mark.parametrize("body", ["[]", "{}", "pas du JSON", '{"id": 1, "response": 2}', '"x"'])
+def test_a_malformed_answer_is_a_french_4xx_never_a_500(client, board, body):
+    client.force_login(board.president)
+    client.post(REGISTER + "debut/", {"name": "x"})
+    r = client.post(REGISTER + "fin/", body, content_type=JSON)
+    assert 400 <= r.status_code < 500 and r.json()["detail"]
+    assert not WebAuthnCredential.objects.exists()
+    enrol(client, SoftPasskey(ORIGIN))
+    client.post(ASSERT + "debut/")
+    r = client.post(ASSERT + "fin/", body, content_type=JSON)
+    assert 400 <= r.status_code < 500 and r.json()["detail"]
+    assert not SecondFactorConfirmation.objects.exists()
+
+
+def test_the_ceremonies_are_not_pages(client, board):
+    client.force_login(board.president)
+    assert client.get(REGISTER + "debut/").status_code == 405
+    r = client.get(ASSERT + "fin/")  # its checks come first: she has no passkey
+    assert r.status_code == 403 and r.json()["code"] == "no_passkey"
