@@ -36,6 +36,7 @@ EVENT_VERBS: dict[str, Any] = {
     "recovery_codes_generated": gettext_lazy("Recovery codes generated"),
     "second_factor_enrolled": gettext_lazy("Second factor enrolled"),
     "second_factor_reset": gettext_lazy("Second factor reset"),
+    "second_factor_removed": gettext_lazy("Second factor removed"),
     "agreement_requested": gettext_lazy("Agreement requested"),
     "agreement_withdrawn": gettext_lazy("Agreement withdrawn"),
     "approved": gettext_lazy("Approved"),
@@ -153,6 +154,25 @@ DATA_VALUES: dict[str, Any] = {
     "unfavourable": gettext_lazy("Unfavourable"),
     "reserved": gettext_lazy("Favourable with reservations"),
 }
+
+#: Kinds of second factor (workflows.second_factor): on an enrolment's event, and what
+#: confirmed a signature (the ledger event's `second_factor`, the signature report).
+SECOND_FACTOR_KINDS: dict[str, Any] = {
+    "totp": gettext_lazy("Authenticator app (TOTP)"),
+    "webauthn": gettext_lazy("Passkey"),
+    "recovery": gettext_lazy("Recovery code"),
+}
+SECOND_FACTOR_CONFIRMED: dict[str, Any] = {
+    "totp": gettext_lazy("second factor: authenticator app (TOTP)"),
+    "webauthn": gettext_lazy("second factor: passkey"),
+    "recovery": gettext_lazy("second factor: recovery code"),
+}
+
+
+def second_factor_label(kind: str) -> str:
+    """What confirmed an act of signing, in words (« second facteur : clé d’accès »)."""
+    return str(SECOND_FACTOR_CONFIRMED.get(kind, kind))
+
 
 #: Document kinds (documents.renderers), as a reader names them.
 DOCUMENT_KINDS: dict[str, Any] = {
@@ -284,6 +304,8 @@ def data_value_label(key: str, value: Any, object_type: str = "") -> str:
         return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(data_value_label(key, v, object_type) for v in value)
+    if key == "second_factor" and isinstance(value, dict) and value.get("kind"):
+        return second_factor_label(str(value["kind"]))
     if isinstance(value, dict):
         return _("%(n)s items (see the API for the whole content)") % {"n": len(value)}
     text = str(value)
@@ -306,6 +328,8 @@ def data_value_label(key: str, value: Any, object_type: str = "") -> str:
             return str(kinds[text])
     if key in ("role", "roles"):
         return roles_label(text)
+    if key == "kind" and text in SECOND_FACTOR_KINDS:
+        return str(SECOND_FACTOR_KINDS[text])
     if text in DATA_VALUES:
         return str(DATA_VALUES[text])
     if key in ("from_state", "to_state", "state"):

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys (WebAuthn credentials as django-otp devices)
     "django_tasks_db",
     "django_bootstrap5",
     "guardian",
@@ -362,6 +363,62 @@ if not ARML_BASE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(
         f"ARML_BASE_URL={ARML_BASE_URL!r} must be the site's address, e.g. https://gouvernance.arml.fr"
     )
+
+
+# Passkeys (django-otp-webauthn) as the second factor before a signature (README § Signing in).
+# The relying party is the site's domain: ARML_WEBAUTHN_RP_ID, else the host of ARML_BASE_URL,
+# of the first CSRF_TRUSTED_ORIGINS or of ALLOWED_HOSTS that is a name (an address cannot be
+# one), else "localhost". The origins browsers may run the ceremony from: ARML_WEBAUTHN_ORIGINS,
+# else those of ARML_BASE_URL and CSRF_TRUSTED_ORIGINS on that domain (HTTPS, or localhost).
+# A passkey is bound to its domain: changing ARML_WEBAUTHN_RP_ID invalidates every passkey.
+def _is_name(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return bool(host) and "*" not in host
+    return False
+
+
+def _webauthn_rp_id() -> str:
+    from urllib.parse import urlsplit
+
+    hosts = [urlsplit(url).hostname or "" for url in [ARML_BASE_URL, *CSRF_TRUSTED_ORIGINS]]
+    hosts += [host.lstrip(".") for host in ALLOWED_HOSTS]
+    return next((host for host in hosts if _is_name(host)), "localhost")
+
+
+def _webauthn_origins(rp_id: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    origins = []
+    for url in [ARML_BASE_URL, *CSRF_TRUSTED_ORIGINS]:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        secure = parts.scheme == "https" or host == "localhost"
+        if secure and (host == rp_id or host.endswith("." + rp_id)):
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    if not origins:
+        port = urlsplit(ARML_BASE_URL).port or 8000
+        origins = [f"http://localhost:{port}" if rp_id == "localhost" else f"https://{rp_id}"]
+    return list(dict.fromkeys(origins))
+
+
+OTP_WEBAUTHN_RP_ID = env_str("ARML_WEBAUTHN_RP_ID", "") or _webauthn_rp_id()
+OTP_WEBAUTHN_RP_NAME = env_str("ARML_WEBAUTHN_RP_NAME", "") or "Gouvernance ARML"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("ARML_WEBAUTHN_ORIGINS", []) or _webauthn_origins(
+    OTP_WEBAUTHN_RP_ID
+)
+for _origin in OTP_WEBAUTHN_ALLOWED_ORIGINS:
+    if not _origin.startswith(("https://", "http://localhost")):
+        raise ImproperlyConfigured(
+            f"ARML_WEBAUTHN_ORIGINS: {_origin!r} is not a secure origin; browsers run the passkey "
+            "ceremony over HTTPS only (or on http://localhost)."
+        )
+# Passkeys confirm a signature only: logging in stays the password's job.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 120
 
 
 def _int_list(name: str, default: str) -> list[int]:

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from governance.organisations.accounts import activate
 from governance.organisations.views import home
-from workflows import profile
+from workflows import passkeys, profile
 
 urlpatterns = [
     path("", home, name="home"),
@@ -25,6 +25,28 @@ urlpatterns = [
         profile.recovery_codes,
         name="profile_recovery_codes",
     ),
+    # Passkeys: the WebAuthn ceremonies' JSON endpoints (static/js/passkeys.js) and removal.
+    path(
+        "profil/cles-d-acces/enregistrement/debut/",
+        passkeys.RegistrationBegin.as_view(),
+        name="passkey_registration_begin",
+    ),
+    path(
+        "profil/cles-d-acces/enregistrement/fin/",
+        passkeys.RegistrationComplete.as_view(),
+        name="passkey_registration_complete",
+    ),
+    path(
+        "profil/cles-d-acces/confirmation/debut/",
+        passkeys.AssertionBegin.as_view(),
+        name="passkey_assertion_begin",
+    ),
+    path(
+        "profil/cles-d-acces/confirmation/fin/",
+        passkeys.AssertionComplete.as_view(),
+        name="passkey_assertion_complete",
+    ),
+    path("profil/cles-d-acces/<int:pk>/retirer/", passkeys.passkey_remove, name="passkey_remove"),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("documents/", include("documents.urls")),
     path("pieces-jointes/", include("workflows.urls")),

@@ -62,12 +62,9 @@ class SignatureReport:
     @property
     def second_factor_label(self) -> str:
         """What confirmed the act of signing, in words (« second facteur : code TOTP »)."""
-        labels = {
-            "totp": _("second factor: authenticator app (TOTP)"),
-            "webauthn": _("second factor: passkey"),
-            "recovery": _("second factor: recovery code"),
-        }
-        return str(labels.get(self.second_factor, self.second_factor))
+        from config.labels import second_factor_label
+
+        return second_factor_label(self.second_factor)
 
     @property
     def delegation_text(self) -> str:

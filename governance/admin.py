@@ -107,13 +107,25 @@ class PersonAdmin(UserAdmin):
         )
 
 
-# django-otp's own device pages would let an administrator read a secret or plant a device,
-# and sign as anyone: the ledgered reset above is the back office's only access.
+# django-otp's own device pages (and django-otp-webauthn's passkey pages) would let an
+# administrator read a secret or plant a device or a public key, and sign as anyone: the
+# ledgered reset above is the back office's only access.
 def _unregister_otp_devices() -> None:
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import (
+        WebAuthnAttestation,
+        WebAuthnCredential,
+        WebAuthnUserHandle,
+    )
 
-    for model in (TOTPDevice, StaticDevice):
+    for model in (
+        TOTPDevice,
+        StaticDevice,
+        WebAuthnCredential,
+        WebAuthnAttestation,
+        WebAuthnUserHandle,
+    ):
         if admin.site.is_registered(model):
             admin.site.unregister(model)
 

@@ -144,7 +144,11 @@ def walk(client, start: Iterable[str] = ("/",), per_pattern: int = PER_PATTERN):
 
 
 def _post_only(callback) -> bool:  # type: ignore[no-untyped-def]
-    """A view wrapped by require_POST (Django keeps the allowed methods in its closure)."""
+    """A view wrapped by require_POST (Django keeps the allowed methods in its closure), or a
+    class-based view with no GET handler (the passkey ceremonies' JSON endpoints)."""
+    view_class = getattr(callback, "view_class", None)
+    if view_class is not None and not hasattr(view_class, "get"):
+        return True
     names = getattr(getattr(callback, "__code__", None), "co_freevars", ())
     for name, cell in zip(names, callback.__closure__ or (), strict=False):
         if name == "request_method_list" and list(cell.cell_contents) == ["POST"]:

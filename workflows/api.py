@@ -75,7 +75,8 @@ class TransitionInputSerializer(serializers.Serializer):
         max_length=64,
         help_text="A second-factor code (6 digits of the authenticator app, or a recovery code) "
         "for a transition that signs; one confirmation stays valid ARML_SECOND_FACTOR_MINUTES "
-        "for the same token or session.",
+        "for the same token or session. The API takes codes only: a passkey (WebAuthn) is a "
+        "browser ceremony, run on the pages' confirmation form.",
     )
 
 

@@ -1,6 +1,7 @@
 """The profile page: who I am, and my second factor — enrol an authenticator app (its secret
-and otpauth URI shown to type or paste; no QR code library), new recovery codes (shown once).
-The engine asks for this factor before every signature (workflows/second_factor.py)."""
+and otpauth URI shown to type or paste; no QR code library), add or remove passkeys (the
+browser's ceremony: workflows/passkeys.py), new recovery codes (shown once). The engine asks
+for this factor before every signature (workflows/second_factor.py)."""
 
 from __future__ import annotations
 
@@ -19,20 +20,28 @@ from workflows.web import request_info
 def profile(request: HttpRequest) -> HttpResponse:
     person = request.user
     device = second_factor.totp_device(person)
+    confirmation = second_factor.confirmation_on(
+        person, second_factor.channel_of(request), now=timezone.now()
+    )
     context = {
         "device": device,
         "demo_device": second_factor.is_demo(device),
         "recovery_left": second_factor.recovery_codes_left(person),
+        "passkeys": second_factor.passkeys_of(person),
+        "enrolled": second_factor.enrolled(person),
         "minutes": int(second_factor.window().total_seconds() // 60),
         "enforced": second_factor.enforced(),
+        "confirmation": confirmation,
+        "confirmed_until": confirmation.at + second_factor.window() if confirmation else None,
     }
     return render(request, "workflows/profile.html", context)
 
 
-def _confirmed_again(request: HttpRequest, act: str) -> bool:
-    """Replacing the app or the recovery codes needs the current second factor (a code, or a
-    confirmation of this session within the window): a stolen session cookie must not swap in
-    its own authenticator and sign. Nothing is needed before a first enrolment."""
+def confirmed_again(request: HttpRequest, act: str) -> bool:
+    """Replacing the app or the recovery codes, or removing a passkey, needs the current second
+    factor (a code, or a confirmation of this session within the window — a passkey's
+    included): a stolen session cookie must not swap in its own authenticator and sign.
+    Nothing is needed before a first enrolment."""
     person = request.user
     if not second_factor.enrolled(person):
         return True
@@ -60,7 +69,7 @@ def _confirmed_again(request: HttpRequest, act: str) -> bool:
 
 @require_POST
 def totp_start(request: HttpRequest) -> HttpResponse:
-    if not _confirmed_again(request, "second_factor_replace"):
+    if not confirmed_again(request, "second_factor_replace"):
         return HttpResponseRedirect(reverse("profile"))
     second_factor.totp_enrolment_start(person=request.user)
     return HttpResponseRedirect(reverse("profile_totp"))
@@ -100,10 +109,10 @@ def totp_confirm(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    if not second_factor.totp_device(request.user):
-        messages.error(request, _("Enrol an authenticator app first."))
+    if not (second_factor.totp_device(request.user) or second_factor.has_passkey(request.user)):
+        messages.error(request, _("Enrol an authenticator app or a passkey first."))
         return HttpResponseRedirect(reverse("profile"))
-    if not _confirmed_again(request, "recovery_codes_generate"):
+    if not confirmed_again(request, "recovery_codes_generate"):
         return HttpResponseRedirect(reverse("profile"))
     codes = second_factor.recovery_codes_generate(
         person=request.user, request_info=request_info(request)

@@ -9,13 +9,14 @@ cookie alone would sign as the president. Before a transition whose spec `needs_
   code (django-otp's StaticDevice: each one works once);
 - or a confirmation made on the same channel — the same session, or the same API token —
   less than ARML_SECOND_FACTOR_MINUTES ago, so a president signing five items in a row types one
-  code (`SecondFactorConfirmation` rows, by the SHA-256 of the session or token key).
+  code (`SecondFactorConfirmation` rows, by the SHA-256 of the session or token key). A passkey
+  (django-otp-webauthn's WebAuthnCredential) confirms this way only: the browser's WebAuthn
+  ceremony (workflows/passkeys.py) records a confirmation of kind "webauthn" for the session,
+  then the page posts the act. The API stays with codes: a passkey is a browser ceremony.
 
 Refusals: `second_factor_required` (none, or the window passed) and `second_factor_invalid`
 (wrong, reused, throttled), both 403 and ledgered by the engine like every refusal. The ledger
 event and the signature row record the kind of factor that confirmed the act.
-
-Passkeys (WebAuthn) are not wired yet: the kind "webauthn" is reserved for them.
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from workflows import errors
 from workflows.models import SecondFactorConfirmation
 
 TOTP_KIND = "totp"
 RECOVERY_KIND = "recovery"
-WEBAUTHN_KIND = "webauthn"  # reserved for passkeys (django-otp-webauthn), not wired yet
+WEBAUTHN_KIND = "webauthn"  # a passkey (django-otp-webauthn), through the browser only
 KINDS = (TOTP_KIND, WEBAUTHN_KIND, RECOVERY_KIND)
 
 #: The TOTP secret every demo account is enrolled with (README § The demo and the second
@@ -135,7 +137,14 @@ def confirm(actor: Any, proof: Proof | Confirmed | None, *, now: dt.datetime) ->
         raise errors.SecondFactorRequired(
             _(
                 "Signing needs a second factor, and you have none yet: enrol an authenticator "
-                "app from your profile page."
+                "app or a passkey from your profile page."
+            )
+        )
+    if has_passkey(actor):
+        raise errors.SecondFactorRequired(
+            _(
+                "Confirm that you are signing: use your passkey, or type the 6-digit code of "
+                "your authenticator app, or a recovery code."
             )
         )
     raise errors.SecondFactorRequired(
@@ -144,6 +153,32 @@ def confirm(actor: Any, proof: Proof | Confirmed | None, *, now: dt.datetime) ->
             "or a recovery code."
         )
     )
+
+
+def confirm_channel(*, person: Any, channel: str, kind: str, now: dt.datetime) -> Confirmed:
+    """Record a confirmation made outside a request's code (a passkey's ceremony) for the
+    channel: the transitions that sign on it within the window are confirmed by `kind`."""
+    SecondFactorConfirmation.objects.filter(
+        person=person, confirmed_at__lte=now - window()
+    ).delete()
+    SecondFactorConfirmation.objects.create(
+        person=person, channel=channel, kind=kind, confirmed_at=now
+    )
+    return Confirmed(kind, now)
+
+
+def confirmation_on(person: Any, channel: str, *, now: dt.datetime) -> Confirmed | None:
+    """The channel's latest confirmation of `person` within the window, if any."""
+    if not channel:
+        return None
+    row = (
+        SecondFactorConfirmation.objects.filter(
+            person=person, channel=channel, confirmed_at__gt=now - window()
+        )
+        .order_by("-confirmed_at")
+        .first()
+    )
+    return Confirmed(row.kind, row.confirmed_at) if row is not None else None
 
 
 def _verify(actor: Any, code: str) -> str:
@@ -185,8 +220,67 @@ def count_failure(exc: errors.SecondFactorInvalid) -> None:
 def enrolled(person: Any) -> bool:
     return (
         TOTPDevice.objects.filter(user=person, confirmed=True).exists()
+        or has_passkey(person)
         or StaticToken.objects.filter(device__user=person, device__confirmed=True).exists()
     )
+
+
+def has_passkey(person: Any) -> bool:
+    return WebAuthnCredential.objects.filter(user=person, confirmed=True).exists()
+
+
+def passkeys_of(person: Any) -> list[WebAuthnCredential]:
+    """The person's passkeys, newest first (name, created, last used)."""
+    return list(
+        WebAuthnCredential.objects.filter(user=person, confirmed=True).order_by("-created_at")
+    )
+
+
+@transaction.atomic
+def passkey_enrolled(
+    *, person: Any, credential: WebAuthnCredential, name: str = "", request_info: Any = None
+) -> list[str]:
+    """A passkey the browser just registered (django-otp-webauthn verified its attestation):
+    named, ledgered. Returns the first recovery codes when the person had none (shown once)."""
+    from workflows.acts import record
+
+    credential.name = (name.strip() or _("Passkey"))[:64]
+    credential.save(update_fields=["name"])
+    codes = [] if recovery_codes_left(person) else _new_recovery_codes(person)
+    record(
+        person,
+        "second_factor_enrolled",
+        actor=person,
+        data={
+            "kind": WEBAUTHN_KIND,
+            "device": credential.pk,
+            "name": credential.name,
+            "recovery_codes": len(codes),
+        },
+        request_info=request_info,
+    )
+    return codes
+
+
+def passkey_of(person: Any, pk: int) -> WebAuthnCredential | None:
+    return WebAuthnCredential.objects.filter(user=person, pk=pk).first()
+
+
+@transaction.atomic
+def passkey_remove(
+    *, person: Any, credential: WebAuthnCredential, request_info: Any = None
+) -> None:
+    """Remove one of the person's passkeys (the caller checked a current second factor)."""
+    from workflows.acts import record
+
+    record(
+        person,
+        "second_factor_removed",
+        actor=person,
+        data={"kind": WEBAUTHN_KIND, "device": credential.pk, "name": credential.name},
+        request_info=request_info,
+    )
+    credential.delete()
 
 
 def totp_device(person: Any, *, confirmed: bool = True) -> TOTPDevice | None:
@@ -301,7 +395,7 @@ def second_factor_reset(*, person: Any, actor: Any, request_info: Any = None) ->
     from workflows.acts import record
 
     removed = 0
-    for model in (TOTPDevice, StaticDevice):
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
         count, _by_model = model.objects.filter(user=person).delete()
         removed += count
     SecondFactorConfirmation.objects.filter(person=person).delete()

@@ -202,7 +202,9 @@ def second_factor_form(
     exc: errors.TransitionError,
     data: dict[str, str],
 ) -> HttpResponse:
-    """The confirmation form: the code field, the act's own fields carried over, and — with
+    """The confirmation form: the passkey's button (for a person who has one; the browser's
+    ceremony confirms the session, then posts the act), the code field, the act's own fields
+    carried over, and — with
     DEBUG on, for a demo account only — the current demo code, marked as a demo aid."""
     from workflows.specs import spec_for
 
@@ -212,6 +214,9 @@ def second_factor_form(
         "refusal": exc,
         "invalid": isinstance(exc, errors.SecondFactorInvalid),
         "enrolled": second_factor.enrolled(request.user),
+        "passkey": second_factor.has_passkey(request.user),
+        "codes": second_factor.totp_device(request.user) is not None
+        or second_factor.recovery_codes_left(request.user) > 0,
         "comment": request.POST.get("comment", ""),
         "data": sorted(data.items()),
         "minutes": int(second_factor.window().total_seconds() // 60),

@@ -107,6 +107,44 @@ def test_production_settings_come_from_the_environment(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        # The tests' variables: the name in CSRF_TRUSTED_ORIGINS (ARML_BASE_URL is an address).
+        ({}, "arml.example Gouvernance ARML ['https://arml.example']"),
+        (
+            {
+                "ARML_BASE_URL": "https://gouvernance.arml.fr",
+                "CSRF_TRUSTED_ORIGINS": "https://gouvernance.arml.fr,https://autre.example",
+                "ARML_WEBAUTHN_RP_NAME": "ARML Bretagne",
+            },
+            "gouvernance.arml.fr ARML Bretagne ['https://gouvernance.arml.fr']",
+        ),
+        (
+            {
+                "ARML_WEBAUTHN_RP_ID": "arml.fr",
+                "ARML_WEBAUTHN_ORIGINS": "https://a.arml.fr,https://b.arml.fr",
+            },
+            "arml.fr Gouvernance ARML ['https://a.arml.fr', 'https://b.arml.fr']",
+        ),
+        # Development: 127.0.0.1 cannot be a passkey's domain, localhost can.
+        (
+            {"DEBUG": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost", "CSRF_TRUSTED_ORIGINS": ""},
+            "localhost Gouvernance ARML ['http://localhost:8000']",
+        ),
+    ],
+)
+def test_the_passkeys_relying_party_comes_from_the_site_address(tmp_path, extra, expected):
+    env = production_env(tmp_path, **extra)
+    code = (
+        "from django.conf import settings as s; print(s.OTP_WEBAUTHN_RP_ID, "
+        "s.OTP_WEBAUTHN_RP_NAME, s.OTP_WEBAUTHN_ALLOWED_ORIGINS)"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
     ("change", "named"),
     [
         ({"SECRET_KEY": None}, "SECRET_KEY"),
@@ -120,6 +158,8 @@ def test_production_settings_come_from_the_environment(tmp_path):
         ({"ARML_TRUSTED_PROXIES": "-1"}, "ARML_TRUSTED_PROXIES"),
         # Signing under the signer's sole control cannot be turned off in production.
         ({"ARML_SECOND_FACTOR_REQUIRED": "0"}, "ARML_SECOND_FACTOR_REQUIRED"),
+        # Browsers run the passkey ceremony on secure origins only.
+        ({"ARML_WEBAUTHN_ORIGINS": "http://arml.example"}, "ARML_WEBAUTHN_ORIGINS"),
     ],
 )
 def test_serving_refuses_a_bad_configuration_without_a_traceback(tmp_path, change, named):
