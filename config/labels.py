@@ -83,6 +83,8 @@ EVENT_VERBS: dict[str, Any] = {
     "recorded": gettext_lazy("Recorded"),
     "refused": gettext_lazy("Refused"),
     "refused_attempt": gettext_lazy("Refused attempt"),
+    "reopened": gettext_lazy("Reopened"),
+    "payment_corrected": gettext_lazy("Payment corrected"),
     "rejected": gettext_lazy("Rejected"),
     "requested": gettext_lazy("Requested"),
     "returned_to_draft": gettext_lazy("Returned to draft"),
