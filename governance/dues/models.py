@@ -324,10 +324,6 @@ class DuesPayment(models.Model):
     def __str__(self) -> str:
         return f"{self.call} — {euros(self.amount)}"
 
-    @property
-    def is_correction(self) -> bool:
-        return self.reverses_id is not None
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ValueError("a payment of dues is never modified")
@@ -335,3 +331,20 @@ class DuesPayment(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("a payment of dues is never deleted")
+
+    @property
+    def is_correction(self) -> bool:
+        return self.reverses_id is not None
+
+    def remaining(self) -> Decimal:
+        """What is left of this payment once its corrections are counted (prefetch them)."""
+        return self.amount + sum((c.amount for c in self.corrections.all()), Decimal("0.00"))
+
+    @property
+    def takes_back_all(self) -> bool:
+        """A correcting entry that cancels the whole of its original."""
+        return self.reverses is not None and -self.amount == self.reverses.amount
+
+    @property
+    def is_cancelled(self) -> bool:
+        return not self.is_correction and self.remaining() <= 0

@@ -125,6 +125,19 @@ class Payment(models.Model):
     def is_correction(self) -> bool:
         return self.reverses_id is not None
 
+    def remaining(self) -> Decimal:
+        """What is left of this payment once its corrections are counted (prefetch them)."""
+        return self.amount + sum((c.amount for c in self.corrections.all()), Decimal("0.00"))
+
+    @property
+    def takes_back_all(self) -> bool:
+        """A correcting entry that cancels the whole of its original."""
+        return self.reverses is not None and -self.amount == self.reverses.amount
+
+    @property
+    def is_cancelled(self) -> bool:
+        return not self.is_correction and self.remaining() <= 0
+
 
 class ReportState(models.TextChoices):
     DUE = "due", _("Due")

@@ -24,8 +24,8 @@ from governance.finances.rules import (
     Correction,
     Part,
     Row,
-    money,
     correction_refusal,
+    money,
     payment_refusal,
     report_due_on,
 )
