@@ -25,6 +25,7 @@ from governance.finances.rules import (
 from governance.organisations.models import Funder
 from permissions.authorization import may
 from workflows import errors
+from workflows.attachments import attachments_of
 from workflows.web import act_post, lifecycle_context, request_info
 
 
@@ -32,6 +33,9 @@ def convention_money(request: HttpRequest, pk: int) -> HttpResponse:
     convention = get_object_or_404(selectors.conventions_for(request.user), pk=pk)
     rows = selectors.money_rows(convention)
     funders = {r.funder.pk: r.funder for r in rows}
+    for row in rows:
+        for payment in row.payments:
+            payment.evidence = attachments_of(payment)  # the funder's notice, to open
     return render(
         request,
         "governance/finances/convention_money.html",
