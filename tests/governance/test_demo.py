@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from governance.organisations.models import Arml, Mandate, MissionLocale, Region, Role
+from governance.organisations.models import Arml, BodyKind, Mandate, MissionLocale, Region, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,9 @@ def test_the_demo_history_lies_in_the_past_and_fills_the_dashboard(client):
     call_command("demo")
     meetings = Meeting.objects.filter(arml__region__code="53")
     # The board twice (the CPOM, the amendment), the general assembly once (the dues).
-    assert sorted(meetings.values_list("body__kind", flat=True)) == ["ag", "ca", "ca"]
+    assert sorted(meetings.values_list("body__kind", flat=True)) == sorted(
+        [BodyKind.AG, BodyKind.CA, BodyKind.CA]
+    )
     now = timezone.now()
     for meeting in meetings:
         assert meeting.state == "minutes_signed" and meeting.starts_at < now
