@@ -84,6 +84,8 @@ EVENT_VERBS: dict[str, Any] = {
     "refused": gettext_lazy("Refused"),
     "refused_attempt": gettext_lazy("Refused attempt"),
     "reopened": gettext_lazy("Reopened"),
+    "drafted": gettext_lazy("Draft written"),
+    "changed": gettext_lazy("Draft changed"),
     "payment_corrected": gettext_lazy("Payment corrected"),
     "rejected": gettext_lazy("Rejected"),
     "requested": gettext_lazy("Requested"),
