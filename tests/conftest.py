@@ -34,8 +34,10 @@ def ledger_purge(transactional_db):
 
     triggers = importlib.import_module("audit.migrations.0002_ledger_triggers")
     meetings = importlib.import_module("governance.migrations.0009_meetings_records_triggers")
+    money = importlib.import_module("governance.migrations.0021_payments_append_only")
     yield
     meetings.purge(conn)  # deliberations, votes, attendance, proxies: guarded tables too
+    money.purge(conn)  # payments and dues paid: written once too
     triggers.drop(conn)
     with conn.cursor() as cursor:
         for table in ("audit_auditevent", "audit_checkpoint", "audit_merklechunk"):

@@ -83,7 +83,35 @@ class DuesPaymentSerializer(ScopedModelSerializer):
 
     class Meta:
         model = DuesPayment
-        fields = ["id", "amount", "paid_on", "reference", "recorded_by", "created_at"]
+        fields = [
+            "id",
+            "amount",
+            "paid_on",
+            "reference",
+            "recorded_by",
+            "created_at",
+            "reverses",
+            "reason",
+            "corrected_by",
+        ]
+
+    corrected_by = serializers.SerializerMethodField()
+
+    def get_corrected_by(self, payment: DuesPayment) -> list[int]:
+        """The correcting entries recorded against this payment (ids)."""
+        return [c.pk for c in payment.corrections.all()]
+
+
+class DuesCorrectionInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=limits.TEXT)
+    amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Montant repris (tout le paiement si absent).",
+    )
 
 
 class DuesPaymentInputSerializer(serializers.Serializer):
@@ -246,8 +274,37 @@ class DuesCallViewSet(LifecycleViewSetMixin, viewsets.ReadOnlyModelViewSet):
             except REFUSALS as exc:
                 return refusal_response(exc)
             return Response(DuesPaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
-        rows = call.payments.select_related("recorded_by")
+        rows = call.payments.select_related("recorded_by").prefetch_related("corrections")
         return Response(DuesPaymentSerializer(rows, many=True).data)
+
+    @extend_schema(
+        request=DuesCorrectionInputSerializer,
+        responses={201: DuesPaymentSerializer},
+        parameters=[OpenApiParameter("payment", int, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"payments/(?P<payment>[0-9]{1,18})/correction",
+    )
+    def correct_payment(self, request: Request, pk: Any = None, payment: Any = None) -> Response:
+        """A correcting entry against one of the call's payments (never an edit of it)."""
+        call = self.get_object()
+        original = DuesPayment.objects.filter(call=call, pk=payment).first()
+        if original is None:
+            return not_found()
+        payload = DuesCorrectionInputSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        try:
+            correction = services.dues_payment_correct(
+                actor=request.user,
+                payment=original,
+                request_info=request_info(request),
+                **payload.validated_data,
+            )
+        except REFUSALS as exc:
+            return refusal_response(exc)
+        return Response(DuesPaymentSerializer(correction).data, status=status.HTTP_201_CREATED)
 
 
 def register(router: BaseRouter) -> None:

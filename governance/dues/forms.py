@@ -42,3 +42,19 @@ class PaymentForm(forms.Form):
         label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reference = forms.CharField(label=_("Payment reference"), required=False, max_length=120)
+
+
+class CorrectionForm(forms.Form):
+    """A correcting entry against a payment recorded by mistake (all of it by default)."""
+
+    reason = forms.CharField(
+        label=_("Reason of the correction"),
+        max_length=limits.TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    amount = forms.DecimalField(
+        label=_("Amount taken back (€, all of it if empty)"),
+        decimal_places=2,
+        max_digits=12,
+        required=False,
+    )

@@ -154,6 +154,14 @@ def fully_paid(call: DuesCall) -> bool:
     return call.left_to_pay() == rules.ZERO
 
 
+@condition(
+    _("The call is reopened only when a correction leaves something to pay."),
+    code="dues_fully_paid",
+)
+def not_fully_paid(call: DuesCall) -> bool:
+    return call.left_to_pay() > rules.ZERO
+
+
 class DuesCall(Lifecycle):
     ledger_prefix = "dues_call"
     lock_related = ("mission_locale", "schedule")
@@ -262,24 +270,55 @@ class DuesCall(Lifecycle):
     def settle(self, ctx: TransitionContext) -> None:
         pass
 
+    @transition(
+        field=state,
+        source=CallState.PAID,
+        target=CallState.CALLED,
+        conditions=[not_fully_paid],
+        custom=step(
+            label=_("Reopen the call after a correction"),
+            done="reopened",
+            roles=rules.PAYERS,
+            automatic=True,  # by the correction of one of its payments, never by hand
+        ),
+    )
+    def reopen(self, ctx: TransitionContext) -> None:
+        pass
+
 
 class DuesPayment(models.Model):
-    """A payment received against a call: written once; a mistake is corrected by the ledger's
-    record and a new call, never by editing the row."""
+    """A payment received against a call: written once, never edited nor deleted (the database
+    refuses it); a mistake is corrected by a correcting entry, a row of negative amount that
+    `reverses` the original and gives its `reason`."""
 
     call = models.ForeignKey(DuesCall, on_delete=models.PROTECT, related_name="payments")
-    amount = models.DecimalField(_("amount (€)"), **AMOUNT)
+    #: Negative for a correcting entry (it takes back part or all of the original).
+    amount = models.DecimalField(_("amount (€)"), max_digits=12, decimal_places=2)
     paid_on = models.DateField(_("received on"))
     reference = models.CharField(_("payment reference"), max_length=120, blank=True)
     recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    reverses = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects the entry"),
+    )
+    reason = BoundedTextField(_("reason of the correction"), blank=True, max_length=limits.TEXT)
 
     class Meta:
         ordering = ["paid_on", "pk"]
         verbose_name = _("payment of dues")
         verbose_name_plural = _("payments of dues")
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="dues_payment_positive")
+            # A payment is positive; a correcting entry negative, with its original.
+            models.CheckConstraint(
+                condition=(models.Q(reverses__isnull=True, amount__gt=0))
+                | models.Q(reverses__isnull=False, amount__lt=0),
+                name="dues_payment_sign",
+            )
         ]
 
     def __str__(self) -> str:
@@ -292,3 +331,20 @@ class DuesPayment(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("a payment of dues is never deleted")
+
+    @property
+    def is_correction(self) -> bool:
+        return self.reverses_id is not None
+
+    def remaining(self) -> Decimal:
+        """What is left of this payment once its corrections are counted (prefetch them)."""
+        return self.amount + sum((c.amount for c in self.corrections.all()), Decimal("0.00"))
+
+    @property
+    def takes_back_all(self) -> bool:
+        """A correcting entry that cancels the whole of its original."""
+        return self.reverses is not None and -self.amount == self.reverses.amount
+
+    @property
+    def is_cancelled(self) -> bool:
+        return not self.is_correction and self.remaining() <= 0

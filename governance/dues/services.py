@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from governance.dues import rules
 from governance.dues.models import CallState, DuesCall, DuesPayment, DuesSchedule, ScheduleState
+from governance.finances.rules import Correction, correction_refusal
 from governance.organisations.models import Arml, MissionLocale, Person
 from workflows import errors
 from workflows.acts import record, refusals_ledgered, require
-from workflows.engine import perform
+from workflows.engine import perform, perform_automatic
 
 
 def _amount(value: Any, field: str) -> Decimal:
@@ -229,3 +230,68 @@ def dues_payment_record(
     if call.left_to_pay() == rules.ZERO:
         perform(call, "settle", actor=actor, request_info=dict(request_info or {}) or None)
     return payment
+
+
+@refusals_ledgered("correct_payment", lambda kw: kw["payment"].call)
+@transaction.atomic
+def dues_payment_correct(
+    *,
+    actor: Person,
+    payment: DuesPayment,
+    reason: str,
+    amount: Any = None,
+    request_info: Mapping[str, str] | None = None,
+) -> DuesPayment:
+    """Record a correcting entry against a payment of dues recorded by mistake: `amount` (all
+    that remains of it by default) taken back, with its reason, as a new row of negative
+    amount; the original row is never touched. A settled call that is no longer paid in full
+    is reopened (called again, so in arrears once past its due date)."""
+    call = DuesCall.objects.select_for_update().get(pk=payment.call_id)
+    principal = require(actor, call, rules.PAY)
+    original = DuesPayment.objects.get(pk=payment.pk)
+    corrected = rules.paid_total(
+        DuesPayment.objects.filter(reverses=original).values_list("amount", flat=True)
+    )
+    taken = (
+        _amount(amount, "amount")
+        if amount not in (None, "")
+        else (original.amount + corrected).quantize(rules.CENT)
+    )
+    refusal = correction_refusal(
+        Correction(
+            original=original.amount,
+            corrected=corrected,
+            amount=taken,
+            total_after=call.paid() - taken,
+            reason=reason or "",
+            is_correction=original.is_correction,
+        )
+    )
+    if refusal:
+        raise errors.InvalidData(refusal[1], code=refusal[0], details={"reason": [refusal[1]]})
+    correction = DuesPayment.objects.create(
+        call=call,
+        amount=-taken,
+        paid_on=timezone.localdate(),
+        reference=original.reference,
+        recorded_by=actor,
+        reverses=original,
+        reason=reason.strip(),
+    )
+    record(
+        call,
+        "payment_corrected",
+        actor=actor,
+        principal=principal,
+        data={
+            "payment": correction.pk,
+            "corrects": original.pk,
+            "amount": str(correction.amount),
+            "reason": correction.reason,
+            "left_to_pay": str(call.left_to_pay()),
+        },
+        request_info=request_info,
+    )
+    if call.state == CallState.PAID and call.left_to_pay() > rules.ZERO:
+        perform_automatic(call, "reopen", actor=actor, principal=actor, task=None)
+    return correction

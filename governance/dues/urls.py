@@ -25,6 +25,11 @@ urlpatterns = [
         name="dues_call_payment",
     ),
     path(
+        "cotisations/appels/<int:pk>/paiements/<int:payment_pk>/correction/",
+        views.call_correct_payment,
+        name="dues_call_payment_correct",
+    ),
+    path(
         "cotisations/appels/<int:pk>/transitions/<str:name>/",
         transition_view(selectors.calls_for),
         name="dues_call_transition",

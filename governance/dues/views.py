@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.dues import rules, selectors, services
-from governance.dues.forms import PaymentForm, ScheduleForm
+from governance.dues.forms import CorrectionForm, PaymentForm, ScheduleForm
+from governance.dues.models import DuesPayment
 from permissions.authorization import armls_allowed, may
 from workflows.acts import REFUSALS
 from workflows.web import act_post, lifecycle_context, problems_of, request_info
@@ -89,7 +90,8 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(selectors.calls_for(request.user), pk=pk)
     context = {
         "call": call,
-        "payments": call.payments.select_related("recorded_by"),
+        "payments": call.payments.select_related("recorded_by").prefetch_related("corrections"),
+        "may_correct": may(request.user, call, rules.PAY),
         "payment_form": PaymentForm()
         if may(request.user, call, rules.PAY) and call.state == "called"
         else None,
@@ -115,4 +117,27 @@ def call_record_payment(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, call=call, request_info=request_info(request), **form.cleaned_data
         ),
         _("Payment recorded."),
+    )
+
+
+@require_POST
+def call_correct_payment(request: HttpRequest, pk: int, payment_pk: int) -> HttpResponse:
+    call = get_object_or_404(selectors.calls_for(request.user), pk=pk)
+    payment = get_object_or_404(DuesPayment.objects.filter(call=call), pk=payment_pk)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(call.get_absolute_url())
+    return act_post(
+        request,
+        call,
+        lambda: services.dues_payment_correct(
+            actor=request.user,
+            payment=payment,
+            request_info=request_info(request),
+            **form.cleaned_data,
+        ),
+        _("Correcting entry recorded."),
     )

@@ -4,6 +4,8 @@ GET  /api/v1/money/{convention}/            committed, scheduled, paid, justifie
                                             funder, the schedule and the payments
 POST /api/v1/money/{convention}/payments/   multipart: funder, year, part, amount, received_on,
                                             reference, file (the funder's notice)
+POST …/payments/{payment}/correction/       {reason, amount?}: a correcting entry (negative,
+                                            pointing at the original; all of it by default)
 /api/v1/financial-reports/                  the uniform lifecycle endpoints, plus
 POST …/{id}/content/                        {action_summary, results, charges, income, gaps}
 """
@@ -14,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -22,13 +24,13 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from governance.finances import selectors, services
-from governance.finances.models import FinancialReport
+from governance.finances.models import FinancialReport, Payment
 from governance.finances.rules import Part, Row, Totals, rows_from
 from governance.organisations import limits
 from governance.organisations.models import Funder
 from permissions.scope import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from workflows import errors
-from workflows.api import LifecycleViewSetMixin
+from workflows.api import LifecycleViewSetMixin, not_found
 from workflows.attachments import as_json, attachments_of
 from workflows.web import request_info
 
@@ -55,6 +57,9 @@ def payment_json(payment: Any) -> dict[str, Any]:
         "reference": payment.reference,
         "recorded_by": str(payment.recorded_by),
         "evidence": [as_json(a) for a in attachments_of(payment)],
+        "reverses": payment.reverses_id,
+        "reason": payment.reason,
+        "corrected_by": [c.pk for c in payment.corrections.all()],
     }
 
 
@@ -104,6 +109,17 @@ class PaymentInputSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+class CorrectionInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=limits.TEXT)
+    amount = serializers.DecimalField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Montant repris (tout le versement si absent).",
+        **MONEY,
+    )
+
+
 class MoneyViewSet(viewsets.GenericViewSet):
     """The money of the conventions in my scope (by convention id)."""
 
@@ -142,6 +158,35 @@ class MoneyViewSet(viewsets.GenericViewSet):
         except errors.TransitionError as exc:
             return Response(exc.as_dict(), status=exc.status)
         return Response(payment_json(payment), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=CorrectionInputSerializer,
+        responses={201: OpenApiTypes.OBJECT},
+        parameters=[OpenApiParameter("payment", int, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"payments/(?P<payment>[0-9]{1,18})/correction",
+    )
+    def correct_payment(self, request: Request, pk: Any = None, payment: Any = None) -> Response:
+        """A correcting entry against a payment recorded by mistake (never an edit of it)."""
+        convention = self.get_object()
+        original = Payment.objects.filter(convention=convention, pk=payment).first()
+        if original is None:
+            return not_found()
+        payload = CorrectionInputSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        try:
+            correction = services.payment_correct(
+                actor=request.user,
+                payment=original,
+                request_info=request_info(request),
+                **payload.validated_data,
+            )
+        except errors.TransitionError as exc:
+            return Response(exc.as_dict(), status=exc.status)
+        return Response(payment_json(correction), status=status.HTTP_201_CREATED)
 
 
 class RowSerializer(serializers.Serializer):

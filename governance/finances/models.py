@@ -72,8 +72,9 @@ class PaymentTerms(models.Model):
 
 class Payment(models.Model):
     """A payment received from a funder, recorded by the treasurer or the director with the
-    funder's reference and its evidence (an attachment on the payment). Never edited: a
-    mistake is corrected by the back office's ledgered correction, not by changing the row."""
+    funder's reference and its evidence (an attachment on the payment). Never edited nor
+    deleted (the database refuses it): a mistake is corrected by a correcting entry, a row of
+    negative amount that `reverses` the original and gives its `reason`."""
 
     #: Who may attach its evidence (workflows/attachments.py): it has no transitions.
     attachment_roles = BOOKKEEPERS
@@ -84,23 +85,58 @@ class Payment(models.Model):
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     part = models.CharField(_("instalment"), max_length=10, choices=Part.CHOICES)
-    amount = models.DecimalField(_("amount (€)"), **AMOUNT)
+    #: Negative for a correcting entry (it takes back part or all of the original).
+    amount = models.DecimalField(_("amount (€)"), max_digits=14, decimal_places=2)
     received_on = models.DateField(_("received on"))
     reference = models.CharField(_("funder's reference"), max_length=100)
     recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    reverses = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects the entry"),
+    )
+    reason = BoundedTextField(_("reason of the correction"), blank=True, max_length=limits.TEXT)
 
     class Meta:
         ordering = ["year", "funder", "received_on", "pk"]
         verbose_name = _("payment received")
         verbose_name_plural = _("payments received")
         indexes = [models.Index(fields=["convention", "year", "funder"])]
+        constraints = [
+            # A payment is positive; a correcting entry negative, with its original.
+            models.CheckConstraint(
+                condition=(models.Q(reverses__isnull=True, amount__gt=0))
+                | models.Q(reverses__isnull=False, amount__lt=0),
+                name="payment_sign",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.funder} — {self.get_part_display()} : {self.amount} €"
 
     def get_absolute_url(self) -> str:
         return reverse("governance:convention_money", args=[self.convention_id])
+
+    @property
+    def is_correction(self) -> bool:
+        return self.reverses_id is not None
+
+    def remaining(self) -> Decimal:
+        """What is left of this payment once its corrections are counted (prefetch them)."""
+        return self.amount + sum((c.amount for c in self.corrections.all()), Decimal("0.00"))
+
+    @property
+    def takes_back_all(self) -> bool:
+        """A correcting entry that cancels the whole of its original."""
+        return self.reverses is not None and -self.amount == self.reverses.amount
+
+    @property
+    def is_cancelled(self) -> bool:
+        return not self.is_correction and self.remaining() <= 0
 
 
 class ReportState(models.TextChoices):

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from governance.organisations import limits
 from governance.organisations.models import Role
 from permissions.authorization import act
 
@@ -203,6 +204,45 @@ def payment_refusal(
             "This payment would bring the amount received to %(total)s €, above the %(committed)s "
             "€ committed for the year."
         ) % {"total": money(already_paid + amount), "committed": money(committed)}
+    return None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A correcting entry asked for: `amount` taken back (positive) from an original of
+    `original` €, already corrected by `corrected` € (a sum of negatives), leaving
+    `total_after` in the total it counts in (the paid of the year and funder, or of a call)."""
+
+    original: Decimal
+    corrected: Decimal
+    amount: Decimal
+    total_after: Decimal
+    reason: str
+    is_correction: bool = False
+
+
+def correction_refusal(c: Correction) -> tuple[str, str] | None:
+    """(code, sentence) refusing a correcting entry, or None. Shared by the payments of a CPOM
+    and the dues paid: a reason, never a correction of a correction, nothing left to take back
+    once the original is reversed, never more than what remains of it nor a negative total."""
+    if c.is_correction:
+        return "payment_is_correction", gettext(
+            "A correcting entry is not corrected in turn: correct the original payment."
+        )
+    if not c.reason.strip():
+        return "reason_required", gettext("Give the reason of the correction.")
+    if len(c.reason) > limits.TEXT:
+        return "text_too_long", gettext("The reason is too long.")
+    remaining = money(c.original + c.corrected)
+    if remaining <= 0:
+        return "payment_already_reversed", gettext("This payment has already been cancelled.")
+    if c.amount <= 0:
+        return "amount_not_positive", gettext("The amount taken back must be positive.")
+    if c.amount > remaining or c.total_after < 0:
+        return "correction_exceeds_payment", gettext(
+            "Taking back %(amount)s € would make the amount received negative: %(remaining)s € "
+            "remain of this payment."
+        ) % {"amount": format_money(c.amount), "remaining": format_money(remaining)}
     return None
 
 

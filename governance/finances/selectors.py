@@ -84,7 +84,13 @@ def money_rows(convention: Convention, today: dt.date | None = None) -> list[Yea
     table = effective_funding(convention)
     terms = terms_of(convention)
     payments: dict[tuple[int, int], list[Payment]] = defaultdict(list)
-    for payment in Payment.objects.filter(convention=convention).order_by("received_on", "pk"):
+    ordered = (
+        Payment.objects.filter(convention=convention)
+        .select_related("funder", "recorded_by")
+        .prefetch_related("corrections")
+        .order_by("received_on", "pk")
+    )
+    for payment in ordered:
         payments[(payment.year, payment.funder_id)].append(payment)
     reports = {
         (r.year, r.funder_id): r

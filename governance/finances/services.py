@@ -21,8 +21,10 @@ from governance.finances.models import FinancialReport, Payment
 from governance.finances.rules import (
     DRAFT_REPORT,
     RECORD_PAYMENT,
+    Correction,
     Part,
     Row,
+    correction_refusal,
     money,
     payment_refusal,
     report_due_on,
@@ -132,6 +134,74 @@ def payment_record(
             request_info=request_info,
         )
     return payment
+
+
+@refusals_ledgered("correct_payment", lambda kw: kw["payment"].convention)
+def payment_correct(
+    *,
+    actor: Person,
+    payment: Payment,
+    reason: str,
+    amount: Decimal | None = None,
+    request_info: dict[str, str] | None = None,
+) -> Payment:
+    """Record a correcting entry: `amount` (all that remains of the payment by default) taken
+    back from a payment recorded by mistake, with its reason. The original row is never
+    touched; the correction is a new row of negative amount that points at it."""
+    convention = payment.convention
+    principal = require(actor, convention, RECORD_PAYMENT)
+    with transaction.atomic():
+        Convention.objects.select_for_update().get(pk=convention.pk)  # one entry at a time
+        original = Payment.objects.get(pk=payment.pk)
+        corrected = sum(
+            (p.amount for p in Payment.objects.filter(reverses=original)), Decimal("0.00")
+        )
+        taken = money(amount) if amount is not None else money(original.amount + corrected)
+        paid = selectors.paid_for(convention, original.year, original.funder_id)
+        refusal = correction_refusal(
+            Correction(
+                original=original.amount,
+                corrected=corrected,
+                amount=taken,
+                total_after=paid - taken,
+                reason=reason or "",
+                is_correction=original.is_correction,
+            )
+        )
+        if refusal:
+            raise errors.InvalidData(refusal[1], code=refusal[0])
+        correction = Payment.objects.create(
+            arml=original.arml,
+            convention=convention,
+            funder_id=original.funder_id,
+            year=original.year,
+            part=original.part,
+            amount=-taken,
+            received_on=timezone.localdate(),
+            reference=original.reference,
+            recorded_by=actor,
+            reverses=original,
+            reason=reason.strip(),
+        )
+        record(
+            convention,
+            "payment_corrected",
+            actor=actor,
+            principal=principal,
+            data={
+                "payment": {
+                    "id": correction.pk,
+                    "corrects": original.pk,
+                    "funder": original.funder_id,
+                    "year": original.year,
+                    "part": original.part,
+                    "amount": str(correction.amount),
+                    "reason": correction.reason,
+                }
+            },
+            request_info=request_info,
+        )
+    return correction
 
 
 def _report(kwargs: dict[str, Any]) -> FinancialReport:

@@ -12,6 +12,11 @@ urlpatterns = [
         views.payment_create,
         name="payment_create",
     ),
+    path(
+        "conventions/<int:pk>/finances/versements/<int:payment_pk>/correction/",
+        views.payment_correct,
+        name="payment_correct",
+    ),
     path("comptes-rendus-financiers/", views.report_list, name="financial_report_list"),
     path(
         "comptes-rendus-financiers/<int:pk>/",

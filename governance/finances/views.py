@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.finances import selectors, services
-from governance.finances.models import FinancialReport
+from governance.finances.models import FinancialReport, Payment
 from governance.finances.rules import (
     DRAFT_REPORT,
     RECORD_PAYMENT,
@@ -25,6 +25,7 @@ from governance.finances.rules import (
 from governance.organisations.models import Funder
 from permissions.authorization import may
 from workflows import errors
+from workflows.attachments import attachments_of
 from workflows.web import act_post, lifecycle_context, request_info
 
 
@@ -32,6 +33,9 @@ def convention_money(request: HttpRequest, pk: int) -> HttpResponse:
     convention = get_object_or_404(selectors.conventions_for(request.user), pk=pk)
     rows = selectors.money_rows(convention)
     funders = {r.funder.pk: r.funder for r in rows}
+    for row in rows:
+        for payment in row.payments:
+            payment.evidence = attachments_of(payment)  # the funder's notice, to open
     return render(
         request,
         "governance/finances/convention_money.html",
@@ -82,6 +86,35 @@ def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
     url = reverse("governance:convention_money", args=[convention.pk])
     return act_post(request, url, call, _("Payment recorded with its evidence."), "#h-payments")
+
+
+@require_POST
+def payment_correct(request: HttpRequest, pk: int, payment_pk: int) -> HttpResponse:
+    convention = get_object_or_404(selectors.conventions_for(request.user), pk=pk)
+    payment = get_object_or_404(Payment.objects.filter(convention=convention), pk=payment_pk)
+    post = request.POST
+
+    def call() -> None:
+        raw = post.get("amount", "").replace(" ", "").replace(",", ".")
+        try:
+            amount = Decimal(raw) if raw else None
+            if amount is not None and not amount.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            raise errors.InvalidData(
+                _("Enter the amount taken back in euros, or leave it empty."),
+                code="invalid_data",
+            ) from None
+        services.payment_correct(
+            actor=request.user,
+            payment=payment,
+            reason=post.get("reason", ""),
+            amount=amount,
+            request_info=request_info(request),
+        )
+
+    url = reverse("governance:convention_money", args=[convention.pk])
+    return act_post(request, url, call, _("Correcting entry recorded."), "#h-payments")
 
 
 def report_list(request: HttpRequest) -> HttpResponse:

@@ -34,6 +34,7 @@ def _purge_and_flush() -> None:
     triggers = importlib.import_module("audit.migrations.0002_ledger_triggers")
     meetings = importlib.import_module("governance.migrations.0009_meetings_records_triggers")
     meetings.purge(connection)
+    importlib.import_module("governance.migrations.0021_payments_append_only").purge(connection)
     triggers.drop(connection)
     with connection.cursor() as cursor:
         for table in ("audit_auditevent", "audit_checkpoint", "audit_merklechunk"):

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from governance.organisations.models import Arml, Mandate, MissionLocale, Region, Role
+from governance.organisations.models import Arml, BodyKind, Mandate, MissionLocale, Region, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,10 @@ def test_the_demo_history_lies_in_the_past_and_fills_the_dashboard(client):
 
     call_command("demo")
     meetings = Meeting.objects.filter(arml__region__code="53")
-    assert meetings.count() == 2
+    # The board twice (the CPOM, the amendment), the general assembly once (the dues).
+    assert sorted(meetings.values_list("body__kind", flat=True)) == sorted(
+        [BodyKind.AG, BodyKind.CA, BodyKind.CA]
+    )
     now = timezone.now()
     for meeting in meetings:
         assert meeting.state == "minutes_signed" and meeting.starts_at < now
@@ -72,4 +75,8 @@ def test_the_demo_history_lies_in_the_past_and_fills_the_dashboard(client):
     client.force_login(Person.objects.get(username="presidente"))
     dashboard = client.get("/tableau-de-bord/", follow=True).content.decode()
     assert "CPOM-2026-2028-" in dashboard  # its number follows the database's sequence
-    assert "Mesure 385.00" in dashboard and "En retard" not in dashboard
+    assert "Mesure 385.00" in dashboard
+    # Nothing late but the dues in arrears (the Missions Locales that have not paid).
+    before_dues, dues = dashboard.split('<section aria-labelledby="h-cotisations"', 1)
+    assert "En retard" not in before_dues + dues.split("</section>", 1)[1]
+    assert "Mission Locale" in dues.split("</section>", 1)[0]  # those in arrears, by name
