@@ -18,7 +18,7 @@ from typing import Any
 
 from django.apps import apps
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 #: The verb of an event (what follows the object's prefix), as a noun phrase.
 EVENT_VERBS: dict[str, Any] = {
@@ -73,7 +73,7 @@ EVENT_VERBS: dict[str, Any] = {
     "meeting_recorded": gettext_lazy("Meeting recorded"),
     "minutes_signed": gettext_lazy("Minutes signed"),
     "negotiation_opened": gettext_lazy("Negotiation opened"),
-    "opened": gettext_lazy("Meeting opened"),
+    "opened": pgettext_lazy("event", "Opened"),
     "opinion_given": gettext_lazy("Opinion given"),
     "planned": gettext_lazy("Planned"),
     "postponed": gettext_lazy("Postponed"),
@@ -207,9 +207,17 @@ def _prefix_models() -> dict[str, Any]:
     return _lifecycle_by_prefix()
 
 
+#: A verb that reads differently on one kind of object (a meeting is opened as a session).
+EVENT_VERBS_OF: dict[str, Any] = {
+    "meeting.opened": gettext_lazy("Meeting opened"),
+}
+
+
 def event_label(action: str) -> str:
     """`convention.countersigned` → « Contresigné » (the verb; the object is named beside)."""
     prefix, _dot, verb = str(action or "").partition(".")
+    if action in EVENT_VERBS_OF:
+        return str(EVENT_VERBS_OF[action])
     if verb in EVENT_VERBS:
         return str(EVENT_VERBS[verb])
     model = _prefix_models().get(prefix)
