@@ -202,6 +202,48 @@ def awaiting_for(user: Person) -> list[AwaitingItem]:
     return items
 
 
+def inbox_for(user: Person) -> list[AwaitingItem]:
+    """`awaiting_for(user)` as the home page lists it and the menu counts it (items without
+    their `obj`), computed again only when the ledger moved (every act appends to it), the
+    user's active mandates changed, or the day changed; else read from the cache. One query
+    for the key, whatever the number of tasks; once per request (the page and its menu)."""
+    from config.request_cache import memo
+
+    if not user.is_authenticated:
+        return []
+    return memo(("inbox", user.pk), lambda: _cached_inbox(user))
+
+
+def _cached_inbox(user: Person) -> list[AwaitingItem]:
+    import hashlib
+    from dataclasses import replace
+
+    from django.core.cache import cache
+    from django.db.models import Count, OuterRef, Subquery, Sum
+
+    from audit.models import AuditEvent
+
+    mandates = Mandate.objects.active().filter(person=OuterRef("pk")).order_by().values("person")
+    head, count, total = (
+        Person.objects.filter(pk=user.pk)
+        .annotate(
+            # the head's hash, not its number: unique to this ledger's history
+            ledger_head=Subquery(AuditEvent.objects.order_by("-seq").values("hash")[:1]),
+            mandate_count=Subquery(mandates.annotate(n=Count("pk")).values("n")),
+            mandate_sum=Subquery(mandates.annotate(s=Sum("pk")).values("s")),
+        )
+        .values_list("ledger_head", "mandate_count", "mandate_sum")
+        .get()
+    )
+    state = f"{user.pk}:{head or '-'}:{count or 0}:{total or 0}:{timezone.localdate()}"
+    key = "inbox:" + hashlib.sha256(state.encode()).hexdigest()
+    items = cache.get(key)
+    if items is None:
+        items = [replace(item, obj=None) for item in awaiting_for(user)]
+        cache.set(key, items, 3600)
+    return items
+
+
 def _roles_by_arml(user: Person) -> dict[int, set[str]]:
     roles: dict[int, set[str]] = defaultdict(set)
     for arml_id, role in (
@@ -244,7 +286,7 @@ def history_of(obj: Lifecycle, *, viewer: Person) -> Any:
     return history_for(obj, viewer)
 
 
-__all__ = ["TransitionOption", "awaiting_for", "history_of", "transition_options"]
+__all__ = ["TransitionOption", "awaiting_for", "history_of", "inbox_for", "transition_options"]
 
 
 def signature_panel(obj: Any, kind: str) -> dict[str, Any] | None:
