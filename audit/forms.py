@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.widgets import QuickSelect
+
 
 class LedgerFilterForm(forms.Form):
     arml: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
@@ -25,9 +27,11 @@ class LedgerFilterForm(forms.Form):
     def __init__(self, *args: Any, armls: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["arml"].queryset = armls  # type: ignore[attr-defined]
+        self.fields["arml"].widget = QuickSelect(choices=self.fields["arml"].choices)
         actions, kinds = _choices()
-        self.fields["action"].widget = forms.Select(choices=actions)
-        self.fields["object_type"].widget = forms.Select(choices=kinds)
+        # ninety options: written in Python, not through a template each (config/widgets.py)
+        self.fields["action"].widget = QuickSelect(choices=actions)
+        self.fields["object_type"].widget = QuickSelect(choices=kinds)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
