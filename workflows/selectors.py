@@ -293,16 +293,14 @@ def signature_panel(obj: Any, kind: str) -> dict[str, Any] | None:
     """The expected signers of the object's current signed document, who signed, and whether
     the whole file verifies."""
     from documents.verification import verify_recent
-    from workflows.documents import current_document
+    from workflows.web import documents_of
 
-    document = current_document(obj, kind)
+    # The current document (workflows.documents.current_document: the newest of `kind` not
+    # superseded), from the documents the page lists anyway, with their versions and signatures.
+    document = next((d for d in documents_of(obj) if d.kind == kind and not d.is_superseded), None)
     if document is None or len(document.signer_slots) < 2:
         return None
-    versions = list(
-        document.versions.select_related("signature__signer", "signature__on_behalf_of").order_by(
-            "n"
-        )
-    )
+    versions = list(document.versions.all())
     signed = {v.signature.field: v.signature for v in versions if getattr(v, "signature", None)}
     latest = versions[-1]
     return {

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 MOST = {
     "home": 9,
     "inbox": 9,
-    "convention": 38,
+    "convention": 35,
     "meeting": 27,
     "action plan": 13,
     "journal": 9,
