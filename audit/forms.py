@@ -10,7 +10,7 @@ from config.widgets import QuickSelect
 
 class LedgerFilterForm(forms.Form):
     arml: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("ARML"), queryset=None, required=False, empty_label=_("All")
+        label=_("ARML"), queryset=None, required=False, empty_label=_("All"), widget=QuickSelect
     )
     # Codes stay the values (the filter is a prefix of the stored code); readers see labels.
     action = forms.CharField(label=_("Action"), required=False, max_length=100)
@@ -27,7 +27,6 @@ class LedgerFilterForm(forms.Form):
     def __init__(self, *args: Any, armls: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["arml"].queryset = armls  # type: ignore[attr-defined]
-        self.fields["arml"].widget = QuickSelect(choices=self.fields["arml"].choices)
         actions, kinds = _choices()
         # ninety options: written in Python, not through a template each (config/widgets.py)
         self.fields["action"].widget = QuickSelect(choices=actions)
