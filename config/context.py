@@ -78,9 +78,9 @@ def unread_notifications(user: Any) -> int:
 def awaiting_tasks(user: Any) -> int:
     """The count of my tasks shown beside "Home" (the inbox): the length of the cached inbox
     (workflows.selectors.inbox_for), so that a page costs one query for it."""
-    from workflows.selectors import inbox_for
+    from workflows.selectors import inbox_count
 
-    return len(inbox_for(user))
+    return inbox_count(user)
 
 
 @dataclass(frozen=True)

@@ -207,18 +207,47 @@ def inbox_for(user: Person) -> list[AwaitingItem]:
     their `obj`), computed again only when the ledger moved (every act appends to it), the
     user's active mandates changed, or the day changed; else read from the cache. One query
     for the key, whatever the number of tasks; once per request (the page and its menu)."""
-    from config.request_cache import memo
+    from django.core.cache import cache
 
     if not user.is_authenticated:
         return []
-    return memo(("inbox", user.pk), lambda: _cached_inbox(user))
+
+    def cached() -> list[AwaitingItem]:
+        from dataclasses import replace
+
+        key = _inbox_key(user)
+        items = cache.get(key)
+        if items is None:
+            items = [replace(item, obj=None) for item in awaiting_for(user)]
+            cache.set_many({key: items, f"{key}:count": len(items)}, 3600)
+        return items
+
+    from config.request_cache import memo
+
+    return memo(("inbox", user.pk), cached)
 
 
-def _cached_inbox(user: Person) -> list[AwaitingItem]:
-    import hashlib
-    from dataclasses import replace
-
+def inbox_count(user: Person) -> int:
+    """len(inbox_for(user)), without reading the items back from the cache (the menu's count
+    on every page)."""
     from django.core.cache import cache
+
+    if not user.is_authenticated:
+        return 0
+    count = cache.get(f"{_inbox_key(user)}:count")
+    return len(inbox_for(user)) if count is None else count
+
+
+def _inbox_key(user: Person) -> str:
+    """What the cached inbox depends on, read in one query (once per request)."""
+    from config.request_cache import memo
+
+    return memo(("inbox key", user.pk), lambda: _read_inbox_key(user))
+
+
+def _read_inbox_key(user: Person) -> str:
+    import hashlib
+
     from django.db.models import Count, OuterRef, Subquery, Sum
 
     from audit.models import AuditEvent
@@ -236,12 +265,7 @@ def _cached_inbox(user: Person) -> list[AwaitingItem]:
         .get()
     )
     state = f"{user.pk}:{head or '-'}:{count or 0}:{total or 0}:{timezone.localdate()}"
-    key = "inbox:" + hashlib.sha256(state.encode()).hexdigest()
-    items = cache.get(key)
-    if items is None:
-        items = [replace(item, obj=None) for item in awaiting_for(user)]
-        cache.set(key, items, 3600)
-    return items
+    return "inbox:" + hashlib.sha256(state.encode()).hexdigest()
 
 
 def _roles_by_arml(user: Person) -> dict[int, set[str]]:
@@ -286,7 +310,14 @@ def history_of(obj: Lifecycle, *, viewer: Person) -> Any:
     return history_for(obj, viewer)
 
 
-__all__ = ["TransitionOption", "awaiting_for", "history_of", "inbox_for", "transition_options"]
+__all__ = [
+    "TransitionOption",
+    "awaiting_for",
+    "history_of",
+    "inbox_count",
+    "inbox_for",
+    "transition_options",
+]
 
 
 def signature_panel(obj: Any, kind: str) -> dict[str, Any] | None:
