@@ -5,10 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.widgets import QuickSelect
+
 
 class LedgerFilterForm(forms.Form):
     arml: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("ARML"), queryset=None, required=False, empty_label=_("All")
+        label=_("ARML"), queryset=None, required=False, empty_label=_("All"), widget=QuickSelect
     )
     # Codes stay the values (the filter is a prefix of the stored code); readers see labels.
     action = forms.CharField(label=_("Action"), required=False, max_length=100)
@@ -26,8 +28,9 @@ class LedgerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["arml"].queryset = armls  # type: ignore[attr-defined]
         actions, kinds = _choices()
-        self.fields["action"].widget = forms.Select(choices=actions)
-        self.fields["object_type"].widget = forms.Select(choices=kinds)
+        # ninety options: written in Python, not through a template each (config/widgets.py)
+        self.fields["action"].widget = QuickSelect(choices=actions)
+        self.fields["object_type"].widget = QuickSelect(choices=kinds)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)

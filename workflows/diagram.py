@@ -130,7 +130,14 @@ def _clip(
 
 
 def lifecycle_svg(model: type[Lifecycle], current: str | None = None) -> str:
-    layout = _layout(model, get_language())
+    """The diagram, `current` state marked: the same for every page of that model in that
+    state and language, so written once per process (a hundred elements each time otherwise)."""
+    return _svg(model, current, get_language())
+
+
+@cache
+def _svg(model: type[Lifecycle], current: str | None, language: str | None) -> str:
+    layout = _layout(model, language)
     positions, paths, sizes, labels = (
         layout["positions"],
         layout["paths"],

@@ -202,6 +202,72 @@ def awaiting_for(user: Person) -> list[AwaitingItem]:
     return items
 
 
+def inbox_for(user: Person) -> list[AwaitingItem]:
+    """`awaiting_for(user)` as the home page lists it and the menu counts it (items without
+    their `obj`), computed again only when the ledger moved (every act appends to it), the
+    user's active mandates changed, or the day changed; else read from the cache. One query
+    for the key, whatever the number of tasks; once per request (the page and its menu)."""
+    from django.core.cache import cache
+
+    if not user.is_authenticated:
+        return []
+
+    def cached() -> list[AwaitingItem]:
+        from dataclasses import replace
+
+        key = _inbox_key(user)
+        items = cache.get(key)
+        if items is None:
+            items = [replace(item, obj=None) for item in awaiting_for(user)]
+            cache.set_many({key: items, f"{key}:count": len(items)}, 3600)
+        return items
+
+    from config.request_cache import memo
+
+    return memo(("inbox", user.pk), cached)
+
+
+def inbox_count(user: Person) -> int:
+    """len(inbox_for(user)), without reading the items back from the cache (the menu's count
+    on every page)."""
+    from django.core.cache import cache
+
+    if not user.is_authenticated:
+        return 0
+    count = cache.get(f"{_inbox_key(user)}:count")
+    return len(inbox_for(user)) if count is None else count
+
+
+def _inbox_key(user: Person) -> str:
+    """What the cached inbox depends on, read in one query (once per request)."""
+    from config.request_cache import memo
+
+    return memo(("inbox key", user.pk), lambda: _read_inbox_key(user))
+
+
+def _read_inbox_key(user: Person) -> str:
+    import hashlib
+
+    from django.db.models import Count, OuterRef, Subquery, Sum
+
+    from audit.models import AuditEvent
+
+    mandates = Mandate.objects.active().filter(person=OuterRef("pk")).order_by().values("person")
+    head, count, total = (
+        Person.objects.filter(pk=user.pk)
+        .annotate(
+            # the head's hash, not its number: unique to this ledger's history
+            ledger_head=Subquery(AuditEvent.objects.order_by("-seq").values("hash")[:1]),
+            mandate_count=Subquery(mandates.annotate(n=Count("pk")).values("n")),
+            mandate_sum=Subquery(mandates.annotate(s=Sum("pk")).values("s")),
+        )
+        .values_list("ledger_head", "mandate_count", "mandate_sum")
+        .get()
+    )
+    state = f"{user.pk}:{head or '-'}:{count or 0}:{total or 0}:{timezone.localdate()}"
+    return "inbox:" + hashlib.sha256(state.encode()).hexdigest()
+
+
 def _roles_by_arml(user: Person) -> dict[int, set[str]]:
     roles: dict[int, set[str]] = defaultdict(set)
     for arml_id, role in (
@@ -244,23 +310,28 @@ def history_of(obj: Lifecycle, *, viewer: Person) -> Any:
     return history_for(obj, viewer)
 
 
-__all__ = ["TransitionOption", "awaiting_for", "history_of", "transition_options"]
+__all__ = [
+    "TransitionOption",
+    "awaiting_for",
+    "history_of",
+    "inbox_count",
+    "inbox_for",
+    "transition_options",
+]
 
 
 def signature_panel(obj: Any, kind: str) -> dict[str, Any] | None:
     """The expected signers of the object's current signed document, who signed, and whether
     the whole file verifies."""
     from documents.verification import verify_recent
-    from workflows.documents import current_document
+    from workflows.web import documents_of
 
-    document = current_document(obj, kind)
+    # The current document (workflows.documents.current_document: the newest of `kind` not
+    # superseded), from the documents the page lists anyway, with their versions and signatures.
+    document = next((d for d in documents_of(obj) if d.kind == kind and not d.is_superseded), None)
     if document is None or len(document.signer_slots) < 2:
         return None
-    versions = list(
-        document.versions.select_related("signature__signer", "signature__on_behalf_of").order_by(
-            "n"
-        )
-    )
+    versions = list(document.versions.all())
     signed = {v.signature.field: v.signature for v in versions if getattr(v, "signature", None)}
     latest = versions[-1]
     return {

@@ -101,7 +101,14 @@ def what_you_sign(obj: Lifecycle, kind: str) -> dict[str, Any] | None:
 
 
 def documents_of(obj: Lifecycle) -> list[Any]:
-    """The object's documents, newest first, each with its versions and their signatures."""
+    """The object's documents, newest first, each with its versions and their signatures (read
+    once per GET: the page's documents panel and its signature panel both show them)."""
+    from config.request_cache import memo
+
+    return memo(("documents of", obj._meta.label_lower, obj.pk), lambda: _documents_of(obj))
+
+
+def _documents_of(obj: Lifecycle) -> list[Any]:
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Prefetch
 

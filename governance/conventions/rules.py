@@ -43,6 +43,16 @@ class FundingTable:
     #: year → number of an amendment refused and being revised ("avenant en renégociation")
     renegotiating: dict[int, int] = field(default_factory=dict)
 
+    def copy(self) -> FundingTable:
+        """A table of its own: amending it (effective_funding) leaves this one as it was."""
+        return FundingTable(
+            list(self.years),
+            list(self.funders),
+            dict(self.cells),
+            dict(self.amended_years),
+            dict(self.renegotiating),
+        )
+
     def amount(self, year: int, funder_id: int, function: int) -> Decimal:
         return self.cells.get((year, funder_id, function), Decimal("0.00"))
 

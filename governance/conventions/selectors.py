@@ -4,7 +4,7 @@ their versions, the differences between two versions and the funders' comments."
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from config.request_cache import memo
 from governance.conventions.models import (
     Amendment,
     AmendmentState,
@@ -49,6 +50,12 @@ def _with_lines(queryset: QuerySet[Amendment]) -> QuerySet[Amendment]:
 
 
 def funding_table(version: ConventionVersion) -> FundingTable:
+    """The version's table; read once per page (config.request_cache), each caller getting
+    its own copy to amend."""
+    return memo(("funding_table", version.pk), lambda: _funding_table(version)).copy()
+
+
+def _funding_table(version: ConventionVersion) -> FundingTable:
     lines = list(version.funding_lines.select_related("funder"))
     funders = sorted(
         {line.funder for line in lines} | set(version.parties.all()), key=lambda f: (f.kind, f.name)
@@ -58,7 +65,13 @@ def funding_table(version: ConventionVersion) -> FundingTable:
 
 
 def effective_funding(convention: Convention) -> FundingTable:
-    """The table as amended: an amendment in force replaces the lines of its year."""
+    """The table as amended: an amendment in force replaces the lines of its year. The
+    convention page, its money summary and the dashboard each ask: read once per page."""
+    key = ("effective_funding", convention.pk)
+    return memo(key, lambda: _effective_funding(convention)).copy()
+
+
+def _effective_funding(convention: Convention) -> FundingTable:
     table = funding_table(convention.content)
     amendments = _with_lines(convention.amendments.filter(state=AmendmentState.IN_FORCE)).order_by(
         "number"
@@ -76,7 +89,12 @@ def effective_funding(convention: Convention) -> FundingTable:
 
 def renegotiations(convention: Convention) -> list[Amendment]:
     """Amendments refused and being revised (draft, adopted or signed again after a refusal):
-    their year is "avenant en renégociation" on the convention's page and the dashboard."""
+    their year is "avenant en renégociation" on the convention's page and the dashboard
+    (read once per page)."""
+    return list(memo(("renegotiations", convention.pk), lambda: _renegotiations(convention)))
+
+
+def _renegotiations(convention: Convention) -> list[Amendment]:
     pending = convention.amendments.filter(state__in=PENDING).prefetch_related("versions")
     return [a for a in pending.order_by("number") if a.in_renegotiation]
 
@@ -118,7 +136,7 @@ class Comparison:
 
 
 def compare(
-    versions: QuerySet[Any],
+    versions: Iterable[Any],
     raw_from: Any = None,
     raw_to: Any = None,
     *,

@@ -150,7 +150,7 @@ def convention_detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = list(convention.versions.select_related("created_by").order_by("n"))
     numbers = [v.n for v in versions]
     comparison = selectors.compare(
-        convention.versions.all(),
+        versions,  # read just above: the page reads the versions once
         request.GET.get("from"),
         request.GET.get("to"),
         default=selectors.default_pair(numbers),

@@ -129,6 +129,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     state = meeting.state
     quorum = meeting.frozen_quorum()
     receipts_open = state == MeetingState.CONVENED
+    agenda_open = state == MeetingState.PLANNED and meeting.convocation == 1 and access.can_organise
     context = {
         "meeting": meeting,
         "MeetingState": MeetingState,
@@ -149,11 +150,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "votes_open": state == MeetingState.IN_SESSION and access.can_record,
         "receipts_open": receipts_open,
         "interests_open": state not in {*LAPSES, *FINISHED} and access.can_record,
-        "agenda_open": state == MeetingState.PLANNED
-        and meeting.convocation == 1
-        and access.can_organise,
+        "agenda_open": agenda_open,
         "held": state in HELD,
-        "item_form": AgendaItemForm(arml_ids=[meeting.arml_id], prefix="point"),
+        # its choices list every object the ARML's bodies may decide on: read only when shown
+        "item_form": AgendaItemForm(arml_ids=[meeting.arml_id], prefix="point")
+        if agenda_open
+        else None,
         "earliest": meeting.earliest_date(timezone.localdate()),
         "deliberations": list(meeting.deliberations.select_related("item")),
         "next_convocation": meeting.next_convocations.first(),

@@ -34,9 +34,9 @@ def _home_extras(request: HttpRequest) -> dict[str, object]:
     group's count is over every page (see workflows.selectors)."""
     from django.core.paginator import Paginator
 
-    from workflows.selectors import INBOX_GROUPS, awaiting_for
+    from workflows.selectors import INBOX_GROUPS, inbox_for
 
-    items = awaiting_for(request.user)
+    items = list(inbox_for(request.user))  # cached until the ledger moves (see inbox_for)
     rank = {key: i for i, (key, _label) in enumerate(INBOX_GROUPS)}
     items.sort(
         key=lambda item: (

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from config.request_cache import memo
 from governance.meetings import documents as texts
 from governance.meetings import rules
 from governance.meetings.rules import ATTENDING, CONVENER_ROLES, Quorum, Result
@@ -260,11 +261,14 @@ class Meeting(Lifecycle):
         return Person.objects.filter(pk__in=self.member_ids()).order_by("last_name", "first_name")
 
     def presence(self) -> dict[int, str]:
-        return dict(self.attendances.values_list("person_id", "status"))
+        """member → status recorded; the page's sheet, quorum and votes ask: read once per GET."""
+        key = ("meeting-presence", self.pk)
+        return dict(memo(key, lambda: dict(self.attendances.values_list("person_id", "status"))))
 
     def proxy_holders(self) -> dict[int, int]:
-        """giver → holder."""
-        return dict(self.proxies.values_list("giver_id", "holder_id"))
+        """giver → holder (read once per GET, as presence)."""
+        key = ("meeting-proxies", self.pk)
+        return dict(memo(key, lambda: dict(self.proxies.values_list("giver_id", "holder_id"))))
 
     def attending_ids(self) -> set[int]:
         members = set(self.member_ids())
@@ -310,7 +314,7 @@ class Meeting(Lifecycle):
 
     def voices(self, item: AgendaItem) -> dict[int, int]:
         """On `item`: member whose voice counts → who casts it (themselves or their holder)."""
-        interested = set(item.interests.values_list("person_id", flat=True))
+        interested = _interested_ids(item)
         attending = self.attending_ids()
         voices = {p: p for p in attending if p not in interested}
         for giver, holder in self.proxy_holders().items():
@@ -332,9 +336,12 @@ class Meeting(Lifecycle):
         """The item's result on the voices recorded (None for an information item)."""
         if item.kind == ItemKind.INFORMATION:
             return None
-        choices = list(item.votes.values_list("voter_id", "choice"))
+        if "votes" in getattr(item, "_prefetched_objects_cache", {}):  # the meeting page's
+            choices = [(v.voter_id, v.choice) for v in item.votes.all()]
+        else:
+            choices = list(item.votes.values_list("voter_id", "choice"))
         counts = rules.count(c for _voter, c in choices)
-        interested = set(item.interests.values_list("person_id", flat=True))
+        interested = _interested_ids(item)
         body_rules = self.rules
         return rules.decide(
             counts[rules.Choice.FOR],
@@ -500,3 +507,10 @@ class Meeting(Lifecycle):
         quorum = self.quorum()
         self.quorum_members, self.quorum_present = quorum.members, quorum.present
         self.quorum_represented = quorum.represented
+
+
+def _interested_ids(item: AgendaItem) -> set[int]:
+    """Who declared an interest on `item`: from the page's prefetch when there is one."""
+    if "interests" in getattr(item, "_prefetched_objects_cache", {}):
+        return {d.person_id for d in item.interests.all()}
+    return set(item.interests.values_list("person_id", flat=True))
