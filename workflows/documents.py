@@ -181,13 +181,13 @@ def _signer_name(ctx: TransitionContext, principal: Principal) -> str:
     """The name under the signature: the signer's, or by delegation « Pour <the principal> et
     par délégation (<the delegating act>, à compter du …), <the delegate>, <their title> »."""
     evidence = delegation_evidence(principal)
-    if evidence is None:
+    if evidence is None or principal.delegation is None:
         return str(ctx.actor)
     from documents.appearance import delegation_line
 
     title = (
         Mandate.objects.active()
-        .filter(person=ctx.actor, arml_id=getattr(principal.delegation, "arml_id", None))
+        .filter(person=ctx.actor, arml_id=principal.delegation.arml_id)
         .exclude(title="")
         .order_by("pk")
         .values_list("title", flat=True)
