@@ -15,6 +15,7 @@ from governance.finances.api import register as register_finances
 from governance.meetings.api import register as register_meetings
 from governance.organisations.api import register as register_governance
 from governance.programmes.api import register as register_programmes
+from permissions.api import register as register_permissions
 
 router = DefaultRouter()
 register_governance(router)
@@ -28,6 +29,7 @@ register_dues(router)
 register_agreements(router)
 register_documents(router)
 register_audit(router)
+register_permissions(router)
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token"),

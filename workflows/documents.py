@@ -178,12 +178,25 @@ def _factor_kind(ctx: TransitionContext) -> str:
 
 
 def _signer_name(ctx: TransitionContext, principal: Principal) -> str:
-    if principal.delegation is None:
+    """The name under the signature: the signer's, or by delegation « Pour <the principal> et
+    par délégation (<the delegating act>, à compter du …), <the delegate>, <their title> »."""
+    evidence = delegation_evidence(principal)
+    if evidence is None or principal.delegation is None:
         return str(ctx.actor)
-    return _("%(delegate)s, for %(principal)s") % {
-        "delegate": ctx.actor,
-        "principal": principal.person,
-    }
+    from documents.appearance import delegation_line
+
+    title = (
+        Mandate.objects.active()
+        .filter(person=ctx.actor, arml_id=principal.delegation.arml_id)
+        .exclude(title="")
+        .order_by("pk")
+        .values_list("title", flat=True)
+        .first()
+    )
+    values = {"delegation": delegation_line(evidence), "delegate": ctx.actor, "title": title}
+    if title:
+        return _("%(delegation)s, %(delegate)s, %(title)s") % values
+    return _("%(delegation)s, %(delegate)s") % values
 
 
 def current_document(obj: Lifecycle, kind: str) -> Document | None:

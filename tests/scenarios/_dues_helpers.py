@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.test import Client
 
 from governance.organisations.models import Person
+from tests.scenarios.helpers import Authenticator, act
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -22,9 +23,10 @@ class As:
     """`As(client, "pvidal").post("/api/v1/…", {...})`: the request of that person, logged in
     (onboarded accounts have no password yet: the session is opened for them)."""
 
-    def __init__(self, client: Client, username: str) -> None:
+    def __init__(self, client: Client, username: str, clock: Any = None) -> None:
         self.client = client
         self.person = Person.objects.get(username=username)
+        self.app = Authenticator(clock)  # enrolled from the profile page on the first signature
 
     def _login(self) -> None:
         self.client.force_login(self.person)
@@ -43,8 +45,10 @@ class As:
         return response.json()
 
     def act(self, url: str, name: str, comment: str = "") -> Any:
-        """Perform transition `name` on the object at `url` (…/{id}/)."""
-        return self.ok("post", f"{url}transitions/{name}/", {"comment": comment})
+        """Perform transition `name` on the object at `url` (…/{id}/), signing through the
+        scenarios' one helper (the second factor) when it signs."""
+        self._login()
+        return act(self.client, f"{url}transitions/{name}/", comment=comment, app=self.app)
 
 
 def results(body: Any) -> list[Any]:

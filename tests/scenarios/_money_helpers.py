@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from fixtures.demo import DEMO_PASSWORD
+from tests.scenarios.helpers import Authenticator
+from workflows.second_factor import DEMO_TOTP_SECRET
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -22,10 +24,12 @@ def paris(year: int, month: int, day: int, hour: int = 9) -> dt.datetime:
 
 
 def as_person(username: str) -> Client:
-    """A client signed in through the login page, as the person would."""
+    """A client signed in through the login page, as the person would; their authenticator app
+    holds the demo's published secret (the demo enrols every account with it)."""
     client = Client()
     response = client.post("/connexion/", {"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302, f"{username} could not sign in"
+    client.authenticator = Authenticator(None, DEMO_TOTP_SECRET)  # type: ignore[attr-defined]
     return client
 
 

@@ -1,6 +1,8 @@
 """The world of every scenario: the sample ARML (Occitanie) onboarded as a deployer does it —
 `manage.py onboard fixtures/onboarding --apply`, then the scenarios' complement — under a clock
-that only moves forward. Everything after that is done over HTTP by the person whose act it is."""
+that only moves forward. Everything after that is done over HTTP by the person whose act it is,
+under production's rule on signing: a second factor before every signature (the rest of the
+suite runs without it, tests/settings.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from governance.organisations.models import Arml, Body, Funder, FunderKind, Person
-from tests.scenarios.helpers import PARIS
+from tests.scenarios.helpers import PARIS, Authenticator
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "fixtures" / "onboarding"
@@ -46,6 +48,8 @@ class World:
         if username not in self._clients:
             client = Client()
             client.force_login(self._people[username])
+            # Their authenticator app, enrolled from the profile page on their first signature.
+            client.authenticator = Authenticator(self.clock)  # type: ignore[attr-defined]
             self._clients[username] = client
         return self._clients[username]
 
@@ -78,6 +82,11 @@ class World:
         self.clock.move_to(when)
         for username, client in self._clients.items():
             client.force_login(self._people[username])
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_on(second_factor_on):
+    """Every scenario signs under the second factor, as production does."""
 
 
 @pytest.fixture

@@ -1,19 +1,27 @@
 """What every scenario does the same way: act over HTTP as a person, sign, hold a meeting, end
 with the ledger and the documents verified.
 
-Every signature goes through `sign()`: a later requirement on signing (a second factor) changes
-this one place. `step()` performs the transitions that sign nothing, and refuses one that does,
-so no signature can slip past `sign()`.
+Every signature goes through `sign()`, under the second factor as in production
+(tests/scenarios/conftest.py turns it on): the signer's authenticator app is enrolled from the
+profile pages on their first signature, and `sign()` types its current code — or none while the
+signer's session is confirmed (ARML_SECOND_FACTOR_MINUTES). `step()` performs the transitions
+that sign nothing, and refuses one that does, so no signature can slip past `sign()`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import io
 import re
+import struct
+import time
+from base64 import b32decode
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client, TestCase
@@ -60,6 +68,91 @@ def page(client: Client, url: str, data: dict[str, Any] | None = None, *, status
     return response.content.decode()
 
 
+# -- the second factor -----------------------------------------------------------------------
+TOTP_STEP = 30  # seconds: RFC 6238, as every authenticator app and django-otp count
+
+
+def totp(secret: str, step: int) -> str:
+    """The 6 digits an authenticator app shows for `secret` during `step` (RFC 6238, SHA-1)."""
+    key = b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
+
+
+class Authenticator:
+    """A person's authenticator app: the secret the profile page showed at enrolment, the last
+    30-s step whose code the server accepted (it never takes a step twice), and the session a
+    code last confirmed, with when (the server lets that session sign without a code for
+    ARML_SECOND_FACTOR_MINUTES). `clock`: the scenario's, to wait for the next code."""
+
+    def __init__(self, clock: Any, secret: str = "") -> None:
+        self.clock = clock
+        self.secret = secret  # given: enrolled already (the demo's accounts, its published one)
+        self.last_step = -1
+        self.confirmed: tuple[str, float] | None = None
+
+    @staticmethod
+    def step_now() -> int:
+        return int(time.time() // TOTP_STEP)
+
+    def wait_for_a_new_code(self) -> None:
+        """As a person waits a few seconds for the app's next code."""
+        if self.step_now() <= self.last_step:
+            assert self.clock is not None, "this step's code is spent: give the clock to wait"
+            self.clock.move_to((self.last_step + 1) * TOTP_STEP + 1)
+
+    def code(self) -> str:
+        self.wait_for_a_new_code()
+        return totp(self.secret, self.step_now())
+
+    def accepted(self, code: str, session_key: str) -> None:
+        """The server took `code` (or the session's confirmation, when `code` is "")."""
+        if code:
+            self.last_step = self.step_now()
+            self.confirmed = (session_key, time.time())
+
+    def window_covers(self, session_key: str) -> bool:
+        """Whether this session's confirmation still vouches (a minute's margin)."""
+        if self.confirmed is None or self.confirmed[0] != session_key:
+            return False
+        minutes = settings.ARML_SECOND_FACTOR_MINUTES
+        return time.time() - self.confirmed[1] < minutes * 60 - 60
+
+
+def authenticator(client: Client) -> Authenticator:
+    app: Authenticator | None = getattr(client, "authenticator", None)
+    assert app is not None, "a signer's client comes from world.as_() (or give its app)"
+    return app
+
+
+def enrol(client: Client, app: Authenticator | None = None) -> Authenticator:
+    """Enrol an authenticator app as a person does from their profile page: start, read the
+    secret the page shows, type the app's first code; the recovery codes are shown once."""
+    app = app or authenticator(client)
+    if app.secret:
+        return app
+    html = page(client, "/profil/second-facteur/totp/nouveau/", {})
+    secret = re.search(r'id="totp-secret"[^>]*>([A-Z2-7]+)<', html)
+    assert secret, html
+    app.secret = secret.group(1)
+    code = app.code()
+    html = page(client, "/profil/second-facteur/totp/", {"otp": code})
+    assert 'id="recovery-codes"' in html, html
+    app.last_step = app.step_now()  # the enrolment's code is spent: never accepted again
+    return app
+
+
+def asks_second_factor(client: Client, url: str) -> bool:
+    """Whether the transition at `url` asks for a second factor, as its page and the API's
+    options say (an act that produces a document without a signature slot does not)."""
+    options_url, name = url.rstrip("/").rsplit("/", 1)
+    options = get(client, options_url + "/")
+    (option,) = [o for o in options if o["name"] == name]
+    return bool(option["second_factor"])
+
+
 def sign(
     client: Client,
     url: str,
@@ -67,13 +160,41 @@ def sign(
     comment: str = "",
     data: dict[str, Any] | None = None,
     status: int = 200,
+    app: Authenticator | None = None,
 ) -> dict[str, Any]:
     """Perform a transition that signs a document (`url`: …/transitions/<name>/): the act plus
-    whatever signing requires. Answers the transition's result (or the refusal's body)."""
-    body = post(client, url, {"comment": comment, "data": data or {}}, status=status)
+    what signing requires — the signer's second factor (enrolled on their first signature), the
+    app's current code unless this session was confirmed within the window. Answers the
+    transition's result (or the refusal's body). `app`: the signer's authenticator, when the
+    client is not one of world.as_()'s."""
+    app = enrol(client, app)
+    session_key = client.session.session_key or ""
+    code = ""
+    if asks_second_factor(client, url) and not app.window_covers(session_key):
+        code = app.code()
+    payload: dict[str, Any] = {"comment": comment, "data": data or {}}
+    if code:
+        payload["otp"] = code
+    body = post(client, url, payload, status=status)
     if status == 200:
         assert body["document_version"], f"{url} signed nothing: use step()"
+        app.accepted(code, session_key)
     return body
+
+
+def act(
+    client: Client,
+    url: str,
+    *,
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+    app: Authenticator | None = None,
+) -> dict[str, Any]:
+    """A transition whether it signs or not, for the scenarios that do not tell them apart:
+    through `sign()` when it asks for a second factor."""
+    if asks_second_factor(client, url):
+        return sign(client, url, comment=comment, data=data, app=app)
+    return post(client, url, {"comment": comment, "data": data or {}})
 
 
 def step(

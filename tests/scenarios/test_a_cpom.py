@@ -120,7 +120,21 @@ def test_a_cpom_from_draft_to_in_force(world):
     assert "Fait à Siège de l'ARML, Toulouse, le 10 février 2026" in text
 
     sign(president, url + "adopt/")
-    sign(president, url + "sign/")
+    # Signing asks for the second factor: days later, in a new session, without the code of
+    # her app, the president's signature is refused and the refusal is in the ledger…
+    body = refused(president, url + "sign/", "second_factor_required")
+    assert "code à 6 chiffres" in body["detail"]
+    history = get(president, f"/api/v1/conventions/{conv['id']}/history/")
+    attempts = [e for e in history if e["action"] == "convention.refused_attempt"]
+    assert [(e["data"]["refusal"]["transition"], e["data"]["refusal"]["code"]) for e in attempts][
+        -1
+    ] == ("sign", "second_factor_required")
+    assert attempts[-1]["actor"] == world.pk(world.president)
+    # …with it, she signs, and the event says which factor confirmed the signature.
+    seq = sign(president, url + "sign/")["event_seq"]
+    history = get(president, f"/api/v1/conventions/{conv['id']}/history/")
+    (signed,) = [e for e in history if e["seq"] == seq]
+    assert signed["data"]["second_factor"]["kind"] == "totp"
     sign(world.as_(world.state), url + "countersign/")
     sign(world.as_(world.region), url + "countersign/")
     assert get(director, f"/api/v1/conventions/{conv['id']}/")["state"] == "in_force"

@@ -31,8 +31,8 @@ YOUNG = {  # young people each Mission Locale accompanied in 2026
 def test_a_year_of_dues(client, time_machine):
     time_machine.move_to(paris(2027, 1, 4, 9))
     call_command("onboard", str(ONBOARDING), "--apply", stdout=open("/dev/null", "w"))
-    director, president = As(client, "pvidal"), As(client, "mcombes")
-    secretary, staff = As(client, "jfabre"), As(client, "lmartinez")
+    director, president = As(client, "pvidal"), As(client, "mcombes", time_machine)
+    secretary, staff = As(client, "jfabre", time_machine), As(client, "lmartinez")
     (arml,) = [a for a in results(director.ok("get", "/api/v1/armls/")) if "Occitanie" in a["name"]]
 
     # 1. The director drafts the 2027 dues: 1 000 € per ML + 0,50 € per young person.

@@ -30,6 +30,7 @@ from tests.scenarios._money_helpers import (
     paris,
     upload,
 )
+from tests.scenarios.helpers import act
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_a_cpom_year_paid_reported_returned_accepted_and_justified(clock, settin
     cid = convention["id"]
     if convention["state"] != "in_force":
         for officer in (etat, region):
-            ok(officer.post(f"/api/v1/conventions/{cid}/transitions/countersign/", {}))
+            act(officer, f"/api/v1/conventions/{cid}/transitions/countersign/")
     assert ok(directrice.get(f"/api/v1/conventions/{cid}/"))["state"] == "in_force"
 
     # -- the schedule derived from the funding lines in force ---------------------------------
@@ -145,27 +146,25 @@ def test_a_cpom_year_paid_reported_returned_accepted_and_justified(clock, settin
         {"file": upload("comptes-2026.pdf", PDF), "kind": "approved_accounts"},
     )
     assert accounts.status_code == 201, accounts.content
-    ok(tresorier.post(sign, {}))
-    ok(presidente.post(f"/api/v1/financial-reports/{rid}/transitions/submit/", {}))
+    act(tresorier, sign)
+    act(presidente, f"/api/v1/financial-reports/{rid}/transitions/submit/")
 
     # -- the State returns it once, with a reason; corrected, signed, submitted, accepted ------
     returned = etat.post(f"/api/v1/financial-reports/{rid}/transitions/return_report/", {})
     assert returned.status_code == 400 and returned.json()["code"] == "comment_required"
-    ok(
-        etat.post(
-            f"/api/v1/financial-reports/{rid}/transitions/return_report/",
-            {"comment": "Expliquez l'écart sur les salaires."},
-            "application/json",
-        )
+    act(
+        etat,
+        f"/api/v1/financial-reports/{rid}/transitions/return_report/",
+        comment="Expliquez l'écart sur les salaires.",
     )
     assert ok(etat.get(f"/api/v1/financial-reports/{rid}/"))["state"] == "returned"
     content["gaps"] = "Revalorisation conventionnelle des salaires (+2,5 %)."
     ok(tresorier.post(f"/api/v1/financial-reports/{rid}/content/", content, "application/json"))
-    ok(tresorier.post(sign, {}))
-    ok(presidente.post(f"/api/v1/financial-reports/{rid}/transitions/submit/", {}))
+    act(tresorier, sign)
+    act(presidente, f"/api/v1/financial-reports/{rid}/transitions/submit/")
     region_try = region.post(f"/api/v1/financial-reports/{rid}/transitions/accept/", {})
     assert region_try.status_code == 403 and region_try.json()["code"] == "not_a_party"
-    ok(etat.post(f"/api/v1/financial-reports/{rid}/transitions/accept/", {}))
+    act(etat, f"/api/v1/financial-reports/{rid}/transitions/accept/")
     report = ok(etat.get(f"/api/v1/financial-reports/{rid}/"))
     assert report["state"] == "accepted" and report["late"] is False
 
@@ -211,7 +210,7 @@ def test_payments_balance_waits_for_last_years_report(clock):
     cid = convention["id"]
     if convention["state"] != "in_force":
         for officer in (etat, region):
-            ok(officer.post(f"/api/v1/conventions/{cid}/transitions/countersign/", {}))
+            act(officer, f"/api/v1/conventions/{cid}/transitions/countersign/")
     clock.move_to(paris(2027, 11, 2, 9))
     body = money(as_person("tresorier"), cid)
     state_id = next(r["funder"] for r in body["rows"] if "Préfecture" in r["funder_name"])
