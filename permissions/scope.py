@@ -24,6 +24,7 @@ from permissions.selectors import armls_for
 #: How a model reaches the ARML it belongs to, when it is not through a field named `arml`.
 PATHS = {
     "governance.arml": "pk",
+    "governance.duespayment": "call__arml",
     "governance.funder": "region__arml",
     "governance.person": "mandates__arml",
     "governance.programmeaction": "programme__arml",
