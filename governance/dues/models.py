@@ -25,6 +25,7 @@ from django_fsm import FSMField, transition
 
 from governance.dues import rules
 from governance.organisations import limits
+from governance.organisations.corrections import CorrectedEntry
 from governance.organisations.limits import BoundedTextField
 from governance.organisations.models import Arml, BodyKind, MissionLocale, Person, Role
 from workflows.lifecycle import Lifecycle, TransitionContext
@@ -286,7 +287,7 @@ class DuesCall(Lifecycle):
         pass
 
 
-class DuesPayment(models.Model):
+class DuesPayment(CorrectedEntry, models.Model):
     """A payment received against a call: written once, never edited nor deleted (the database
     refuses it); a mistake is corrected by a correcting entry, a row of negative amount that
     `reverses` the original and gives its `reason`."""
@@ -331,20 +332,3 @@ class DuesPayment(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("a payment of dues is never deleted")
-
-    @property
-    def is_correction(self) -> bool:
-        return self.reverses_id is not None
-
-    def remaining(self) -> Decimal:
-        """What is left of this payment once its corrections are counted (prefetch them)."""
-        return self.amount + sum((c.amount for c in self.corrections.all()), Decimal("0.00"))
-
-    @property
-    def takes_back_all(self) -> bool:
-        """A correcting entry that cancels the whole of its original."""
-        return self.reverses is not None and -self.amount == self.reverses.amount
-
-    @property
-    def is_cancelled(self) -> bool:
-        return not self.is_correction and self.remaining() <= 0

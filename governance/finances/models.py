@@ -17,6 +17,7 @@ from django_fsm import FSMField, transition
 from governance.conventions.models import Convention
 from governance.finances.rules import BOOKKEEPERS, BalanceCondition, Part, Terms
 from governance.organisations import limits
+from governance.organisations.corrections import CorrectedEntry
 from governance.organisations.limits import BoundedTextField
 from governance.organisations.models import Arml, Funder, Person, Role
 from permissions.rules import is_a_party_officer
@@ -70,7 +71,7 @@ class PaymentTerms(models.Model):
         )
 
 
-class Payment(models.Model):
+class Payment(CorrectedEntry, models.Model):
     """A payment received from a funder, recorded by the treasurer or the director with the
     funder's reference and its evidence (an attachment on the payment). Never edited nor
     deleted (the database refuses it): a mistake is corrected by a correcting entry, a row of
@@ -120,23 +121,6 @@ class Payment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("governance:convention_money", args=[self.convention_id])
-
-    @property
-    def is_correction(self) -> bool:
-        return self.reverses_id is not None
-
-    def remaining(self) -> Decimal:
-        """What is left of this payment once its corrections are counted (prefetch them)."""
-        return self.amount + sum((c.amount for c in self.corrections.all()), Decimal("0.00"))
-
-    @property
-    def takes_back_all(self) -> bool:
-        """A correcting entry that cancels the whole of its original."""
-        return self.reverses is not None and -self.amount == self.reverses.amount
-
-    @property
-    def is_cancelled(self) -> bool:
-        return not self.is_correction and self.remaining() <= 0
 
 
 class ReportState(models.TextChoices):

@@ -96,6 +96,16 @@ def test_a_cpom_year_paid_reported_returned_accepted_and_justified(clock, settin
     assert ok(pay("advance", "70000.00", "DGFIP-2026-0001"), 201)["amount"] == "70000.00"
     second = ok(pay("advance", "50000.00", "DGFIP-2026-0002"), 201)
     assert second["evidence"][0]["sha256"] == hashlib.sha256(PDF).hexdigest()
+    # A notice typed in a second time by mistake: a correcting entry takes it back (a negative
+    # row pointing at it, with its reason), never an edit; a second correction is refused.
+    typo = ok(pay("balance", "1000.00", "DGFIP-2026-0002"), 201)
+    url = f"/api/v1/money/{cid}/payments/{typo['id']}/correction/"
+    reason = {"reason": "Avis saisi deux fois"}
+    taken = ok(tresorier.post(url, reason, content_type="application/json"), 201)
+    assert (taken["amount"], taken["reverses"]) == ("-1000.00", typo["id"])
+    again = tresorier.post(url, reason, content_type="application/json")
+    assert again.status_code == 400 and again.json()["code"] == "payment_already_reversed"
+    assert row(money(tresorier, cid), 2026, state_id)["paid"] == "120000.00"
     not_allowed = pay("balance", "1.00", "X", who=as_person("secretaire"))
     assert not_allowed.status_code == 403
     too_much = pay("balance", "120000.01", "DGFIP-2026-0003")
